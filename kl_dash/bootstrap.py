@@ -1,0 +1,89 @@
+"""Creating a database: schema, reference data and (optionally) example data.
+
+A new file is built beside its final path and moved into place only when it is complete, so
+a failure never leaves a half-seeded database behind, and --force never loses the old file
+before the new one is ready.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import db, example_data, reference
+
+
+@dataclass(frozen=True)
+class InitResult:
+    path: Path
+    created: bool
+    migrated_from: int | None
+    version: int
+    counts: dict[str, int]
+
+
+def build_database(path: Path, *, example: bool = True) -> None:
+    """Write a complete new database to ``path`` (which must not exist)."""
+    con = db.connect(path)
+    try:
+        con.execute("BEGIN TRANSACTION")
+        reference.store_reference(con)
+        if example:
+            example_data.generate(con)
+        con.execute("COMMIT")
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+
+
+def _build_beside(path: Path, example: bool) -> Path:
+    tmp = path.with_name(path.name + ".tmp")
+    for leftover in (tmp, Path(str(tmp) + ".wal")):
+        leftover.unlink(missing_ok=True)
+    try:
+        build_database(tmp, example=example)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def contents(path: Path) -> dict[str, int]:
+    """Rows per table in an existing database, without changing it."""
+    con = db.duckdb.connect(str(path), read_only=True)
+    try:
+        return db.table_counts(con)
+    finally:
+        con.close()
+
+
+def init_database(path: Path, *, example: bool = True, force: bool = False) -> InitResult:
+    """Create the database at ``path``; on an existing file migrate it, or recreate with force."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and not force:
+        con = db.duckdb.connect(str(path))
+        try:
+            before = db.schema_version(con)
+            db.migrate(con)
+            return InitResult(path, False, before, db.schema_version(con), db.table_counts(con))
+        finally:
+            con.close()
+    tmp = _build_beside(path, example)
+    Path(str(path) + ".wal").unlink(missing_ok=True)
+    os.replace(tmp, path)
+    return InitResult(path, True, None, db.latest_version(), contents(path))
+
+
+def ensure_database(path: Path) -> None:
+    """First start: create and seed the database with example data when the file is missing."""
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(_build_beside(path, example=True), path)
+
+
+def describe_loss(path: Path) -> str:
+    """A Danish sentence naming the rows that recreating ``path`` would delete."""
+    counts = {t: n for t, n in contents(path).items() if n}
+    listed = ", ".join(f"{n} rækker i {t}" for t, n in counts.items()) or "ingen rækker"
+    return f"{path} findes allerede med {listed}."

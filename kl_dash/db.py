@@ -1,0 +1,143 @@
+"""The DuckDB file: where it is, opening it, and migrating its schema in place.
+
+Migrations are the numbered SQL files in kl_dash/migrations/. Each is applied once, in
+order, in its own transaction, and recorded in `schema_migrations`; a file made by an older
+version is upgraded when it is opened, never dropping data.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from .errors import NotAKlDashDatabase
+
+ENV_VAR = "KL_DASH_DB"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    sql: str
+
+
+def default_db_path() -> Path:
+    """data/kl_dash.duckdb beside app.py (a source checkout), else under the current folder."""
+    root = PROJECT_ROOT if (PROJECT_ROOT / "app.py").exists() else Path.cwd()
+    return root / "data" / "kl_dash.duckdb"
+
+
+def resolve_db_path(option: str | os.PathLike | None = None) -> Path:
+    """The database file: the --db option, else $KL_DASH_DB, else data/kl_dash.duckdb."""
+    if option:
+        return Path(option)
+    if os.environ.get(ENV_VAR):
+        return Path(os.environ[ENV_VAR])
+    return default_db_path()
+
+
+def migrations() -> list[Migration]:
+    """All migrations shipped with this version, in order."""
+    found = []
+    for path in sorted(MIGRATIONS_DIR.glob("*.sql")):
+        number, _, name = path.stem.partition("_")
+        found.append(Migration(int(number), name, path.read_text(encoding="utf-8")))
+    return found
+
+
+def latest_version() -> int:
+    """The schema version this version of kl_dash writes."""
+    return migrations()[-1].version
+
+
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    rows = con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+    ).fetchall()
+    return {name for (name,) in rows}
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database (0 for an empty file)."""
+    tables = _tables(con)
+    if "schema_migrations" not in tables:
+        if tables:
+            raise NotAKlDashDatabase(
+                "Filen er en DuckDB-database, men ikke en kl_dash-database "
+                f"(den har tabellerne {', '.join(sorted(tables))} og ingen schema_migrations)."
+            )
+        return 0
+    (version,) = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return version
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[Migration]:
+    """Apply every migration above the database's version (up to ``target``); return them."""
+    current = schema_version(con)
+    newest = latest_version()
+    if current > newest:
+        raise NotAKlDashDatabase(
+            f"Databasen har skemaversion {current}, men denne kl_dash kender kun op til "
+            f"version {newest}. Opdater kl_dash, før du åbner den."
+        )
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    applied = []
+    for migration in migrations():
+        if migration.version <= current or (target is not None and migration.version > target):
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(migration.sql)
+            con.execute(
+                "INSERT INTO schema_migrations VALUES (?, ?, ?)",
+                [migration.version, migration.name, datetime.now()],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(migration)
+    return applied
+
+
+def connect(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the database file at ``path`` and bring its schema up to date."""
+    path = Path(path)
+    if read_only:
+        return duckdb.connect(str(path), read_only=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        con = duckdb.connect(str(path))
+    except duckdb.IOException as exc:
+        raise NotAKlDashDatabase(f"{path} kan ikke åbnes som DuckDB-database: {exc}") from exc
+    try:
+        migrate(con)
+    except Exception:
+        con.close()
+        raise
+    return con
+
+
+def table_counts(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Rows per table (schema_migrations excluded), for reports of what a file holds."""
+    counts = {}
+    for table in sorted(_tables(con) - {"schema_migrations"}):
+        if (
+            con.execute(
+                "SELECT table_type FROM information_schema.tables WHERE table_name = ?", [table]
+            ).fetchone()[0]
+            != "BASE TABLE"
+        ):
+            continue
+        (counts[table],) = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    return counts

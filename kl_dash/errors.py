@@ -1,0 +1,42 @@
+"""The one error shape of kl_dash: what is wrong, where, and what was expected."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DataError:
+    """One problem in an input file: file, row, column, value and what was expected."""
+
+    file: str
+    row: int | None
+    column: str | None
+    value: object
+    expected: str
+
+    def message(self) -> str:
+        """The Danish text shown to users, e.g. 'a.csv, række 14, kolonne "Dato": ...'."""
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"række {self.row}")
+        if self.column is not None:
+            where.append(f'kolonne "{self.column}"')
+        shown = "(tom)" if self.value in (None, "") else f'"{self.value}"'
+        return f"{', '.join(where)}: {shown}; forventet {self.expected}"
+
+
+class KlDashError(Exception):
+    """An error with a message for the user (Danish), raised at the library's edges."""
+
+
+class InvalidInput(KlDashError):
+    """Input that failed validation; carries every problem found, not just the first."""
+
+    def __init__(self, errors: list[DataError]):
+        self.errors = errors
+        super().__init__("\n".join(e.message() for e in errors))
+
+
+class NotAKlDashDatabase(KlDashError):
+    """The file exists but is not a kl_dash database (or is newer than this version)."""

@@ -1,0 +1,31 @@
+"""Danish formats for dates, numbers, money and shares, via Babel."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from babel.dates import format_date as _format_date
+from babel.numbers import format_decimal, format_percent
+
+LOCALE = "da_DK"
+
+
+def format_date(value: date) -> str:
+    """23. juni 2017."""
+    return _format_date(value, format="d. MMMM y", locale=LOCALE)
+
+
+def format_number(value: float, decimals: int = 0) -> str:
+    """1.234 or 1.234,5 (with ``decimals`` fixed places)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=LOCALE)
+
+
+def format_money(value: float) -> str:
+    """65.000 kr."""
+    return f"{format_number(value)} kr."
+
+
+def format_share(value: float) -> str:
+    """0.85 -> 85 %."""
+    return format_percent(value, format="#,##0 %", locale=LOCALE)

@@ -1,0 +1,65 @@
+"""Danish words for the codes stored in the database, and the interface's fixed texts.
+
+Codes are English identifiers; users read and write the Danish words (pages, CSV, TOML).
+"""
+
+from __future__ import annotations
+
+GROUP_KINDS = {
+    "political": "politisk",
+    "management": "ledelse",
+    "track": "spor",
+    "network": "netværk",
+}
+
+MEETING_TYPES = {
+    "conference": "konference",
+    "seminar": "seminar",
+    "workshop": "workshop",
+    "theme_day": "temadag",
+    "partnership_meeting": "partnerskabsmøde",
+    "municipality_visit": "kommunebesøg",
+}
+
+MEETING_FORMS = {"physical": "fysisk", "virtual": "virtuelt"}
+
+FOCUS_SELECTION = {"fixed": "fast", "chosen": "valgfri"}
+
+ENROLLMENT_STATUS = {
+    "participating": "Deltager",
+    "awaiting_agreement": "Afventer politisk aftale",
+    "withdrawn": "Udtrådt",
+}
+
+CRITERION_STATUS = {
+    "not_started": "ikke påbegyndt",
+    "in_progress": "i gang",
+    "achieved": "opnået",
+}
+
+EXAMPLE_SOURCE = "eksempeldata"
+
+APP_TITLE = "KL partnerskaber"
+EXAMPLE_NOTICE = (
+    "Eksempeldata: tilmeldinger, deltagere, fremmøde og vurderinger i denne database er "
+    "genererede eksempler, ikke virkelige tal. Partnerskabernes plan og succeskriterier er "
+    "KL's egne."
+)
+
+
+def code_for(words: dict[str, str], word: str) -> str | None:
+    """The code whose Danish word is ``word`` (case-insensitive), or None."""
+    wanted = word.strip().lower()
+    return next((code for code, w in words.items() if w == wanted), None)
+
+
+def allowed(words: dict[str, str]) -> str:
+    """'"a", "b" eller "c"': the Danish words a field accepts, for error messages."""
+    quoted = [f'"{w}"' for w in words.values()]
+    return ", ".join(quoted[:-1]) + f" eller {quoted[-1]}"
+
+
+MEETING_PLAN_NOTE = (
+    'Planlagt: som partnerskabets beskrivelse skriver det ("primo 2018" = januar-april, '
+    '"medio" = maj-august, "ultimo" = september-december).'
+)

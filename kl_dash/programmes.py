@@ -1,0 +1,471 @@
+"""Programme definitions: one TOML file per partnership, parsed, checked and stored.
+
+The format is documented in docs/programme-format.md. Parsing collects every problem in a
+file before it gives up, each with its key path (e.g. ``meetings[3].planned``).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import duckdb
+
+from . import labels
+from .errors import DataError, InvalidInput
+from .periods import PeriodError, parse_period
+
+SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+MEETING_ID = re.compile(r"[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*")
+
+
+@dataclass(frozen=True)
+class Group:
+    id: str
+    name: str
+    kind: str
+    min: int
+    max: int
+    description: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Network:
+    id: str
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class FocusArea:
+    id: str
+    name: str
+    source: str
+
+
+@dataclass(frozen=True)
+class Meeting:
+    id: str
+    title: str
+    type: str
+    group: str | None
+    planned: str | None
+    planned_from: date | None
+    planned_to: date | None
+    form: str | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Criterion:
+    no: int
+    text: str
+    agreed_on: date | None
+    source: str
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    name: str
+    short_name: str
+    case_id: str
+    purpose: str | None
+    invitation_date: date
+    interest_deadline: date | None
+    agreement_deadline: date | None
+    requires_agreement: bool
+    kickoff: date | None
+    run_text: str
+    start_date: date
+    end_date: date
+    price_dkk: int
+    price_per_year_dkk: int | None
+    price_text: str
+    focus_selection: str
+    networks_note: str | None
+    sources: tuple[str, ...]
+    groups: tuple[Group, ...] = field(default=())
+    networks: tuple[Network, ...] = field(default=())
+    focus_areas: tuple[FocusArea, ...] = field(default=())
+    meetings: tuple[Meeting, ...] = field(default=())
+    criteria: tuple[Criterion, ...] = field(default=())
+
+
+_TOP_KEYS = {
+    "id",
+    "name",
+    "short_name",
+    "case_id",
+    "purpose",
+    "invitation_date",
+    "interest_deadline",
+    "agreement_deadline",
+    "requires_agreement",
+    "kickoff",
+    "run_from",
+    "run_to",
+    "price_dkk",
+    "price_per_year_dkk",
+    "price_text",
+    "focus_selection",
+    "networks_note",
+    "sources",
+    "groups",
+    "networks",
+    "focus_areas",
+    "meetings",
+    "criteria",
+}
+_ITEM_KEYS = {
+    "groups": {"id", "name", "kind", "min", "max", "description", "source"},
+    "networks": {"id", "name", "source"},
+    "focus_areas": {"id", "name", "source"},
+    "meetings": {"id", "title", "type", "group", "planned", "form", "source"},
+    "criteria": {"no", "text", "agreed_on", "source"},
+}
+
+
+class _Reader:
+    """Reads typed values from a TOML table, collecting a DataError for each problem."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.errors: list[DataError] = []
+
+    def error(self, path: str, value: object, expected: str) -> None:
+        self.errors.append(DataError(self.file, None, path, value, expected))
+
+    def text(self, table: dict, key: str, path: str, required: bool = True) -> str | None:
+        value = table.get(key)
+        if value is None and not required:
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.error(path, value, "en tekst (ikke tom)")
+            return None
+        return value.strip()
+
+    def slug(self, table: dict, key: str, path: str, pattern: re.Pattern = SLUG) -> str | None:
+        value = self.text(table, key, path)
+        if value is not None and not pattern.fullmatch(value):
+            self.error(path, value, "små bogstaver a-z, tal og bindestreg, f.eks. it-2017")
+            return None
+        return value
+
+    def day(self, table: dict, key: str, path: str, required: bool = False) -> date | None:
+        value = table.get(key)
+        if value is None and not required:
+            return None
+        if type(value) is not date:
+            self.error(path, value, "en dato skrevet som 2017-06-23 (uden anførselstegn)")
+            return None
+        return value
+
+    def integer(self, table: dict, key: str, path: str, required: bool = True) -> int | None:
+        value = table.get(key)
+        if value is None and not required:
+            return None
+        if type(value) is not int or value < 0:
+            self.error(path, value, "et helt tal på 0 eller mere")
+            return None
+        return value
+
+    def word(self, table: dict, key: str, path: str, words: dict[str, str]) -> str | None:
+        value = table.get(key)
+        code = labels.code_for(words, value) if isinstance(value, str) else None
+        if code is None:
+            self.error(path, value, labels.allowed(words))
+        return code
+
+    def period(self, table: dict, key: str, path: str) -> tuple[str, date, date] | None:
+        value = table.get(key)
+        if type(value) is date:
+            from .formatting import format_date
+
+            return format_date(value), value, value
+        if not isinstance(value, str):
+            self.error(path, value, 'en dato eller periode, f.eks. "primo 2018"')
+            return None
+        try:
+            start, end = parse_period(value)
+        except PeriodError as exc:
+            self.error(path, value, str(exc).split("forventet ", 1)[-1])
+            return None
+        return value.strip(), start, end
+
+    def items(self, data: dict, key: str) -> list[tuple[str, dict]]:
+        value = data.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            self.error(key, None, f"en liste af [[{key}]]-tabeller")
+            return []
+        out = []
+        for i, item in enumerate(value, start=1):
+            path = f"{key}[{i}]"
+            for extra in sorted(set(item) - _ITEM_KEYS[key]):
+                self.error(
+                    f"{path}.{extra}",
+                    item[extra],
+                    "kun nøglerne " + ", ".join(sorted(_ITEM_KEYS[key])),
+                )
+            out.append((path, item))
+        return out
+
+    def unique(self, key: str, values: list[tuple[str, object]]) -> None:
+        seen: set[object] = set()
+        for path, value in values:
+            if value is not None and value in seen:
+                self.error(path, value, f"en værdi der ikke allerede er brugt i {key}")
+            seen.add(value)
+
+
+def parse_programme(text: str, file: str) -> Programme:
+    """Parse and check a programme definition; raise InvalidInput listing every problem."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = getattr(exc, "lineno", None)
+        raise InvalidInput([DataError(file, line, None, None, f"gyldig TOML ({exc})")]) from exc
+    r = _Reader(file)
+    for extra in sorted(set(data) - _TOP_KEYS):
+        r.error(extra, data[extra], "kun nøglerne " + ", ".join(sorted(_TOP_KEYS)))
+
+    pid = r.slug(data, "id", "id")
+    invitation = r.day(data, "invitation_date", "invitation_date", required=True)
+    interest = r.day(data, "interest_deadline", "interest_deadline")
+    agreement = r.day(data, "agreement_deadline", "agreement_deadline")
+    requires_agreement = data.get("requires_agreement")
+    if not isinstance(requires_agreement, bool):
+        r.error("requires_agreement", requires_agreement, "true eller false")
+    run_from = r.period(data, "run_from", "run_from")
+    run_to = r.period(data, "run_to", "run_to")
+    if invitation and interest and interest < invitation:
+        r.error("interest_deadline", interest, "en dato på eller efter invitation_date")
+    if interest and agreement and agreement < interest:
+        r.error("agreement_deadline", agreement, "en dato på eller efter interest_deadline")
+    if agreement and requires_agreement is False:
+        r.error("agreement_deadline", agreement, "ingen frist, når requires_agreement = false")
+    if run_from and run_to and run_to[2] <= run_from[1]:
+        r.error("run_to", run_to[0], f"en periode der slutter efter run_from ({run_from[0]})")
+    sources = data.get("sources")
+    if not isinstance(sources, list) or not sources or not all(isinstance(s, str) for s in sources):
+        r.error("sources", sources, 'en liste af kilder, f.eks. ["seeds/000_....txt"]')
+        sources = []
+
+    groups = []
+    for path, item in r.items(data, "groups"):
+        gid = r.slug(item, "id", f"{path}.id")
+        low, high = r.integer(item, "min", f"{path}.min"), r.integer(item, "max", f"{path}.max")
+        if low is not None and high is not None and (high < low or high < 1):
+            r.error(f"{path}.max", high, f"et tal på mindst 1 og mindst min ({low})")
+        groups.append(
+            Group(
+                gid,
+                r.text(item, "name", f"{path}.name"),
+                r.word(item, "kind", f"{path}.kind", labels.GROUP_KINDS),
+                low,
+                high,
+                r.text(item, "description", f"{path}.description", required=False),
+                r.text(item, "source", f"{path}.source"),
+            )
+        )
+    if not groups:
+        r.error("groups", None, "mindst én [[groups]]-tabel (gruppe, spor eller netværk)")
+    r.unique("groups", [(f"groups[{i}].id", g.id) for i, g in enumerate(groups, 1)])
+    group_ids = {g.id for g in groups}
+
+    networks = [
+        Network(
+            r.slug(item, "id", f"{path}.id"),
+            r.text(item, "name", f"{path}.name"),
+            r.text(item, "source", f"{path}.source"),
+        )
+        for path, item in r.items(data, "networks")
+    ]
+    r.unique("networks", [(f"networks[{i}].id", n.id) for i, n in enumerate(networks, 1)])
+
+    focus = [
+        FocusArea(
+            r.slug(item, "id", f"{path}.id"),
+            r.text(item, "name", f"{path}.name"),
+            r.text(item, "source", f"{path}.source"),
+        )
+        for path, item in r.items(data, "focus_areas")
+    ]
+    r.unique("focus_areas", [(f"focus_areas[{i}].id", f.id) for i, f in enumerate(focus, 1)])
+
+    meetings = []
+    for path, item in r.items(data, "meetings"):
+        group = item.get("group")
+        if group is not None and group not in group_ids:
+            r.error(
+                f"{path}.group",
+                group,
+                "id på en af partnerskabets grupper: " + ", ".join(sorted(group_ids)),
+            )
+        planned = r.period(item, "planned", f"{path}.planned") if "planned" in item else None
+        form = (
+            r.word(item, "form", f"{path}.form", labels.MEETING_FORMS) if "form" in item else None
+        )
+        meetings.append(
+            Meeting(
+                r.slug(item, "id", f"{path}.id", MEETING_ID),
+                r.text(item, "title", f"{path}.title"),
+                r.word(item, "type", f"{path}.type", labels.MEETING_TYPES),
+                group,
+                planned[0] if planned else None,
+                planned[1] if planned else None,
+                planned[2] if planned else None,
+                form,
+                r.text(item, "source", f"{path}.source"),
+            )
+        )
+    r.unique("meetings", [(f"meetings[{i}].id", m.id) for i, m in enumerate(meetings, 1)])
+
+    criteria = []
+    for path, item in r.items(data, "criteria"):
+        no = item.get("no")
+        if type(no) is not int or no < 1:
+            r.error(f"{path}.no", no, "et helt tal på 1 eller mere")
+        criteria.append(
+            Criterion(
+                no,
+                r.text(item, "text", f"{path}.text"),
+                r.day(item, "agreed_on", f"{path}.agreed_on"),
+                r.text(item, "source", f"{path}.source"),
+            )
+        )
+    r.unique("criteria", [(f"criteria[{i}].no", c.no) for i, c in enumerate(criteria, 1)])
+
+    selection = r.word(data, "focus_selection", "focus_selection", labels.FOCUS_SELECTION)
+    programme = dict(
+        name=r.text(data, "name", "name"),
+        short_name=r.text(data, "short_name", "short_name"),
+        case_id=r.text(data, "case_id", "case_id"),
+        purpose=r.text(data, "purpose", "purpose", required=False),
+        kickoff=r.day(data, "kickoff", "kickoff"),
+        price_dkk=r.integer(data, "price_dkk", "price_dkk"),
+        price_per_year_dkk=r.integer(
+            data, "price_per_year_dkk", "price_per_year_dkk", required=False
+        ),
+        price_text=r.text(data, "price_text", "price_text"),
+        networks_note=r.text(data, "networks_note", "networks_note", required=False),
+    )
+    if r.errors:
+        raise InvalidInput(r.errors)
+    return Programme(
+        id=pid,
+        invitation_date=invitation,
+        interest_deadline=interest,
+        agreement_deadline=agreement,
+        requires_agreement=requires_agreement,
+        run_text=f"{run_from[0]} til {run_to[0]}",
+        start_date=run_from[1],
+        end_date=run_to[2],
+        focus_selection=selection,
+        sources=tuple(sources),
+        groups=tuple(groups),
+        networks=tuple(networks),
+        focus_areas=tuple(focus),
+        meetings=tuple(meetings),
+        criteria=tuple(criteria),
+        **programme,
+    )
+
+
+def load_programme_file(path: Path) -> Programme:
+    """Parse and check the programme definition in ``path``."""
+    return parse_programme(path.read_text(encoding="utf-8"), path.name)
+
+
+def store_programme(con: duckdb.DuckDBPyConnection, p: Programme) -> None:
+    """Insert a programme and everything it is made of (the caller owns the transaction)."""
+    con.execute(
+        """
+        INSERT INTO programmes (id, name, short_name, case_id, purpose, invitation_date,
+            interest_deadline, agreement_deadline, requires_agreement, kickoff_date, run_text,
+            start_date, end_date, price_dkk, price_per_year_dkk, price_text, focus_selection,
+            networks_note, sources)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        [
+            p.id,
+            p.name,
+            p.short_name,
+            p.case_id,
+            p.purpose,
+            p.invitation_date,
+            p.interest_deadline,
+            p.agreement_deadline,
+            p.requires_agreement,
+            p.kickoff,
+            p.run_text,
+            p.start_date,
+            p.end_date,
+            p.price_dkk,
+            p.price_per_year_dkk,
+            p.price_text,
+            p.focus_selection,
+            p.networks_note,
+            "; ".join(p.sources),
+        ],
+    )
+    con.executemany(
+        "INSERT INTO programme_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            [p.id, g.id, g.name, g.kind, g.min, g.max, i, g.description, g.source]
+            for i, g in enumerate(p.groups, 1)
+        ],
+    )
+    if p.networks:
+        con.executemany(
+            "INSERT INTO networks VALUES (?, ?, ?, ?)",
+            [[p.id, n.id, n.name, n.source] for n in p.networks],
+        )
+    if p.focus_areas:
+        con.executemany(
+            "INSERT INTO focus_areas VALUES (?, ?, ?, ?, ?)",
+            [[p.id, f.id, f.name, i, f.source] for i, f in enumerate(p.focus_areas, 1)],
+        )
+    if p.meetings:
+        con.executemany(
+            """
+            INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, group_id,
+                planned_text, planned_from, planned_to, form, sort_order, source)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [
+                [
+                    p.id,
+                    m.id,
+                    m.title,
+                    m.type,
+                    m.group,
+                    m.planned,
+                    m.planned_from,
+                    m.planned_to,
+                    m.form,
+                    i,
+                    m.source,
+                ]
+                for i, m in enumerate(p.meetings, 1)
+            ],
+        )
+    if p.criteria:
+        con.executemany(
+            "INSERT INTO success_criteria VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                [
+                    p.id,
+                    c.no,
+                    c.text,
+                    "agreed" if c.agreed_on else "invitation",
+                    c.agreed_on,
+                    c.source,
+                ]
+                for c in p.criteria
+            ],
+        )

@@ -1,0 +1,52 @@
+"""Reference data that ships with kl_dash: the 98 municipalities and the seeded partnerships."""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+from pathlib import Path
+
+import duckdb
+
+from .programmes import Programme, load_programme_file, store_programme
+
+REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
+PROGRAMMES_DIR = Path(__file__).resolve().parent / "programmes"
+
+
+def _read_csv(name: str) -> list[dict[str, str]]:
+    with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def municipality_rows() -> list[dict[str, str]]:
+    """The 98 municipalities: code, name, region, latitude, longitude."""
+    return _read_csv("municipalities.csv")
+
+
+def alias_rows() -> list[dict[str, str]]:
+    """Name variants people write for a municipality: alias, code."""
+    return _read_csv("municipality_aliases.csv")
+
+
+@cache
+def seeded_programmes() -> tuple[Programme, ...]:
+    """The partnerships defined in kl_dash/programmes/*.toml, ordered by id."""
+    return tuple(load_programme_file(p) for p in sorted(PROGRAMMES_DIR.glob("*.toml")))
+
+
+def store_reference(con: duckdb.DuckDBPyConnection) -> None:
+    """Insert municipalities, aliases and the seeded partnerships (caller owns the transaction)."""
+    con.executemany(
+        "INSERT INTO municipalities VALUES (?, ?, ?, ?, ?)",
+        [
+            [r["code"], r["name"], r["region"], float(r["latitude"]), float(r["longitude"])]
+            for r in municipality_rows()
+        ],
+    )
+    con.executemany(
+        "INSERT INTO municipality_aliases VALUES (?, ?)",
+        [[r["alias"], r["code"]] for r in alias_rows()],
+    )
+    for programme in seeded_programmes():
+        store_programme(con, programme)
