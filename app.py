@@ -36,18 +36,23 @@ except KlDashError as exc:
 else:
     catalogue = queries.programmes(con)
     names = dict(zip(catalogue["id"], catalogue["short_name"], strict=True))
-    programme_id, notice = choose_programme(list(names), st.query_params.get(PROGRAMME_PARAM))
+    # The widget's last value, else the URL. The index is passed on every run because
+    # Streamlit gives app.py's widgets new ids once it leaves pages-folder mode after the
+    # first run; without it the first choice a user makes would be dropped.
+    current = st.session_state.get("programme")
+    if current not in names:
+        current, notice = choose_programme(list(names), st.query_params.get(PROGRAMME_PARAM))
+        if notice:
+            st.warning(notice)
     with st.sidebar:
         programme_id = st.selectbox(
             "Partnerskab",
             list(names),
-            index=list(names).index(programme_id),
+            index=list(names).index(current),
             format_func=names.get,
             key="programme",
         )
     st.query_params[PROGRAMME_PARAM] = programme_id
-    if notice:
-        st.warning(notice)
     if queries.has_example_data(con):
         st.sidebar.info(labels.EXAMPLE_NOTICE, icon="ℹ️")
     st.session_state["view"] = View(con, programme_id, date.today())

@@ -11,7 +11,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db, example_data, reference
+from . import db, example_data, labels, reference
+from .errors import KlDashError
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ def _build_beside(path: Path, example: bool) -> Path:
 
 def contents(path: Path) -> dict[str, int]:
     """Rows per table in an existing database, without changing it."""
-    con = db.duckdb.connect(str(path), read_only=True)
+    con = db.open_file(path, read_only=True)
     try:
         return db.table_counts(con)
     finally:
@@ -62,7 +63,7 @@ def init_database(path: Path, *, example: bool = True, force: bool = False) -> I
     """Create the database at ``path``; on an existing file migrate it, or recreate with force."""
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and not force:
-        con = db.duckdb.connect(str(path))
+        con = db.open_file(path)
         try:
             before = db.schema_version(con)
             db.migrate(con)
@@ -84,6 +85,8 @@ def ensure_database(path: Path) -> None:
 
 def describe_loss(path: Path) -> str:
     """A Danish sentence naming the rows that recreating ``path`` would delete."""
-    counts = {t: n for t, n in contents(path).items() if n}
-    listed = ", ".join(f"{n} rækker i {t}" for t, n in counts.items()) or "ingen rækker"
-    return f"{path} findes allerede med {listed}."
+    try:
+        counts = contents(path)
+    except KlDashError:
+        return f"{path} findes allerede, men kan ikke læses som kl_dash-database."
+    return f"{path} findes allerede med {labels.count_summary(counts)}."

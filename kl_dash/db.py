@@ -110,16 +110,21 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
     return applied
 
 
+def open_file(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file as it is (no migration), with a Danish error if it is not one."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as exc:
+        raise NotAKlDashDatabase(f"{path} kan ikke åbnes som DuckDB-database: {exc}") from exc
+
+
 def connect(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
     """Open the database file at ``path`` and bring its schema up to date."""
     path = Path(path)
     if read_only:
-        return duckdb.connect(str(path), read_only=True)
+        return open_file(path, read_only=True)
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as exc:
-        raise NotAKlDashDatabase(f"{path} kan ikke åbnes som DuckDB-database: {exc}") from exc
+    con = open_file(path)
     try:
         migrate(con)
     except Exception:

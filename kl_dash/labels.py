@@ -63,3 +63,32 @@ MEETING_PLAN_NOTE = (
     'Planlagt: som partnerskabets beskrivelse skriver det ("primo 2018" = januar-april, '
     '"medio" = maj-august, "ultimo" = september-december).'
 )
+
+# What the rows of each table are called, for summaries such as "83 tilmeldinger".
+TABLE_NOUNS = {
+    "municipalities": "kommuner",
+    "municipality_aliases": "navnevarianter",
+    "programmes": "partnerskaber",
+    "programme_groups": "grupper og spor",
+    "networks": "netværk",
+    "focus_areas": "indsatsområder",
+    "enrollments": "tilmeldinger",
+    "enrollment_focus_areas": "valgte indsatsområder",
+    "participants": "deltagertal",
+    "meetings": "møder",
+    "attendance": "fremmøderegistreringer",
+    "success_criteria": "succeskriterier",
+    "criterion_status": "vurderinger af succeskriterier",
+    "uploads": "uploads",
+    "dataset_info": "datasætoplysninger",
+}
+
+
+def count_summary(counts: dict[str, int], tables: tuple[str, ...] | None = None) -> str:
+    """'98 kommuner, 3 partnerskaber, ...' for the given tables (default: all non-empty)."""
+    from .formatting import format_number
+
+    chosen = tables or tuple(t for t in TABLE_NOUNS if counts.get(t))
+    return ", ".join(f"{format_number(counts.get(t, 0))} {TABLE_NOUNS[t]}" for t in chosen) or (
+        "ingen rækker"
+    )

@@ -1,0 +1,77 @@
+"""Shared fixtures: real DuckDB files in temporary folders, built by the real code."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kl_dash import bootstrap, db
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SEEDS_DIR = PROJECT_ROOT / "docs" / "seeds"
+
+
+@pytest.fixture(scope="session")
+def example_db_file(tmp_path_factory) -> Path:
+    """One database with reference and example data, built once; copy it before writing."""
+    path = tmp_path_factory.mktemp("example") / "kl_dash.duckdb"
+    bootstrap.init_database(path)
+    return path
+
+
+@pytest.fixture
+def db_path(example_db_file, tmp_path) -> Path:
+    """A fresh copy of the example database, for one test to change as it likes."""
+    path = tmp_path / "kl_dash.duckdb"
+    shutil.copy(example_db_file, path)
+    return path
+
+
+@pytest.fixture
+def con(db_path) -> duckdb.DuckDBPyConnection:
+    """An open connection to a fresh copy of the example database."""
+    connection = db.connect(db_path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def reference_con(tmp_path) -> duckdb.DuckDBPyConnection:
+    """A database with reference data only (kl-dash init --no-example)."""
+    path = tmp_path / "reference.duckdb"
+    bootstrap.init_database(path, example=False)
+    connection = db.connect(path)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(autouse=True)
+def leave_pages_folder_mode_like_a_server(monkeypatch):
+    """Make AppTest leave pages-folder mode at the first st.navigation, as a server does.
+
+    With a pages/ folder beside app.py, AppTest resets that mode before every run, so a rerun
+    (a widget change, a page switch) would execute the page file alone and skip app.py. A
+    server leaves the mode for good once app.py has called st.navigation; so do we here.
+    """
+    from streamlit.commands import navigation
+    from streamlit.runtime.pages_manager import PagesManager
+
+    left = False
+    original_navigation = navigation._navigation
+    original_init = PagesManager.__init__
+
+    def _navigation(*args, **kwargs):
+        nonlocal left
+        left = True
+        return original_navigation(*args, **kwargs)
+
+    def init(self, *args, **kwargs):
+        original_init(self, *args, **kwargs)
+        if left:
+            PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(navigation, "_navigation", _navigation)
+    monkeypatch.setattr(PagesManager, "__init__", init)

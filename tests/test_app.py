@@ -1,0 +1,133 @@
+"""The real Streamlit app (app.py) on a real database, driven by AppTest."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from kl_dash import db
+from kl_dash.formatting import format_number
+
+from .conftest import PROJECT_ROOT
+
+APP = str(PROJECT_ROOT / "app.py")
+
+
+def start(monkeypatch, path, **params) -> AppTest:
+    monkeypatch.setenv("KL_DASH_DB", str(path))
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected_figures(path, programme_id: str) -> dict[str, str]:
+    """The headline figures computed here, independently, with plain SQL."""
+    con = duckdb.connect(str(path))  # same configuration as the app's own connection
+    today = date.today()
+    enrolled, agreed, withdrawn = con.execute(
+        """
+        SELECT count(*) FILTER (WHERE withdrawn_on IS NULL OR withdrawn_on > ?),
+               count(*) FILTER (WHERE agreement_on <= ? AND (withdrawn_on IS NULL
+                                                            OR withdrawn_on > ?)),
+               count(*) FILTER (WHERE withdrawn_on <= ?)
+        FROM enrollments WHERE programme_id = ? AND interest_on <= ?
+        """,
+        [today, today, today, today, programme_id, today],
+    ).fetchone()
+    held, planned = con.execute(
+        "SELECT count(held_on) FILTER (WHERE held_on <= ?), count(*) FROM meetings "
+        "WHERE programme_id = ?",
+        [today, programme_id],
+    ).fetchone()
+    (binding,) = con.execute(
+        "SELECT NOT requires_agreement FROM programmes WHERE id = ?", [programme_id]
+    ).fetchone()
+    con.close()
+    return {
+        "Tilmeldte kommuner": format_number(enrolled),
+        "Heraf med politisk aftale": "–" if binding else format_number(agreed),
+        "Udtrådt": format_number(withdrawn),
+        "Møder afholdt": f"{held} af {planned}",
+    }
+
+
+def test_first_start_creates_the_database_and_shows_its_figures(monkeypatch, tmp_path):
+    path = tmp_path / "data" / "kl_dash.duckdb"
+    assert not path.exists()
+    at = start(monkeypatch, path, partnerskab="it-2017")
+    assert not at.exception
+    assert path.exists()
+    assert metrics(at) == expected_figures(path, "it-2017")
+    assert (
+        at.title[0].value == "Partnerskab om morgendagens dagtilbud og folkeskole med fokus på it"
+    )
+
+
+@pytest.mark.parametrize("programme_id", ["it-2017", "kvalitet-2017"])
+def test_overview_shows_the_figures_of_the_partnership_in_the_url(
+    monkeypatch, db_path, programme_id
+):
+    at = start(monkeypatch, db_path, partnerskab=programme_id)
+    assert not at.exception
+    assert at.selectbox(key="programme").value == programme_id
+    assert metrics(at) == expected_figures(db_path, programme_id)
+    assert at.query_params["partnerskab"] == programme_id
+
+
+def test_binding_signup_shows_no_political_agreement_figure(monkeypatch, db_path):
+    at = start(monkeypatch, db_path, partnerskab="faellesskaber-2021")
+    assert metrics(at)["Heraf med politisk aftale"] == "–"
+    assert metrics(at)["Møder afholdt"] == "4 af 4"
+
+
+def test_choosing_another_partnership_updates_figures_and_url(monkeypatch, db_path):
+    at = start(monkeypatch, db_path, partnerskab="it-2017")
+    at.selectbox(key="programme").select("kvalitet-2017").run()
+    assert not at.exception
+    assert metrics(at) == expected_figures(db_path, "kvalitet-2017")
+    assert at.query_params["partnerskab"] == "kvalitet-2017"
+
+
+def test_an_unknown_partnership_in_the_url_gives_a_notice_and_falls_back(monkeypatch, db_path):
+    at = start(monkeypatch, db_path, partnerskab="findes-ikke")
+    assert not at.exception
+    assert any("findes-ikke" in w.value and "findes ikke" in w.value for w in at.warning)
+    chosen = at.selectbox(key="programme").value
+    assert metrics(at) == expected_figures(db_path, chosen)
+
+
+def test_meeting_plan_lists_periods_as_written_and_held_dates_in_danish(monkeypatch, db_path):
+    at = start(monkeypatch, db_path, partnerskab="faellesskaber-2021")
+    plan = at.dataframe[0].value
+    assert list(plan["Planlagt"]) == [
+        "14. september 2021", "25. november 2021", "13. januar 2022", "15. marts 2022"
+    ]  # fmt: skip
+    assert list(plan["Form"]) == ["fysisk", "virtuelt", "virtuelt", "fysisk"]
+    at = start(monkeypatch, db_path, partnerskab="it-2017")
+    assert "primo 2018" in set(at.dataframe[0].value["Planlagt"])
+
+
+def test_example_data_notice_is_shown_only_with_example_data(monkeypatch, db_path):
+    at = start(monkeypatch, db_path)
+    assert any("Eksempeldata" in i.value for i in at.sidebar.info)
+    con = db.connect(db_path)
+    con.execute("DELETE FROM dataset_info WHERE key = 'example_data'")
+    con.close()
+    at = start(monkeypatch, db_path)
+    assert not any("Eksempeldata" in i.value for i in at.sidebar.info)
+
+
+def test_a_broken_database_file_gives_a_danish_error_not_a_traceback(monkeypatch, tmp_path):
+    path = tmp_path / "broken.duckdb"
+    path.write_text("not a database")
+    at = start(monkeypatch, path)
+    assert not at.exception
+    assert any("kan ikke åbnes som DuckDB-database" in e.value for e in at.error)

@@ -1,0 +1,209 @@
+"""The database itself: where it lives, its constraints, and migrations that keep data."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from kl_dash import db, example_data, reference
+from kl_dash.errors import NotAKlDashDatabase
+
+CORE_TABLES = {
+    "municipalities", "programmes", "programme_groups", "networks", "focus_areas",
+    "enrollments", "meetings", "attendance", "success_criteria", "criterion_status", "uploads",
+}  # fmt: skip
+
+
+def test_the_contract_tables_exist(con):
+    tables = {
+        t
+        for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE'"
+        ).fetchall()
+    }
+    assert CORE_TABLES <= tables
+
+
+def test_db_option_wins_over_environment_and_default(monkeypatch, tmp_path):
+    monkeypatch.setenv("KL_DASH_DB", str(tmp_path / "env.duckdb"))
+    assert db.resolve_db_path(tmp_path / "opt.duckdb") == tmp_path / "opt.duckdb"
+    assert db.resolve_db_path(None) == tmp_path / "env.duckdb"
+    monkeypatch.delenv("KL_DASH_DB")
+    assert db.resolve_db_path(None) == db.PROJECT_ROOT / "data" / "kl_dash.duckdb"
+
+
+def _enrolled(con) -> str:
+    (code,) = con.execute(
+        "SELECT municipality_code FROM enrollments WHERE programme_id = 'faellesskaber-2021' "
+        "ORDER BY 1 LIMIT 1"
+    ).fetchone()
+    return code
+
+
+def _not_enrolled(con) -> str:
+    (code,) = con.execute(
+        "SELECT code FROM municipalities WHERE code NOT IN (SELECT municipality_code "
+        "FROM enrollments WHERE programme_id = 'faellesskaber-2021') ORDER BY 1 LIMIT 1"
+    ).fetchone()
+    return code
+
+
+# (what is impossible, table, SQL, parameters: ENROLLED / OTHER stand for municipality codes)
+BAD_ROWS = [
+    ("unknown criterion status", "criterion_status",
+     "INSERT INTO criterion_status VALUES ('faellesskaber-2021', 1, ?, DATE '2021-10-01', "
+     "'done', NULL, 'test')", ["ENROLLED"]),
+    ("negative attendance", "attendance",
+     "UPDATE attendance SET attendees = -1 WHERE programme_id = 'faellesskaber-2021' "
+     "AND meeting_id = 'pm-1' AND municipality_code = ?", ["ENROLLED"]),
+    ("negative participant count", "participants",
+     "UPDATE participants SET participants = -3 WHERE programme_id = 'faellesskaber-2021' "
+     "AND municipality_code = ?", ["ENROLLED"]),
+    ("political agreement before interest", "enrollments",
+     "INSERT INTO enrollments VALUES ('it-2017', ?, DATE '2017-08-20', DATE '2017-08-01', "
+     "NULL, NULL, 'test')", ["OTHER"]),
+    ("withdrawal before interest", "enrollments",
+     "INSERT INTO enrollments VALUES ('it-2017', ?, DATE '2017-08-20', NULL, DATE '2017-08-01', "
+     "NULL, 'test')", ["OTHER"]),
+    ("attendance for a meeting that does not exist", "attendance",
+     "INSERT INTO attendance VALUES ('faellesskaber-2021', 'pm-9', ?, 3, 'test')", ["ENROLLED"]),
+    ("attendance for a municipality that is not enrolled", "attendance",
+     "INSERT INTO attendance VALUES ('faellesskaber-2021', 'pm-1', ?, 3, 'test')", ["OTHER"]),
+    ("enrollment of an unknown municipality", "enrollments",
+     "INSERT INTO enrollments VALUES ('it-2017', '999', DATE '2017-08-20', NULL, NULL, NULL, "
+     "'test')", []),
+    ("enrollment in an unknown programme", "enrollments",
+     "INSERT INTO enrollments VALUES ('nope-2030', ?, DATE '2017-08-20', NULL, NULL, NULL, "
+     "'test')", ["OTHER"]),
+    ("municipality code that is not three digits", "municipalities",
+     "INSERT INTO municipalities VALUES ('12', 'Test', 'Sjælland', 55.5, 11.5)", []),
+    ("unknown region", "municipalities",
+     "INSERT INTO municipalities VALUES ('998', 'Test', 'Skåne', 55.5, 11.5)", []),
+    ("duplicate municipality", "municipalities",
+     "INSERT INTO municipalities VALUES ('101', 'København', 'Hovedstaden', 55.7, 12.6)", []),
+    ("participant range upside down", "programme_groups",
+     "INSERT INTO programme_groups VALUES ('it-2017', 'x', 'X', 'track', 5, 3, 9, NULL, 't')", []),
+    ("unknown group kind", "programme_groups",
+     "INSERT INTO programme_groups VALUES ('it-2017', 'x', 'X', 'club', 1, 3, 9, NULL, 't')", []),
+    ("unknown meeting type", "meetings",
+     "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, sort_order, source) "
+     "VALUES ('it-2017', 'x-1', 'X', 'party', 99, 't')", []),
+    ("meeting for a group the programme does not have", "meetings",
+     "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, group_id, "
+     "sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', 'netvaerk', 99, 't')", []),
+    ("planned period ending before it starts", "meetings",
+     "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, planned_text, "
+     "planned_from, planned_to, sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', "
+     "'primo 2018', DATE '2018-04-30', DATE '2018-01-01', 99, 't')", []),
+    ("unknown meeting form", "meetings",
+     "UPDATE meetings SET form = 'hybrid' WHERE programme_id = 'it-2017' AND meeting_id = 'ps-1'",
+     []),
+    ("assessment of a criterion that does not exist", "criterion_status",
+     "INSERT INTO criterion_status VALUES ('faellesskaber-2021', 9, ?, DATE '2021-10-01', "
+     "'achieved', NULL, 'test')", ["ENROLLED"]),
+    ("negative price", "programmes",
+     "UPDATE programmes SET price_dkk = -1 WHERE id = 'it-2017'", []),
+    ("programme ending before it starts", "programmes",
+     "UPDATE programmes SET end_date = DATE '2016-01-01' WHERE id = 'it-2017'", []),
+    ("upload with a malformed SHA-256", "uploads",
+     "INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, rows_new, "
+     "rows_changed, rows_unchanged, undo_data) VALUES (now(), 'kl', 'a.csv', 'abc', "
+     "'deltagere', 1, 0, 0, '{}')", []),
+    ("upload of an unknown kind", "uploads",
+     "INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, rows_new, "
+     "rows_changed, rows_unchanged, undo_data) VALUES (now(), 'kl', 'a.csv', repeat('a', 64), "
+     "'priser', 1, 0, 0, '{}')", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("table", "sql", "params"), [r[1:] for r in BAD_ROWS], ids=[r[0] for r in BAD_ROWS]
+)
+def test_database_refuses_impossible_rows(con, table, sql, params):
+    codes = {"ENROLLED": _enrolled(con), "OTHER": _not_enrolled(con)}
+    before = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
+    with pytest.raises(duckdb.ConstraintException):
+        con.execute(sql, [codes[p] for p in params])
+    assert con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall() == before
+
+
+def test_enrollment_status_is_derived_from_the_dates(con):
+    code = _not_enrolled(con)
+    con.execute(
+        "INSERT INTO enrollments VALUES ('it-2017', ?, DATE '2017-08-20', NULL, NULL, NULL, 't')",
+        [code],
+    )
+    status = "SELECT status FROM enrollment_status WHERE programme_id = 'it-2017' AND municipality_code = ?"  # noqa: E501
+    assert con.execute(status, [code]).fetchone() == ("awaiting_agreement",)
+    con.execute(
+        "UPDATE enrollments SET agreement_on = DATE '2017-09-20' "
+        "WHERE programme_id = 'it-2017' AND municipality_code = ?",
+        [code],
+    )
+    assert con.execute(status, [code]).fetchone() == ("participating",)
+    con.execute(
+        "UPDATE enrollments SET withdrawn_on = DATE '2018-09-20' "
+        "WHERE programme_id = 'it-2017' AND municipality_code = ?",
+        [code],
+    )
+    assert con.execute(status, [code]).fetchone() == ("withdrawn",)
+
+
+def _dump(con) -> dict[str, list[tuple]]:
+    tables = [
+        t
+        for (t,) in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_type = 'BASE TABLE' "
+            "AND table_name <> 'schema_migrations' ORDER BY 1"
+        ).fetchall()
+    ]
+    return {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in tables}
+
+
+def test_migration_from_an_older_version_keeps_the_data(tmp_path):
+    path = tmp_path / "old.duckdb"
+    old = duckdb.connect(str(path))
+    db.migrate(old, target=1)  # the file as version 1 of kl_dash made it
+    old.execute("BEGIN TRANSACTION")
+    reference.store_reference(old)
+    example_data.generate(old)
+    old.execute("COMMIT")
+    before = _dump(old)
+    assert "uploads" not in before
+    old.close()
+
+    con = db.connect(path)  # opening upgrades in place
+    assert db.schema_version(con) == db.latest_version() >= 2
+    after = _dump(con)
+    assert after.pop("uploads") == []
+    assert after == before
+    versions = con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
+    assert versions == [(1, "core"), (2, "uploads")]
+    con.close()
+
+
+def test_a_database_from_a_newer_version_is_refused(tmp_path, con):
+    con.execute("INSERT INTO schema_migrations VALUES (99, 'future', now())")
+    with pytest.raises(NotAKlDashDatabase, match="skemaversion 99"):
+        db.migrate(con)
+
+
+def test_a_foreign_duckdb_file_is_refused_and_left_alone(tmp_path):
+    path = tmp_path / "other.duckdb"
+    other = duckdb.connect(str(path))
+    other.execute("CREATE TABLE sales (id INTEGER)")
+    other.close()
+    with pytest.raises(NotAKlDashDatabase, match="ikke en kl_dash-database"):
+        db.connect(path)
+    other = duckdb.connect(str(path))
+    tables = other.execute("SELECT table_name FROM information_schema.tables").fetchall()
+    assert tables == [("sales",)]
+    other.close()
+
+
+def test_a_file_that_is_not_duckdb_is_refused(tmp_path):
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database")
+    with pytest.raises(NotAKlDashDatabase, match="kan ikke åbnes som DuckDB-database"):
+        db.connect(path)
+    assert path.read_text() == "not a database"
