@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from .errors import NotAKlDashDatabase
+from .errors import DatabaseInUse, NotAKlDashDatabase
 
 ENV_VAR = "KL_DASH_DB"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -115,6 +115,11 @@ def open_file(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.Duc
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as exc:
+        if "lock" in str(exc).lower():
+            raise DatabaseInUse(
+                f"{path} er i brug af et andet program (f.eks. appen, der kører). DuckDB "
+                "tillader kun én proces ad gangen; stop den anden proces og prøv igen."
+            ) from exc
         raise NotAKlDashDatabase(f"{path} kan ikke åbnes som DuckDB-database: {exc}") from exc
 
 

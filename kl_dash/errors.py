@@ -14,6 +14,7 @@ class DataError:
     column: str | None
     value: object
     expected: str
+    column_word: str = "kolonne"  # "nøgle" for the key path in a TOML file
 
     def message(self) -> str:
         """The Danish text shown to users, e.g. 'a.csv, række 14, kolonne "Dato": ...'."""
@@ -21,7 +22,7 @@ class DataError:
         if self.row is not None:
             where.append(f"række {self.row}")
         if self.column is not None:
-            where.append(f'kolonne "{self.column}"')
+            where.append(f'{self.column_word} "{self.column}"')
         shown = "(tom)" if self.value in (None, "") else f'"{self.value}"'
         return f"{', '.join(where)}: {shown}; forventet {self.expected}"
 
@@ -40,3 +41,7 @@ class InvalidInput(KlDashError):
 
 class NotAKlDashDatabase(KlDashError):
     """The file exists but is not a kl_dash database (or is newer than this version)."""
+
+
+class DatabaseInUse(KlDashError):
+    """Another process holds the database file's lock (DuckDB allows one writer process)."""

@@ -138,7 +138,7 @@ class _Reader:
         self.errors: list[DataError] = []
 
     def error(self, path: str, value: object, expected: str) -> None:
-        self.errors.append(DataError(self.file, None, path, value, expected))
+        self.errors.append(DataError(self.file, None, path, value, expected, "nøgle"))
 
     def text(self, table: dict, key: str, path: str, required: bool = True) -> str | None:
         value = table.get(key)
@@ -227,7 +227,8 @@ def parse_programme(text: str, file: str) -> Programme:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line = getattr(exc, "lineno", None)
+        found = re.search(r"at line (\d+)", str(exc))
+        line = int(found[1]) if found else None
         raise InvalidInput([DataError(file, line, None, None, f"gyldig TOML ({exc})")]) from exc
     r = _Reader(file)
     for extra in sorted(set(data) - _TOP_KEYS):

@@ -1,0 +1,90 @@
+"""Browser tests: the real server (streamlit run app.py) in Debian's chromium via Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from ..conftest import PROJECT_ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+def pytest_collection_modifyitems(config, items):
+    """Without chromium, skip the browser tests on a workstation, fail them in CI."""
+    if Path(CHROMIUM).exists() or os.environ.get("CI"):
+        return
+    skip = pytest.mark.skip(reason="chromium not installed (apt-get install -y chromium)")
+    for item in items:
+        if "e2e" in item.nodeid:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update"],
+    }  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """A streamlit server on a free port, on the database file ``db_path``."""
+
+    def __init__(self, db_path: Path, log: Path):
+        self.db_path = db_path
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = {**os.environ, "KL_DASH_DB": str(db_path)}
+        self.log = log.open("w")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--browser.gatherUsageStats", "false", "--server.address", "127.0.0.1",
+             "--server.port", str(self.port)],
+            cwd=PROJECT_ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                time.sleep(0.3)
+        self.stop()
+        raise RuntimeError(f"streamlit did not start; see {log}")
+
+    def stop(self) -> None:
+        self.process.send_signal(signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.log.close()
+
+
+@pytest.fixture(scope="module")
+def fresh_server(tmp_path_factory):
+    """A server started on a database file that does not exist yet (a first start)."""
+    folder = tmp_path_factory.mktemp("server")
+    server = Server(folder / "data" / "kl_dash.duckdb", folder / "streamlit.log")
+    yield server
+    server.stop()

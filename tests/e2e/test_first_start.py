@@ -1,0 +1,51 @@
+"""A newcomer's first start: the server creates the database and shows the overview."""
+
+from __future__ import annotations
+
+import shutil
+
+import duckdb
+from playwright.sync_api import Page, expect
+
+
+def test_first_start_creates_the_database_and_shows_the_overview(
+    fresh_server, page: Page, tmp_path
+):
+    page.goto(f"{fresh_server.url}/?partnerskab=it-2017")
+    expect(page.get_by_text("Tilmeldte kommuner")).to_be_visible(timeout=60_000)
+    assert fresh_server.db_path.exists()
+    # The server holds DuckDB's lock on the file; read a copy of it.
+    copy = tmp_path / "copy.duckdb"
+    shutil.copy(fresh_server.db_path, copy)
+    con = duckdb.connect(str(copy), read_only=True)
+    (enrolled,) = con.execute(
+        "SELECT count(*) FROM enrollments WHERE programme_id = 'it-2017' "
+        "AND (withdrawn_on IS NULL OR withdrawn_on > current_date)"
+    ).fetchone()
+    con.close()
+    values = page.get_by_test_id("stMetricValue")
+    expect(values.first).to_have_text(str(enrolled))
+    expect(page.get_by_role("heading", name="Mødeplan")).to_be_visible()
+    # st.dataframe draws on a canvas; its cells are in the page for assistive technology.
+    expect(page.locator("td[role=gridcell]", has_text="primo 2018").first).to_be_attached()
+
+
+def test_page_url_opens_through_app_py(fresh_server, page: Page):
+    page.goto(f"{fresh_server.url}/overblik?partnerskab=faellesskaber-2021")
+    expect(page.get_by_text("Stærke børnefællesskaber i dagtilbud").first).to_be_visible(
+        timeout=60_000
+    )
+    # The sidebar chooser and the example-data notice come from app.py, not from the page.
+    expect(page.get_by_text("Eksempeldata", exact=False).first).to_be_visible()
+    expect(page.get_by_text("4 af 4")).to_be_visible()
+
+
+def test_choosing_a_partnership_is_kept_and_written_to_the_url(fresh_server, page: Page):
+    page.goto(f"{fresh_server.url}/?partnerskab=it-2017")
+    expect(page.get_by_text("Tilmeldte kommuner")).to_be_visible(timeout=60_000)
+    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="Udvikling af kvalitet i dagtilbud").click()
+    expect(
+        page.get_by_role("heading", name="Partnerskab om udvikling af kvalitet i dagtilbud")
+    ).to_be_visible()
+    expect(page).to_have_url(f"{fresh_server.url}/?partnerskab=kvalitet-2017")

@@ -1,0 +1,25 @@
+"""Danish formats: '23. juni 2017', '1.234,5', '65.000 kr.', '85 %'."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kl_dash.formatting import format_date, format_money, format_number, format_share
+
+
+def test_dates_are_written_the_danish_way():
+    assert format_date(date(2017, 6, 23)) == "23. juni 2017"
+    assert format_date(date(2021, 9, 14)) == "14. september 2021"
+
+
+def test_numbers_use_point_for_thousands_and_comma_for_decimals():
+    assert format_number(1234.5, 1) == "1.234,5"
+    assert format_number(1312) == "1.312"
+
+
+def test_money_in_kroner():
+    assert format_money(65000) == "65.000 kr."
+
+
+def test_shares_as_percent():
+    assert format_share(0.85).replace("\xa0", " ") == "85 %"

@@ -1,0 +1,60 @@
+"""Programme definition files: the seeded ones load, broken ones are refused with every error."""
+
+from __future__ import annotations
+
+import pytest
+
+from kl_dash.errors import InvalidInput
+from kl_dash.programmes import parse_programme
+from kl_dash.reference import PROGRAMMES_DIR
+
+IT_2017 = (PROGRAMMES_DIR / "it-2017.toml").read_text(encoding="utf-8")
+
+
+def test_the_seeded_it_partnership_loads():
+    programme = parse_programme(IT_2017, "it-2017.toml")
+    assert programme.run_text == "ultimo 2017 til ultimo 2019"
+    assert [g.name for g in programme.groups][2:] == [
+        "Ledelsesspor",
+        "Medarbejderspor",
+        "Kommunikationsspor (samarbejde med forældre)",
+    ]
+    assert len(programme.meetings) == 23 and len(programme.criteria) == 8
+
+
+def errors_of(text: str) -> list[str]:
+    with pytest.raises(InvalidInput) as caught:
+        parse_programme(text, "ny.toml")
+    return [e.message() for e in caught.value.errors]
+
+
+def test_every_problem_in_a_file_is_reported_at_once_with_its_key_path():
+    broken = (
+        IT_2017.replace('planned = "primo 2018"', 'planned = "primo 218"')
+        .replace('kind = "spor"', 'kind = "sport"', 1)
+        .replace("min = 3\nmax = 5", "min = 5\nmax = 3", 1)
+        .replace('group = "ledelsesspor"', 'group = "ledelse"', 1)
+        .replace("price_dkk = 130000", "price_dkk = -1")
+    )
+    messages = errors_of(broken)
+    assert len(messages) == 5
+    assert any('nøgle "meetings[1].planned": "primo 218"' in m for m in messages)
+    assert any('nøgle "groups[3].kind": "sport"' in m and '"spor"' in m for m in messages)
+    assert any('nøgle "groups[3].max": "3"' in m for m in messages)
+    assert any('nøgle "meetings[9].group": "ledelse"' in m for m in messages)
+    assert any('nøgle "price_dkk": "-1"' in m for m in messages)
+    assert all(m.startswith("ny.toml, ") for m in messages)
+
+
+def test_duplicate_ids_and_unknown_keys_are_refused():
+    broken = IT_2017.replace('id = "ps-2"', 'id = "ps-1"').replace(
+        'case_id = "SAG-2016-06580"', 'case_id = "SAG-2016-06580"\nsags_id = "x"'
+    )
+    messages = errors_of(broken)
+    assert any('"meetings[2].id": "ps-1"' in m for m in messages)
+    assert any('"sags_id"' in m for m in messages)
+
+
+def test_a_file_that_is_not_toml_names_the_line():
+    messages = errors_of('id = "x"\nname = \n')
+    assert len(messages) == 1 and "række 2" in messages[0] and "gyldig TOML" in messages[0]
