@@ -17,9 +17,14 @@ DB_OPTION = click.option(
 )
 
 SUMMARY_TABLES = (
-    "municipalities", "programmes", "enrollments", "meetings", "attendance",
-    "criterion_status", "uploads",
-)  # fmt: skip
+    "municipalities",
+    "programmes",
+    "enrollments",
+    "meetings",
+    "attendance",
+    "criterion_status",
+    "uploads",
+)
 
 
 class CliError(click.ClickException):

@@ -1,13 +1,20 @@
-"""Query results turned into what a page shows: Danish labels and formatted values."""
+"""Query results turned into what a page shows: Danish sentences, labels and formatted tables.
+
+Tables returned here are exactly what the page draws, so the downloads offer the same rows and
+columns the user sees.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
 import pandas as pd
 
 from . import labels
-from .formatting import format_date, format_number
+from .filters import Choices, Filters
+from .formatting import format_date, format_money, format_number, format_share
 from .queries import KeyFigures
 
 
@@ -15,46 +22,345 @@ from .queries import KeyFigures
 class Card:
     label: str
     value: str
+    delta: str | None = None
     help: str | None = None
 
 
-def key_figure_cards(figures: KeyFigures, requires_agreement: bool) -> list[Card]:
-    """The headline figures as labelled cards, in reading order."""
+def _day(value: Any) -> str:
+    return "" if value is None or pd.isna(value) else format_date(pd.Timestamp(value).date())
+
+
+def _share(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else format_share(value)
+
+
+def _delta(now: float | None, before: float | None, share: bool = False) -> str | None:
+    if now is None or before is None or pd.isna(now) or pd.isna(before):
+        return None
+    change = now - before
+    if share:
+        points = round(change * 100)
+        return None if points == 0 else f"{points:+d} procentpoint"
+    return None if change == 0 else f"{change:+,.0f}".replace(",", ".")
+
+
+def status_sentence(programme: dict[str, Any], as_of: date) -> tuple[str, str]:
+    """('success'|'info', sentence) saying whether the programme had started, runs or is over."""
+    start, end = programme["start_date"], programme["end_date"]
+    start = start.date() if hasattr(start, "date") else start
+    end = end.date() if hasattr(end, "date") else end
+    run = programme["run_text"]
+    if as_of >= end:
+        return "success", (
+            f"Partnerskabet er afsluttet ({run}). Tallene viser status pr. {format_date(as_of)}."
+        )
+    if as_of < start:
+        return "info", (
+            f"Partnerskabet var endnu ikke startet pr. {format_date(as_of)} (løb {run})."
+        )
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    gone = (as_of.year - start.year) * 12 + as_of.month - start.month + 1
+    return "info", (
+        f"Status pr. {format_date(as_of)}: partnerskabet er i gang, måned "
+        f"{format_number(gone)} af {format_number(months)} ({run})."
+    )
+
+
+def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bool) -> list[Card]:
+    """The headline figures as labelled cards with the change since the previous period."""
+    since = f"siden {format_date(before.as_of)}"
     agreement = (
-        Card("Heraf med politisk aftale", format_number(figures.with_agreement))
+        Card(
+            "Heraf med politisk aftale",
+            format_number(now.with_agreement),
+            _delta(now.with_agreement, before.with_agreement),
+            f"Kommuner hvis kommunalbestyrelse har tiltrådt aftalen. Ændring {since}.",
+        )
         if requires_agreement
         else Card(
-            "Heraf med politisk aftale", "–", "Tilmelding er bindende; ingen politisk aftale."
+            "Heraf med politisk aftale",
+            "–",
+            None,
+            "Tilmelding er bindende; der er ingen politisk aftale.",
         )
     )
     return [
         Card(
             "Tilmeldte kommuner",
-            format_number(figures.enrolled),
-            "Kommuner der har tilkendegivet interesse og ikke er udtrådt.",
+            format_number(now.enrolled),
+            _delta(now.enrolled, before.enrolled),
+            f"Kommuner der har tilkendegivet interesse og ikke er udtrådt. Ændring {since}.",
         ),
         agreement,
-        Card("Udtrådt", format_number(figures.withdrawn)),
+        Card(
+            "Udtrådt",
+            format_number(now.withdrawn),
+            _delta(now.withdrawn, before.withdrawn),
+            f"Ændring {since}.",
+        ),
+        Card(
+            "Deltagere",
+            format_number(now.participants),
+            _delta(now.participants, before.participants),
+            f"Tilmeldte personer i de deltagende kommuner. Ændring {since}.",
+        ),
         Card(
             "Møder afholdt",
-            f"{format_number(figures.meetings_held)} af {format_number(figures.meetings_planned)}",
+            f"{format_number(now.meetings_held)} af {format_number(now.meetings_planned)}",
+            _delta(now.meetings_held, before.meetings_held),
+            f"Ændring {since}.",
+        ),
+        Card(
+            "Gennemsnitligt fremmøde",
+            _share(now.attendance_rate),
+            _delta(now.attendance_rate, before.attendance_rate, share=True),
+            "Andel af de afholdte møder, hvor en deltagende kommune var repræsenteret. "
+            f"Ændring {since}.",
+        ),
+        Card(
+            "Succeskriterier opnået",
+            _share(now.criteria_share),
+            _delta(now.criteria_share, before.criteria_share, share=True),
+            f"{format_number(now.criteria_reached)} af {format_number(now.criteria_assessed)} "
+            f"vurderinger står på opnået. Ændring {since}.",
         ),
     ]
 
 
+def filter_summary(filters: Filters, choices: Choices) -> str:
+    """'Region Midtjylland · Ledelsesspor' or '' when nothing is filtered."""
+    parts = []
+    if filters.region:
+        parts.append(f"Region {filters.region}")
+    if filters.network_id:
+        parts.append(choices.networks.get(filters.network_id, filters.network_id))
+    if filters.group_id:
+        parts.append(choices.groups.get(filters.group_id, filters.group_id))
+    if filters.status:
+        parts.append(labels.ENROLLMENT_STATUS[filters.status])
+    if filters.municipality_code:
+        parts.append(choices.municipalities.get(filters.municipality_code, ""))
+    if filters.period_from:
+        parts.append(f"møder fra {format_date(filters.period_from)}")
+    return " · ".join(parts)
+
+
+def programme_caption(programme: dict[str, Any]) -> str:
+    """Case id, run and price in one line."""
+    return (
+        f"{programme['case_id']} · {programme['run_text']} · "
+        f"{format_money(programme['price_dkk'])} pr. kommune"
+    )
+
+
+def empty_sentence(filters: Filters, choices: Choices, what: str) -> str:
+    """A sentence saying that nothing matches, and why."""
+    summary = filter_summary(filters, choices)
+    if summary:
+        return f"Ingen {what} matcher filtrene ({summary}) pr. {format_date(filters.as_of)}."
+    return f"Ingen {what} pr. {format_date(filters.as_of)} i dette partnerskab endnu."
+
+
 def meeting_plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     """The meeting plan with Danish headings, dates as '14. september 2021'."""
-
-    def day(value) -> str:
-        return "" if pd.isna(value) else format_date(value)
-
     return pd.DataFrame(
         {
             "Møde": plan["title"],
             "Type": plan["meeting_type"].map(labels.MEETING_TYPES).str.capitalize(),
             "Gruppe/spor": plan["group_name"],
             "Planlagt": plan["planned_text"].fillna("ikke fastlagt"),
-            "Afholdt": plan["held_on"].map(day),
+            "Afholdt": plan["held_on"].map(_day),
             "Form": plan["form"].map(labels.MEETING_FORMS).fillna(""),
+        }
+    )
+
+
+def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
+    """The coming meetings: title, group and when they are planned."""
+    return pd.DataFrame(
+        {
+            "Møde": meetings["title"],
+            "Gruppe/spor": meetings["group_name"],
+            "Planlagt": meetings["planned_text"].fillna("ikke fastlagt"),
+            "Form": meetings["form"].map(labels.MEETING_FORMS).fillna(""),
+        }
+    )
+
+
+def region_table(municipalities: pd.DataFrame) -> pd.DataFrame:
+    """Enrolled municipalities per region and status (the map as a table)."""
+    enrolled = municipalities.dropna(subset=["status"])
+    counts = (
+        enrolled.assign(status=enrolled["status"].map(labels.ENROLLMENT_STATUS))
+        .pivot_table(index="region", columns="status", values="code", aggfunc="count", fill_value=0)
+        .reindex(columns=list(labels.ENROLLMENT_STATUS.values()), fill_value=0)
+    )
+    totals = municipalities.groupby("region")["code"].count().rename("Kommuner i alt")
+    table = counts.join(totals, how="right").fillna(0).astype(int)
+    order = ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"]
+    table = table.reindex([r for r in order if r in table.index])
+    return table.rename_axis("Region").reset_index()
+
+
+def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
+    """Enrollment steps over time, for download."""
+    return pd.DataFrame(
+        {
+            "Dato": progress["day"].map(_day),
+            "Trin": progress["series"],
+            "Kommuner i alt": progress["value"],
+        }
+    )
+
+
+def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """Criteria reached over time, for download."""
+    return pd.DataFrame(
+        {
+            "Vurderingsdato": shares["day"].map(_day),
+            "Opnået": shares["achieved"],
+            "Vurderet": shares["assessed"],
+            "Andel opnået": shares["share"].map(_share),
+        }
+    )
+
+
+def municipality_table(table: pd.DataFrame, group_names: list[str]) -> pd.DataFrame:
+    """One row per municipality, Danish headings; participants per group as columns."""
+    shown = pd.DataFrame(
+        {
+            "Kommune": table["name"],
+            "Region": table["region"],
+            "Netværk": table["network_name"].fillna(""),
+            "Status": table["status"].map(labels.ENROLLMENT_STATUS),
+        }
+    )
+    for name in group_names:
+        if name in table:
+            shown[name] = table[name].astype("Int64")
+    shown["Fremmøde"] = table["attendance_rate"].map(_share)
+    shown["Møder deltaget"] = [
+        "" if pd.isna(e) else f"{int(a)} af {int(e)}"
+        for a, e in zip(table["meetings_attended"], table["meetings_expected"], strict=True)
+    ]
+    shown["Succeskriterier opnået"] = [
+        f"{int(r)} af {int(t)}" if t else "–"
+        for r, t in zip(table["criteria_reached"], table["criteria_total"], strict=True)
+    ]
+    return shown
+
+
+def enrollment_steps(row: dict[str, Any], requires_agreement: bool) -> list[tuple[str, str]]:
+    """A municipality's steps: (step, date or 'endnu ikke')."""
+    steps = [("Tilkendegivet interesse", _day(row["interest_on"]))]
+    if requires_agreement:
+        steps.append(("Politisk aftale tiltrådt", _day(row["agreement_on"]) or "endnu ikke"))
+    if row.get("withdrawn_on") is not None and not pd.isna(row["withdrawn_on"]):
+        steps.append(("Udtrådt", _day(row["withdrawn_on"])))
+    return steps
+
+
+def profile_attendance_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The municipality's attendance at each held meeting."""
+    return pd.DataFrame(
+        {
+            "Møde": rows["title"],
+            "Gruppe/spor": rows["group_name"],
+            "Afholdt": rows["held_on"].map(_day),
+            "Fremmødte": rows["attendees"].astype("Int64"),
+            "Tilmeldte": rows["expected"].astype("Int64"),
+        }
+    )
+
+
+def profile_criteria_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Criterion x assessment date with the Danish status word (rows: criteria)."""
+    assessed = rows.dropna(subset=["assessed_on"])
+    if assessed.empty:
+        return pd.DataFrame(columns=["Nr.", "Succeskriterium"])
+    wide = assessed.assign(
+        day=assessed["assessed_on"].map(_day),
+        status=assessed["status"].map(labels.CRITERION_STATUS),
+    ).pivot_table(
+        index=["criterion_no", "text"], columns="day", values="status", aggfunc="last", sort=False
+    )
+    wide = wide.reset_index().rename(columns={"criterion_no": "Nr.", "text": "Succeskriterium"})
+    wide.columns.name = None
+    return wide.fillna("")
+
+
+def comparison_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """The municipality against its network and all participants."""
+    return pd.DataFrame(
+        {
+            "": rows["group"],
+            "Fremmøde": rows["attendance_rate"].map(_share),
+            "Succeskriterier opnået": rows["criteria_share"].map(_share),
+        }
+    )
+
+
+def attendance_matrix(cells: pd.DataFrame) -> pd.DataFrame:
+    """Municipality x meeting, number attending (empty where not taking part), for download."""
+    wide = cells.pivot_table(
+        index="municipality", columns="meeting", values="attendees", aggfunc="first", sort=False
+    )
+    order = cells.drop_duplicates("meeting").sort_values("meeting_order")["meeting"]
+    wide = wide.reindex(columns=list(order)).astype("Int64")
+    return wide.rename_axis("Kommune").reset_index().rename_axis(None, axis=1)
+
+
+def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """People per municipality and group against the range the group asks for."""
+    outside = (rows["participants"] < rows["min_participants"]) | (
+        rows["participants"] > rows["max_participants"]
+    )
+    return pd.DataFrame(
+        {
+            "Kommune": rows["municipality"],
+            "Gruppe/spor": rows["group_name"],
+            "Deltagere": rows["participants"],
+            "Ønsket": rows["min_participants"].astype(str)
+            + "–"
+            + rows["max_participants"].astype(str),
+            "Uden for intervallet": outside.map({True: "ja", False: ""}),
+        }
+    )
+
+
+def criteria_texts(criteria: pd.DataFrame) -> list[str]:
+    """'1. text (fastsat i invitationen)' lines, verbatim texts."""
+    lines = []
+    for no, text, origin, agreed_on in criteria[
+        ["criterion_no", "text", "origin", "agreed_on"]
+    ].itertuples(index=False):
+        where = "fastsat i invitationen" if origin == "invitation" else f"aftalt {_day(agreed_on)}"
+        lines.append(f"{no}. {text} ({where})")
+    return lines
+
+
+def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
+    """Municipality x criterion with the Danish status word, for download."""
+    status = cells["status"].map(labels.CRITERION_STATUS).fillna("ikke vurderet")
+    words = cells.assign(status=status)
+    wide = words.pivot_table(
+        index="municipality", columns="criterion_no", values="status", aggfunc="first", sort=False
+    )
+    wide.columns = [f"Kriterium {c}" for c in wide.columns]
+    return wide.rename_axis("Kommune").reset_index()
+
+
+def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
+    """Per criterion: how many municipalities have reached it on the status date."""
+    summary = cells.groupby("criterion_no").agg(
+        reached=("status", lambda s: int((s == "achieved").sum())),
+        total=("status", "size"),
+    )
+    return pd.DataFrame(
+        {
+            "Kriterium": summary.index,
+            "Opnået": summary["reached"].values,
+            "Kommuner": summary["total"].values,
+            "Andel": (summary["reached"] / summary["total"]).map(_share).values,
         }
     )

@@ -1,28 +1,69 @@
-"""Overblik: how the chosen partnership is going, in a few figures and its meeting plan."""
+"""Overblik: how the chosen partnership is going, for the political steering group."""
 
 import streamlit as st
 
-from kl_dash import labels, queries
-from kl_dash.formatting import format_date
-from kl_dash.presenting import key_figure_cards, meeting_plan_table
+from kl_dash import charts, presenting, queries
 
 view = st.session_state["view"]
-programme = queries.programmes(view.con).set_index("id").loc[view.programme_id]
-figures = queries.key_figures(view.con, view.programme_id, view.as_of)
+f = view.filters
+programme = view.data(queries.programme_info)
 
 st.title(programme["name"])
-st.caption(
-    f"{programme['case_id']} · {programme['run_text']} · status pr. {format_date(view.as_of)}"
-)
+st.caption(presenting.programme_caption(programme))
+kind, sentence = presenting.status_sentence(programme, f.as_of)
+getattr(st, kind)(sentence)
+if summary := presenting.filter_summary(f, view.choices):
+    st.caption(f"Filtre: {summary}")
 
-cards = key_figure_cards(figures, bool(programme["requires_agreement"]))
-for column, card in zip(st.columns(len(cards)), cards, strict=True):
-    column.metric(card.label, card.value, help=card.help)
-
-st.subheader("Mødeplan")
-st.dataframe(
-    meeting_plan_table(queries.meeting_plan(view.con, view.programme_id, view.as_of)),
-    hide_index=True,
-    width="stretch",
+cards = presenting.key_figure_cards(
+    view.data(queries.key_figures),
+    view.data(queries.previous_key_figures),
+    programme["requires_agreement"],
 )
-st.caption(labels.MEETING_PLAN_NOTE)
+for row in (cards[:4], cards[4:]):
+    for column, card in zip(st.columns(4), row, strict=False):
+        column.metric(card.label, card.value, card.delta, help=card.help, delta_color="off")
+
+st.subheader("Mødeplan og afholdte møder")
+plan = view.data(queries.meeting_plan)
+if plan.empty:
+    st.info(presenting.empty_sentence(f, view.choices, "møder"))
+else:
+    st.plotly_chart(charts.meeting_timeline(plan, f.as_of), width="stretch")
+    view.offer(presenting.meeting_plan_table(plan), "Mødeplan")
+
+st.subheader("De næste møder")
+coming = view.data(queries.next_meetings)
+if coming.empty:
+    st.write("Alle planlagte møder er afholdt.")
+else:
+    st.dataframe(presenting.next_meetings_table(coming), hide_index=True, width="stretch")
+
+st.subheader("Udvikling over tid")
+left, right = st.columns(2)
+with left:
+    st.markdown("**Tilmeldinger**")
+    progress = view.data(queries.enrollment_progress)
+    if progress.empty:
+        st.info(presenting.empty_sentence(f, view.choices, "tilmeldinger"))
+    else:
+        st.plotly_chart(charts.enrollment_steps(progress, f.as_of), width="stretch")
+        view.offer(presenting.progress_table(progress), "Tilmeldinger over tid")
+with right:
+    st.markdown("**Succeskriterier opnået**")
+    shares = view.data(queries.criteria_shares)
+    if shares.empty:
+        st.info(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier"))
+    else:
+        st.plotly_chart(charts.share_over_time(shares, f.as_of), width="stretch")
+        view.offer(presenting.shares_table(shares), "Succeskriterier over tid")
+
+st.subheader("Kommunerne på kortet")
+places = view.data(queries.municipality_map)
+if places["status"].isna().all():
+    st.info(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner"))
+else:
+    st.plotly_chart(charts.denmark_map(places), width="stretch")
+    regions = presenting.region_table(places)
+    st.dataframe(regions, hide_index=True, width="stretch")
+    view.offer(regions, "Kommuner pr. region")

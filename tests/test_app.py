@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -12,6 +10,7 @@ from kl_dash import db
 from kl_dash.formatting import format_number
 
 from .conftest import PROJECT_ROOT
+from .test_pages import widget
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -25,13 +24,19 @@ def start(monkeypatch, path, **params) -> AppTest:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    """The four headline figures this test computes itself."""
+    shown = {m.label: m.value for m in at.metric}
+    keys = ("Tilmeldte kommuner", "Heraf med politisk aftale", "Udtrådt", "Møder afholdt")
+    return {k: shown[k] for k in keys}
 
 
 def expected_figures(path, programme_id: str) -> dict[str, str]:
     """The headline figures computed here, independently, with plain SQL."""
     con = duckdb.connect(str(path))  # same configuration as the app's own connection
-    today = date.today()
+    # The default status date: today, or the last day of a programme that is over.
+    (today,) = con.execute(
+        "SELECT least(current_date, end_date) FROM programmes WHERE id = ?", [programme_id]
+    ).fetchone()
     enrolled, agreed, withdrawn = con.execute(
         """
         SELECT count(*) FILTER (WHERE withdrawn_on IS NULL OR withdrawn_on > ?),
@@ -77,7 +82,7 @@ def test_overview_shows_the_figures_of_the_partnership_in_the_url(
 ):
     at = start(monkeypatch, db_path, partnerskab=programme_id)
     assert not at.exception
-    assert at.selectbox(key="programme").value == programme_id
+    assert widget(at.selectbox, "programme_id").value == programme_id
     assert metrics(at) == expected_figures(db_path, programme_id)
     assert at.query_params["partnerskab"] == programme_id
 
@@ -90,7 +95,7 @@ def test_binding_signup_shows_no_political_agreement_figure(monkeypatch, db_path
 
 def test_choosing_another_partnership_updates_figures_and_url(monkeypatch, db_path):
     at = start(monkeypatch, db_path, partnerskab="it-2017")
-    at.selectbox(key="programme").select("kvalitet-2017").run()
+    widget(at.selectbox, "programme_id").select("kvalitet-2017").run()
     assert not at.exception
     assert metrics(at) == expected_figures(db_path, "kvalitet-2017")
     assert at.query_params["partnerskab"] == "kvalitet-2017"
@@ -100,18 +105,24 @@ def test_an_unknown_partnership_in_the_url_gives_a_notice_and_falls_back(monkeyp
     at = start(monkeypatch, db_path, partnerskab="findes-ikke")
     assert not at.exception
     assert any("findes-ikke" in w.value and "findes ikke" in w.value for w in at.warning)
-    chosen = at.selectbox(key="programme").value
+    chosen = widget(at.selectbox, "programme_id").value
     assert metrics(at) == expected_figures(db_path, chosen)
 
 
 def test_meeting_plan_lists_periods_as_written_and_held_dates_in_danish(monkeypatch, db_path):
     at = start(monkeypatch, db_path, partnerskab="faellesskaber-2021")
+    at.switch_page("pages/moeder.py").run()
     plan = at.dataframe[0].value
     assert list(plan["Planlagt"]) == [
-        "14. september 2021", "25. november 2021", "13. januar 2022", "15. marts 2022"
-    ]  # fmt: skip
+        "14. september 2021",
+        "25. november 2021",
+        "13. januar 2022",
+        "15. marts 2022",
+    ]
+    assert list(plan["Afholdt"]) == list(plan["Planlagt"])
     assert list(plan["Form"]) == ["fysisk", "virtuelt", "virtuelt", "fysisk"]
     at = start(monkeypatch, db_path, partnerskab="it-2017")
+    at.switch_page("pages/moeder.py").run()
     assert "primo 2018" in set(at.dataframe[0].value["Planlagt"])
 
 

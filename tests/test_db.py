@@ -9,9 +9,18 @@ from kl_dash import db, example_data, reference
 from kl_dash.errors import NotAKlDashDatabase
 
 CORE_TABLES = {
-    "municipalities", "programmes", "programme_groups", "networks", "focus_areas",
-    "enrollments", "meetings", "attendance", "success_criteria", "criterion_status", "uploads",
-}  # fmt: skip
+    "municipalities",
+    "programmes",
+    "programme_groups",
+    "networks",
+    "focus_areas",
+    "enrollments",
+    "meetings",
+    "attendance",
+    "success_criteria",
+    "criterion_status",
+    "uploads",
+}
 
 
 def test_the_contract_tables_exist(con):
@@ -50,70 +59,162 @@ def _not_enrolled(con) -> str:
 
 # (what is impossible, table, SQL, parameters: ENROLLED / OTHER stand for municipality codes)
 BAD_ROWS = [
-    ("unknown criterion status", "criterion_status",
-     "INSERT INTO criterion_status VALUES ('faellesskaber-2021', 1, ?, DATE '2021-10-01', "
-     "'done', NULL, 'test')", ["ENROLLED"]),
-    ("negative attendance", "attendance",
-     "UPDATE attendance SET attendees = -1 WHERE programme_id = 'faellesskaber-2021' "
-     "AND meeting_id = 'pm-1' AND municipality_code = ?", ["ENROLLED"]),
-    ("negative participant count", "participants",
-     "UPDATE participants SET participants = -3 WHERE programme_id = 'faellesskaber-2021' "
-     "AND municipality_code = ?", ["ENROLLED"]),
-    ("political agreement before interest", "enrollments",
-     "INSERT INTO enrollments VALUES ('it-2017', ?, DATE '2017-08-20', DATE '2017-08-01', "
-     "NULL, NULL, 'test')", ["OTHER"]),
-    ("withdrawal before interest", "enrollments",
-     "INSERT INTO enrollments VALUES ('it-2017', ?, DATE '2017-08-20', NULL, DATE '2017-08-01', "
-     "NULL, 'test')", ["OTHER"]),
-    ("attendance for a meeting that does not exist", "attendance",
-     "INSERT INTO attendance VALUES ('faellesskaber-2021', 'pm-9', ?, 3, 'test')", ["ENROLLED"]),
-    ("attendance for a municipality that is not enrolled", "attendance",
-     "INSERT INTO attendance VALUES ('faellesskaber-2021', 'pm-1', ?, 3, 'test')", ["OTHER"]),
-    ("enrollment of an unknown municipality", "enrollments",
-     "INSERT INTO enrollments VALUES ('it-2017', '999', DATE '2017-08-20', NULL, NULL, NULL, "
-     "'test')", []),
-    ("enrollment in an unknown programme", "enrollments",
-     "INSERT INTO enrollments VALUES ('nope-2030', ?, DATE '2017-08-20', NULL, NULL, NULL, "
-     "'test')", ["OTHER"]),
-    ("municipality code that is not three digits", "municipalities",
-     "INSERT INTO municipalities VALUES ('12', 'Test', 'Sjælland', 55.5, 11.5)", []),
-    ("unknown region", "municipalities",
-     "INSERT INTO municipalities VALUES ('998', 'Test', 'Skåne', 55.5, 11.5)", []),
-    ("duplicate municipality", "municipalities",
-     "INSERT INTO municipalities VALUES ('101', 'København', 'Hovedstaden', 55.7, 12.6)", []),
-    ("participant range upside down", "programme_groups",
-     "INSERT INTO programme_groups VALUES ('it-2017', 'x', 'X', 'track', 5, 3, 9, NULL, 't')", []),
-    ("unknown group kind", "programme_groups",
-     "INSERT INTO programme_groups VALUES ('it-2017', 'x', 'X', 'club', 1, 3, 9, NULL, 't')", []),
-    ("unknown meeting type", "meetings",
-     "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, sort_order, source) "
-     "VALUES ('it-2017', 'x-1', 'X', 'party', 99, 't')", []),
-    ("meeting for a group the programme does not have", "meetings",
-     "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, group_id, "
-     "sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', 'netvaerk', 99, 't')", []),
-    ("planned period ending before it starts", "meetings",
-     "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, planned_text, "
-     "planned_from, planned_to, sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', "
-     "'primo 2018', DATE '2018-04-30', DATE '2018-01-01', 99, 't')", []),
-    ("unknown meeting form", "meetings",
-     "UPDATE meetings SET form = 'hybrid' WHERE programme_id = 'it-2017' AND meeting_id = 'ps-1'",
-     []),
-    ("assessment of a criterion that does not exist", "criterion_status",
-     "INSERT INTO criterion_status VALUES ('faellesskaber-2021', 9, ?, DATE '2021-10-01', "
-     "'achieved', NULL, 'test')", ["ENROLLED"]),
-    ("negative price", "programmes",
-     "UPDATE programmes SET price_dkk = -1 WHERE id = 'it-2017'", []),
-    ("programme ending before it starts", "programmes",
-     "UPDATE programmes SET end_date = DATE '2016-01-01' WHERE id = 'it-2017'", []),
-    ("upload with a malformed SHA-256", "uploads",
-     "INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, rows_new, "
-     "rows_changed, rows_unchanged, undo_data) VALUES (now(), 'kl', 'a.csv', 'abc', "
-     "'deltagere', 1, 0, 0, '{}')", []),
-    ("upload of an unknown kind", "uploads",
-     "INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, rows_new, "
-     "rows_changed, rows_unchanged, undo_data) VALUES (now(), 'kl', 'a.csv', repeat('a', 64), "
-     "'priser', 1, 0, 0, '{}')", []),
-]  # fmt: skip
+    (
+        "unknown criterion status",
+        "criterion_status",
+        "INSERT INTO criterion_status VALUES ('faellesskaber-2021', 1, ?, DATE '2021-10-01', "
+        "'done', NULL, 'test')",
+        ["ENROLLED"],
+    ),
+    (
+        "negative attendance",
+        "attendance",
+        "UPDATE attendance SET attendees = -1 WHERE programme_id = 'faellesskaber-2021' "
+        "AND meeting_id = 'pm-1' AND municipality_code = ?",
+        ["ENROLLED"],
+    ),
+    (
+        "negative participant count",
+        "participants",
+        "UPDATE participants SET participants = -3 WHERE programme_id = 'faellesskaber-2021' "
+        "AND municipality_code = ?",
+        ["ENROLLED"],
+    ),
+    (
+        "political agreement before interest",
+        "enrollments",
+        "INSERT INTO enrollments VALUES ('it-2017', ?, DATE '2017-08-20', DATE '2017-08-01', "
+        "NULL, NULL, 'test')",
+        ["OTHER"],
+    ),
+    (
+        "withdrawal before interest",
+        "enrollments",
+        "INSERT INTO enrollments VALUES ('it-2017', ?, DATE '2017-08-20', NULL, DATE '2017-08-01', "
+        "NULL, 'test')",
+        ["OTHER"],
+    ),
+    (
+        "attendance for a meeting that does not exist",
+        "attendance",
+        "INSERT INTO attendance VALUES ('faellesskaber-2021', 'pm-9', ?, 3, 'test')",
+        ["ENROLLED"],
+    ),
+    (
+        "attendance for a municipality that is not enrolled",
+        "attendance",
+        "INSERT INTO attendance VALUES ('faellesskaber-2021', 'pm-1', ?, 3, 'test')",
+        ["OTHER"],
+    ),
+    (
+        "enrollment of an unknown municipality",
+        "enrollments",
+        "INSERT INTO enrollments VALUES ('it-2017', '999', DATE '2017-08-20', NULL, NULL, NULL, "
+        "'test')",
+        [],
+    ),
+    (
+        "enrollment in an unknown programme",
+        "enrollments",
+        "INSERT INTO enrollments VALUES ('nope-2030', ?, DATE '2017-08-20', NULL, NULL, NULL, "
+        "'test')",
+        ["OTHER"],
+    ),
+    (
+        "municipality code that is not three digits",
+        "municipalities",
+        "INSERT INTO municipalities VALUES ('12', 'Test', 'Sjælland', 55.5, 11.5)",
+        [],
+    ),
+    (
+        "unknown region",
+        "municipalities",
+        "INSERT INTO municipalities VALUES ('998', 'Test', 'Skåne', 55.5, 11.5)",
+        [],
+    ),
+    (
+        "duplicate municipality",
+        "municipalities",
+        "INSERT INTO municipalities VALUES ('101', 'København', 'Hovedstaden', 55.7, 12.6)",
+        [],
+    ),
+    (
+        "participant range upside down",
+        "programme_groups",
+        "INSERT INTO programme_groups VALUES ('it-2017', 'x', 'X', 'track', 5, 3, 9, NULL, 't')",
+        [],
+    ),
+    (
+        "unknown group kind",
+        "programme_groups",
+        "INSERT INTO programme_groups VALUES ('it-2017', 'x', 'X', 'club', 1, 3, 9, NULL, 't')",
+        [],
+    ),
+    (
+        "unknown meeting type",
+        "meetings",
+        "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, sort_order, source) "
+        "VALUES ('it-2017', 'x-1', 'X', 'party', 99, 't')",
+        [],
+    ),
+    (
+        "meeting for a group the programme does not have",
+        "meetings",
+        "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, group_id, "
+        "sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', 'netvaerk', 99, 't')",
+        [],
+    ),
+    (
+        "planned period ending before it starts",
+        "meetings",
+        "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, planned_text, "
+        "planned_from, planned_to, sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', "
+        "'primo 2018', DATE '2018-04-30', DATE '2018-01-01', 99, 't')",
+        [],
+    ),
+    (
+        "unknown meeting form",
+        "meetings",
+        "UPDATE meetings SET form = 'hybrid' "
+        "WHERE programme_id = 'it-2017' AND meeting_id = 'ps-1'",
+        [],
+    ),
+    (
+        "assessment of a criterion that does not exist",
+        "criterion_status",
+        "INSERT INTO criterion_status VALUES ('faellesskaber-2021', 9, ?, DATE '2021-10-01', "
+        "'achieved', NULL, 'test')",
+        ["ENROLLED"],
+    ),
+    (
+        "negative price",
+        "programmes",
+        "UPDATE programmes SET price_dkk = -1 WHERE id = 'it-2017'",
+        [],
+    ),
+    (
+        "programme ending before it starts",
+        "programmes",
+        "UPDATE programmes SET end_date = DATE '2016-01-01' WHERE id = 'it-2017'",
+        [],
+    ),
+    (
+        "upload with a malformed SHA-256",
+        "uploads",
+        "INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, rows_new, "
+        "rows_changed, rows_unchanged, undo_data) VALUES (now(), 'kl', 'a.csv', 'abc', "
+        "'deltagere', 1, 0, 0, '{}')",
+        [],
+    ),
+    (
+        "upload of an unknown kind",
+        "uploads",
+        "INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, rows_new, "
+        "rows_changed, rows_unchanged, undo_data) VALUES (now(), 'kl', 'a.csv', repeat('a', 64), "
+        "'priser', 1, 0, 0, '{}')",
+        [],
+    ),
+]
 
 
 @pytest.mark.parametrize(

@@ -25,9 +25,8 @@ def test_first_start_creates_the_database_and_shows_the_overview(
     con.close()
     values = page.get_by_test_id("stMetricValue")
     expect(values.first).to_have_text(str(enrolled))
-    expect(page.get_by_role("heading", name="Mødeplan")).to_be_visible()
-    # st.dataframe draws on a canvas; its cells are in the page for assistive technology.
-    expect(page.locator("td[role=gridcell]", has_text="primo 2018").first).to_be_attached()
+    expect(page.get_by_role("heading", name="Mødeplan og afholdte møder")).to_be_visible()
+    expect(page.get_by_test_id("stPlotlyChart").first).to_be_visible()
 
 
 def test_page_url_opens_through_app_py(fresh_server, page: Page):
@@ -43,9 +42,22 @@ def test_page_url_opens_through_app_py(fresh_server, page: Page):
 def test_choosing_a_partnership_is_kept_and_written_to_the_url(fresh_server, page: Page):
     page.goto(f"{fresh_server.url}/?partnerskab=it-2017")
     expect(page.get_by_text("Tilmeldte kommuner")).to_be_visible(timeout=60_000)
-    page.get_by_test_id("stSelectbox").click()
+    page.get_by_role("combobox", name="Partnerskab").click()
     page.get_by_role("option", name="Udvikling af kvalitet i dagtilbud").click()
     expect(
         page.get_by_role("heading", name="Partnerskab om udvikling af kvalitet i dagtilbud")
     ).to_be_visible()
     expect(page).to_have_url(f"{fresh_server.url}/?partnerskab=kvalitet-2017")
+
+
+def test_every_page_opens_by_its_own_url_with_charts_and_no_error(fresh_server, page: Page):
+    for path, heading in [
+        ("moeder", "Møder og spor"),
+        ("succeskriterier", "Succeskriterier"),
+        ("kommuner", "Kommuner"),
+    ]:
+        page.goto(f"{fresh_server.url}/{path}?partnerskab=it-2017")
+        expect(page.get_by_role("heading", name=heading, exact=True)).to_be_visible(timeout=60_000)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        expect(page.get_by_text("Partnerskab", exact=True)).to_be_visible()  # app.py's sidebar
+    expect(page.get_by_test_id("stDataFrame").first).to_be_visible()

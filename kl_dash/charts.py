@@ -1,0 +1,648 @@
+"""Plotly figures for the steering pages: DataFrame in, Figure out, every visible text Danish.
+
+Builders assume at least one row; pages show a sentence instead of an empty chart. Statuses
+are styled by ``palette`` so that a status looks the same in every chart.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections import Counter
+from datetime import date, timedelta
+
+import pandas as pd
+import plotly.graph_objects as go
+from babel.dates import format_date as _babel_format_date
+
+from . import labels, palette
+from .formatting import LOCALE, format_date, format_number, format_share
+from .palette import Style
+
+TEMPLATE = "plotly_white"
+FONT_SIZE = 13
+MAX_DATE_TICKS = 8
+ROW_HEIGHT = 22  # px per municipality in the heatmaps
+
+# The step series of enrollment_steps, styled as the enrollment status they count.
+SERIES_STYLES: dict[str, Style] = {
+    "Tilkendegivet interesse": palette.ENROLLMENT["awaiting_agreement"],
+    "Politisk aftale": palette.ENROLLMENT["participating"],
+    "Deltager": palette.ENROLLMENT["participating"],
+    "Udtrådt": palette.ENROLLMENT["withdrawn"],
+}
+# Series without a status of their own, in turn.
+_EXTRA_SERIES_STYLES = [
+    Style(palette.BLUE, "square", "", ""),
+    Style(palette.REDDISH_PURPLE, "triangle-up", "", ""),
+    Style(palette.BLACK, "cross", "", ""),
+]
+
+_PERIOD_COLOUR = palette.SKY_BLUE
+_BAND_COLOUR = "rgba(120, 120, 120, 0.18)"
+_AS_OF_COLOUR = "#444444"
+# Light to dark blue: one hue, readable with every common kind of colour blindness.
+_ATTENDANCE_SCALE = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
+
+
+# --- shared helpers ---------------------------------------------------------------------
+
+
+def _day(value) -> date | None:
+    """A date from a date, Timestamp or string; None for None/NaT/NaN."""
+    if value is None or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
+
+
+def _text(value) -> str | None:
+    """A non-empty string, or None for None/NaN/''."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return str(value) or None
+
+
+def _danish_key(name: str) -> str:
+    """Sort key putting æ, ø, å after z, as a Danish reader expects."""
+    return name.lower().translate(str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"}))
+
+
+def _sort_value(value):
+    """Sort key for a column of counts or names: names in Danish order."""
+    return _danish_key(value) if isinstance(value, str) else value
+
+
+def _wrap(text: str, width: int = 24) -> str:
+    """A long axis label broken over lines."""
+    return "<br>".join(textwrap.wrap(text, width)) or text
+
+
+def _shorten(text: str, width: int = 32) -> str:
+    """A long tick label cut to width characters, ending in an ellipsis."""
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _frame(fig: go.Figure, height: int, **layout) -> go.Figure:
+    """The layout every chart shares: white template, readable font, legend on top."""
+    fig.update_layout(
+        template=TEMPLATE,
+        height=height,
+        font={"size": FONT_SIZE},
+        separators=",.",
+        hoverlabel={"font_size": FONT_SIZE},
+        legend={
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.02,
+            "xanchor": "left",
+            "x": 0,
+            "title_text": "",
+        },
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+    )
+    fig.update_layout(**layout)
+    return fig
+
+
+def danish_date_ticks(start: date, end: date) -> tuple[list[date], list[str]]:
+    """Month-start ticks between start and end (at most ~8) with Danish text: 'jan. 2018'."""
+    first = start.year * 12 + start.month - 1 + (start.day > 1)
+    last = end.year * 12 + end.month - 1
+    if last < first:
+        return [start], [format_date(start)]
+    for step in (1, 2, 3, 4, 6, 12, 24, 36, 60, 120):
+        aligned = first + (-first) % step
+        months = list(range(aligned, last + 1, step))
+        if len(months) <= MAX_DATE_TICKS:
+            break
+    ticks = [date(m // 12, m % 12 + 1, 1) for m in months] or [date(first // 12, first % 12 + 1, 1)]
+    return ticks, [_babel_format_date(d, "MMM y", locale=LOCALE) for d in ticks]
+
+
+def _date_range(days: list[date]) -> tuple[date, date]:
+    """The shown range around some dates, with a little room on each side."""
+    low, high = min(days), max(days)
+    pad = max(timedelta(days=15), (high - low) * 0.04)
+    return low - pad, high + pad
+
+
+def _date_axis(fig: go.Figure, start: date, end: date) -> None:
+    """Fix the x axis to start..end with Danish month ticks."""
+    values, texts = danish_date_ticks(start, end)
+    fig.update_xaxes(
+        type="date",
+        range=[start.isoformat(), end.isoformat()],
+        tickvals=[d.isoformat() for d in values],
+        ticktext=texts,
+        title_text="",
+    )
+
+
+def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
+    """A dashed vertical line at as_of labelled 'Status pr. 1. juni 2019'."""
+    fig.add_shape(
+        type="line",
+        xref="x",
+        yref="paper",
+        x0=as_of.isoformat(),
+        x1=as_of.isoformat(),
+        y0=0,
+        y1=1,
+        line={"color": _AS_OF_COLOUR, "width": 1.5, "dash": "dash"},
+    )
+    right_half = as_of > start + (end - start) / 2
+    fig.add_annotation(
+        xref="x",
+        yref="paper",
+        x=as_of.isoformat(),
+        y=1,
+        text=f"Status pr. {format_date(as_of)}",
+        showarrow=False,
+        xanchor="right" if right_half else "left",
+        xshift=-4 if right_half else 4,
+        yanchor="top",
+        bgcolor="rgba(255, 255, 255, 0.85)",
+        font={"size": 12, "color": _AS_OF_COLOUR},
+    )
+
+
+def _integer_step(top: float) -> int:
+    """A tick step giving about six whole-number ticks from 0 to top."""
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        if top / step <= 6:
+            return step
+    return 10 ** math.ceil(math.log10(top / 6))
+
+
+# --- meeting plan -----------------------------------------------------------------------
+
+
+def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
+    """The meeting plan per group: planned periods as bars, meetings held or not as markers."""
+    groups = list(dict.fromkeys(plan["group_name"]))
+    meetings = []
+    for row in plan.itertuples(index=False):
+        start, end, held = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
+        start, end = start or end, end or start
+        if held is not None and held > as_of:
+            held = None
+        if start is None and held is None:
+            continue
+        planned = _text(row.planned_text) or (
+            format_date(start) if start is not None else "ikke fastlagt"
+        )
+        kind = (labels.MEETING_TYPES.get(row.meeting_type) or row.meeting_type).capitalize()
+        form = labels.MEETING_FORMS.get(_text(row.form) or "")
+        hover = "<br>".join(
+            [
+                f"<b>{row.title}</b>",
+                row.group_name,
+                f"{kind}, {form}" if form else kind,
+                f"Planlagt: {planned}",
+                f"Afholdt: {format_date(held)}"
+                if held is not None
+                else palette.MEETING["not_held"].label,
+            ]
+        )
+        meetings.append((row.group_name, start, end, held, hover))
+
+    days = [as_of] + [d for m in meetings for d in m[1:4] if d is not None]
+    low, high = _date_range(days)
+    shortest = (high - low) / 150  # a one-day plan still shows as a thin bar
+
+    fig = go.Figure()
+    planned = [m for m in meetings if m[1] is not None]
+    if planned:
+        bases, lengths = [], []
+        for _, start, end, _, _ in planned:
+            length = max(end - start + timedelta(days=1), shortest)
+            middle = start + (end - start) / 2
+            bases.append((middle - length / 2 + timedelta(hours=12)).isoformat())
+            lengths.append(length.total_seconds() * 1000)
+        fig.add_trace(
+            go.Bar(
+                name="Planlagt periode",
+                orientation="h",
+                base=bases,
+                x=lengths,
+                y=[m[0] for m in planned],
+                width=0.5,
+                marker={
+                    "color": _PERIOD_COLOUR,
+                    "opacity": 0.35,
+                    "line": {"width": 1, "color": "white"},
+                },
+                customdata=[m[4] for m in planned],
+                hovertemplate="%{customdata}<extra></extra>",
+                legendrank=3,
+            )
+        )
+    for status, rank in (("held", 1), ("not_held", 2)):
+        style = palette.MEETING[status]
+        if status == "held":
+            points = [(m[3], m) for m in meetings if m[3] is not None]
+        else:
+            points = [(m[1] + (m[2] - m[1]) / 2, m) for m in meetings if m[3] is None]
+        if not points:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name=style.label,
+                mode="markers",
+                x=[d.isoformat() for d, _ in points],
+                y=[m[0] for _, m in points],
+                marker={
+                    "color": style.colour,
+                    "symbol": style.symbol,
+                    "size": 12,
+                    "line": {"width": 2, "color": style.colour},
+                },
+                customdata=[m[4] for _, m in points],
+                hovertemplate="%{customdata}<extra></extra>",
+                legendrank=rank,
+            )
+        )
+    fig.update_layout(barmode="overlay")
+    fig.update_yaxes(
+        type="category",
+        categoryorder="array",
+        categoryarray=groups,
+        range=[len(groups) - 0.5, -1.0],  # half a row free on top for the as_of label
+        tickvals=groups,
+        ticktext=[_wrap(g) for g in groups],
+        title_text="",
+    )
+    _date_axis(fig, low, high)
+    _as_of_line(fig, as_of, low, high)
+    return _frame(fig, height=max(280, 110 + 55 * len(groups)))
+
+
+# --- enrollment and criteria over time --------------------------------------------------
+
+
+def enrollment_steps(progress: pd.DataFrame, as_of: date) -> go.Figure:
+    """Municipalities per enrollment step over time, one step line per series, to as_of."""
+    fig = go.Figure()
+    used: set[Style] = set()
+    extra = iter(_EXTRA_SERIES_STYLES)
+    days = [as_of]
+    top = 1
+    for series, rows in progress.groupby("series", sort=False):
+        rows = rows.assign(day=rows["day"].map(_day)).sort_values("day")
+        x, y = list(rows["day"]), [int(v) for v in rows["value"]]
+        if x[-1] < as_of:  # a cumulative count holds until the next change: carry it to as_of
+            x.append(as_of)
+            y.append(y[-1])
+        changed = [i == 0 or y[i] != y[i - 1] for i in range(len(y))]
+        style = SERIES_STYLES.get(series) or next(extra, _EXTRA_SERIES_STYLES[-1])
+        dash = "dot" if style in used else "solid"
+        used.add(style)
+        days += x
+        top = max(top, *y)
+        fig.add_trace(
+            go.Scatter(
+                name=series,
+                mode="lines+markers",
+                line_shape="hv",
+                x=[d.isoformat() for d in x],
+                y=y,
+                line={"color": style.colour, "width": 2.5, "dash": dash},
+                marker={
+                    "color": style.colour,
+                    "symbol": style.symbol,
+                    "size": [9 if c else 0 for c in changed],
+                },
+                customdata=[
+                    f"{format_date(d)}: {format_number(v)} kommuner"
+                    for d, v in zip(x, y, strict=True)
+                ],
+                hovertemplate=f"<b>{series}</b><br>%{{customdata}}<extra></extra>",
+            )
+        )
+    low, high = _date_range(days)
+    _date_axis(fig, low, high)
+    fig.update_yaxes(
+        title_text="Kommuner", range=[0, top * 1.15 + 0.5], tick0=0, dtick=_integer_step(top)
+    )
+    _as_of_line(fig, as_of, low, high)
+    return _frame(fig, height=380)
+
+
+def share_over_time(shares: pd.DataFrame, as_of: date) -> go.Figure:
+    """Share of assessed criteria achieved over time, 0-100 %."""
+    rows = shares.assign(day=shares["day"].map(_day)).sort_values("day")
+    style = palette.CRITERION["achieved"]
+    hover = [
+        f"<b>{format_date(d)}</b><br>{format_number(a)} af {format_number(n)} opnået "
+        f"({format_share(s)})"
+        for d, s, a, n in zip(
+            rows["day"], rows["share"], rows["achieved"], rows["assessed"], strict=True
+        )
+    ]
+    fig = go.Figure(
+        go.Scatter(
+            name="Andel opnået",
+            mode="lines+markers",
+            x=[d.isoformat() for d in rows["day"]],
+            y=[float(s) for s in rows["share"]],
+            line={"color": style.colour, "width": 2.5},
+            marker={"color": style.colour, "symbol": style.symbol, "size": 10},
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            showlegend=False,
+        )
+    )
+    low, high = _date_range([as_of, *rows["day"]])
+    _date_axis(fig, low, high)
+    ticks = [0, 0.25, 0.5, 0.75, 1]
+    fig.update_yaxes(
+        title_text="Andel opnået",
+        range=[-0.03, 1.12],
+        tickvals=ticks,
+        ticktext=[format_share(t) for t in ticks],
+    )
+    _as_of_line(fig, as_of, low, high)
+    return _frame(fig, height=360)
+
+
+# --- map --------------------------------------------------------------------------------
+
+
+def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
+    """All municipalities as points on longitude/latitude, enrolled ones styled by status."""
+    status = municipalities["status"].map(lambda s: _text(s) or "not_enrolled")
+    counts = Counter(status)
+    fig = go.Figure()
+    order = ["not_enrolled", *(s for s in palette.ENROLLMENT if s != "not_enrolled")]
+    for code in order:
+        rows = municipalities[status == code]
+        if rows.empty:
+            continue
+        style = palette.ENROLLMENT[code]
+        enrolled = code != "not_enrolled"
+        fig.add_trace(
+            go.Scatter(
+                name=f"{style.label} ({format_number(counts[code])})",
+                mode="markers",
+                x=rows["longitude"],
+                y=rows["latitude"],
+                marker={
+                    "color": style.colour,
+                    "symbol": style.symbol,
+                    "size": 13 if enrolled else 8,
+                    "line": {"width": 1 if enrolled else 1.5, "color": "white"}
+                    if enrolled
+                    else {"width": 1.5, "color": style.colour},
+                },
+                customdata=[
+                    f"<b>{n}</b><br>{r}<br>{style.label}"
+                    for n, r in zip(rows["name"], rows["region"], strict=True)
+                ],
+                hovertemplate="%{customdata}<extra></extra>",
+                legendrank=order.index(code) if enrolled else len(order),
+            )
+        )
+    hidden = {"visible": False, "showgrid": False, "zeroline": False, "title_text": ""}
+    fig.update_xaxes(**hidden, constrain="domain")
+    fig.update_yaxes(**hidden, scaleanchor="x", scaleratio=1 / math.cos(math.radians(56)))
+    return _frame(fig, height=520)
+
+
+# --- heatmaps ---------------------------------------------------------------------------
+
+
+def _heatmap_rows(cells: pd.DataFrame) -> list[str]:
+    """Municipality names in Danish alphabetical order, top to bottom."""
+    return sorted(cells["municipality"].unique(), key=_danish_key)
+
+
+def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:
+    """Attendance per municipality and meeting: the count in each cell, colour = share."""
+    rows = _heatmap_rows(cells)
+    columns = list(dict.fromkeys(cells.sort_values("meeting_order", kind="stable")["meeting"]))
+    r_index = {name: i for i, name in enumerate(rows)}
+    c_index = {name: j for j, name in enumerate(columns)}
+    z = [[None] * len(columns) for _ in rows]
+    text = [[""] * len(columns) for _ in rows]
+    hover = [
+        [f"<b>{name}</b><br>{meeting}<br>Deltager ikke i mødet" for meeting in columns]
+        for name in rows
+    ]
+    for cell in cells.itertuples(index=False):
+        if cell.attendees is None or pd.isna(cell.attendees):
+            continue
+        i, j = r_index[cell.municipality], c_index[cell.meeting]
+        attendees = int(cell.attendees)
+        expected = None if pd.isna(cell.expected) else int(cell.expected)
+        text[i][j] = format_number(attendees)
+        line = f"{format_number(attendees)} fremmødt"
+        if expected:
+            z[i][j] = min(attendees / expected, 1.0)
+            line += (
+                f" af {format_number(expected)} tilmeldte ({format_share(attendees / expected)})"
+            )
+        hover[i][j] = f"<b>{cell.municipality}</b><br>{cell.meeting}<br>{line}"
+
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=rows,
+            text=text,
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            hoverongaps=True,
+            colorscale=_ATTENDANCE_SCALE,
+            zmin=0,
+            zmax=1,
+            xgap=2,
+            ygap=2,
+            colorbar={
+                "title": {"text": "Andel fremmødt", "side": "right"},
+                "tickvals": [0, 0.5, 1],
+                "ticktext": [format_share(v) for v in (0, 0.5, 1)],
+                "thickness": 12,
+                "lenmode": "pixels",
+                "len": min(240, ROW_HEIGHT * len(rows)),
+                "y": 1,
+                "yanchor": "top",
+            },
+        )
+    )
+    ticks = [_shorten(c) for c in columns]
+    top = 30 + round(max(len(t) for t in ticks) * 7 * math.sin(math.radians(35)))
+    fig.update_xaxes(
+        side="top", tickangle=-35, tickvals=columns, ticktext=ticks, title_text="", showgrid=False
+    )
+    fig.update_yaxes(autorange="reversed", title_text="", showgrid=False)
+    return _frame(
+        fig,
+        height=top + 20 + ROW_HEIGHT * len(rows),
+        margin={"l": 10, "r": 10, "t": top, "b": 20},
+        plot_bgcolor="white",
+    )
+
+
+def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
+    """Each municipality's status on each success criterion, with a mark in every cell."""
+    rows = _heatmap_rows(cells)
+    numbers = sorted({int(n) for n in cells["criterion_no"]})
+    columns = [str(n) for n in numbers]
+    styles = [palette.NOT_ASSESSED, *palette.CRITERION.values()]
+    codes = {code: k + 1 for k, code in enumerate(palette.CRITERION)}
+    r_index = {name: i for i, name in enumerate(rows)}
+    c_index = {n: j for j, n in enumerate(numbers)}
+    z = [[0] * len(columns) for _ in rows]
+    for cell in cells.itertuples(index=False):
+        code = _text(cell.status)
+        if code is not None:
+            z[r_index[cell.municipality]][c_index[int(cell.criterion_no)]] = codes[code]
+    text = [[styles[k].mark for k in line] for line in z]
+    hover = [
+        [
+            f"<b>{name}</b><br>Succeskriterium {column}: {styles[k].label}"
+            for column, k in zip(columns, line, strict=True)
+        ]
+        for name, line in zip(rows, z, strict=True)
+    ]
+    # One colour band per status: z = 0 (not assessed) .. 3 (achieved).
+    scale = []
+    for k, style in enumerate(styles):
+        scale += [[k / len(styles), style.colour], [(k + 1) / len(styles), style.colour]]
+
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=columns,
+            y=rows,
+            text=text,
+            texttemplate="%{text}",
+            textfont={"size": 14},
+            customdata=hover,
+            hovertemplate="%{customdata}<extra></extra>",
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=len(styles) - 0.5,
+            showscale=False,
+            xgap=2,
+            ygap=2,
+        )
+    )
+    for rank, style in enumerate([*palette.CRITERION.values(), palette.NOT_ASSESSED]):
+        fig.add_trace(
+            go.Scatter(
+                name=f"{style.mark} {style.label}".strip(),
+                x=[None],
+                y=[None],
+                mode="markers",
+                marker={
+                    "symbol": "square",
+                    "size": 14,
+                    "color": style.colour,
+                    "line": {"width": 1, "color": "#999999"},
+                },
+                hoverinfo="skip",
+                legendrank=rank,
+            )
+        )
+    plot_height = ROW_HEIGHT * len(rows)
+    top = 100
+    fig.update_xaxes(
+        side="top",
+        type="category",
+        title_text="Succeskriterium",
+        showgrid=False,
+    )
+    fig.update_yaxes(autorange="reversed", title_text="", showgrid=False)
+    return _frame(
+        fig,
+        height=top + 20 + plot_height,
+        margin={"l": 10, "r": 10, "t": top, "b": 20},
+        legend_y=1 + 58 / plot_height,
+        plot_bgcolor="white",
+    )
+
+
+# --- participants -----------------------------------------------------------------------
+
+
+def participants_range(rows: pd.DataFrame) -> go.Figure:
+    """Participants each municipality sends per group, against the range the group asks for."""
+    groups = list(dict.fromkeys(rows["group_name"]))
+    fig = go.Figure()
+    ranges = rows.drop_duplicates("group_name").set_index("group_name")
+    lows = [int(ranges.at[g, "min_participants"]) for g in groups]
+    highs = [int(ranges.at[g, "max_participants"]) for g in groups]
+    fig.add_trace(
+        go.Bar(
+            name="Ønsket interval",
+            orientation="h",
+            y=list(range(len(groups))),
+            base=[low - 0.3 for low in lows],
+            x=[high - low + 0.6 for low, high in zip(lows, highs, strict=True)],
+            width=0.7,
+            marker={"color": _BAND_COLOUR, "line": {"width": 0}},
+            customdata=[
+                f"<b>{g}</b><br>Ønsket: {format_number(lo)}–{format_number(hi)} deltagere"
+                for g, lo, hi in zip(groups, lows, highs, strict=True)
+            ],
+            hovertemplate="%{customdata}<extra></extra>",
+            legendrank=3,
+        )
+    )
+    points: dict[str, list[tuple[int, float, str]]] = {"inside": [], "outside": []}
+    for i, (group, low, high) in enumerate(zip(groups, lows, highs, strict=True)):
+        members = rows[rows["group_name"] == group].sort_values(
+            ["participants", "municipality"], key=lambda s: s.map(_sort_value)
+        )
+        for count, same in members.groupby("participants", sort=False):
+            spread = min(0.28, 0.04 * (len(same) - 1))
+            for k, name in enumerate(same["municipality"]):
+                offset = -spread + 2 * spread * k / (len(same) - 1) if len(same) > 1 else 0.0
+                where = "inside" if low <= count <= high else "outside"
+                hover = (
+                    f"{name}: {format_number(count)} "
+                    f"(ønsket {format_number(low)}–{format_number(high)})"
+                )
+                points[where].append((int(count), i + offset, hover))
+    for where, rank in (("inside", 1), ("outside", 2)):
+        if not points[where]:
+            continue
+        style = palette.RANGE[where]
+        fig.add_trace(
+            go.Scatter(
+                name=style.label,
+                mode="markers",
+                x=[p[0] for p in points[where]],
+                y=[p[1] for p in points[where]],
+                marker={
+                    "color": style.colour,
+                    "symbol": style.symbol,
+                    "size": 10,
+                    "opacity": 0.85,
+                    "line": {"width": 1, "color": "white"},
+                },
+                customdata=[p[2] for p in points[where]],
+                hovertemplate="%{customdata}<extra></extra>",
+                legendrank=rank,
+            )
+        )
+    top = max([*rows["participants"], *highs])
+    fig.update_layout(barmode="overlay")
+    fig.update_xaxes(
+        title_text="Deltagere pr. kommune",
+        range=[-0.6, top + 0.8],
+        tick0=0,
+        dtick=_integer_step(top),
+        zeroline=False,
+    )
+    fig.update_yaxes(
+        tickvals=list(range(len(groups))),
+        ticktext=[_wrap(g) for g in groups],
+        range=[len(groups) - 0.5, -0.5],
+        showgrid=False,
+        zeroline=False,
+        title_text="",
+    )
+    return _frame(fig, height=max(260, 110 + 70 * len(groups)))

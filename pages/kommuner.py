@@ -1,0 +1,76 @@
+"""Kommuner: one row per municipality, and the chosen municipality's profile."""
+
+import streamlit as st
+
+from kl_dash import labels, presenting, queries
+
+view = st.session_state["view"]
+f = view.filters
+programme = view.data(queries.programme_info)
+
+st.title("Kommuner")
+st.caption(f"{programme['short_name']} · {presenting.filter_summary(f, view.choices)}".strip(" ·"))
+
+table = view.data(queries.municipality_table)
+if table.empty:
+    st.info(presenting.empty_sentence(f, view.choices, "kommuner"))
+    st.stop()
+
+shown = presenting.municipality_table(table, list(view.choices.groups.values()))
+st.write("Vælg en kommune i tabellen for at se dens profil.")
+picked = st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    on_select="rerun",
+    selection_mode="single-row",
+    key="municipality-table",
+)
+view.offer(shown, "Kommuner")
+if picked.selection.rows:
+    code = table["code"].iloc[picked.selection.rows[0]]
+    if code != f.municipality_code:
+        view.set_municipality(code)
+        st.rerun()
+
+if f.municipality_code is None:
+    st.stop()
+row = table[table["code"] == f.municipality_code].iloc[0].to_dict()
+st.header(f"Profil: {row['name']}")
+st.caption(
+    f"Region {row['region']} · {row['network_name'] or 'intet netværk'} · "
+    f"{labels.ENROLLMENT_STATUS[row['status']]}"
+)
+st.button("Vis alle kommuner", on_click=view.set_municipality, args=(None,))
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Tilmelding")
+    for step, day in presenting.enrollment_steps(row, programme["requires_agreement"]):
+        st.write(f"**{step}:** {day}")
+with right:
+    st.subheader("Indsatsområder")
+    focus = view.data(queries.profile_focus_areas)
+    st.markdown("\n".join(f"- {name}" for name in focus) or "Ingen valgt endnu.")
+
+st.subheader("Sammenlignet med netværket og alle deltagere")
+compared = presenting.comparison_table(view.data(queries.comparison))
+st.dataframe(compared, hide_index=True, width="stretch")
+view.offer(compared, f"Sammenligning {row['name']}")
+
+st.subheader("Fremmøde ved hvert møde")
+attendance = view.data(queries.profile_attendance)
+if attendance.empty:
+    st.info(presenting.empty_sentence(f, view.choices, "afholdte møder"))
+else:
+    shown_attendance = presenting.profile_attendance_table(attendance)
+    st.dataframe(shown_attendance, hide_index=True, width="stretch")
+    view.offer(shown_attendance, f"Fremmøde {row['name']}")
+
+st.subheader("Succeskriterier over tid")
+assessments = presenting.profile_criteria_table(view.data(queries.profile_criteria))
+if len(assessments.columns) <= 2:
+    st.info(f"{row['name']} er ikke vurderet på succeskriterierne endnu.")
+else:
+    st.dataframe(assessments, hide_index=True, width="stretch")
+    view.offer(assessments, f"Succeskriterier {row['name']}")

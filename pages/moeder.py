@@ -1,0 +1,49 @@
+"""Møder og spor: the meeting plan per group and track, attendance, participants per track."""
+
+import streamlit as st
+
+from kl_dash import charts, presenting, queries
+
+view = st.session_state["view"]
+f = view.filters
+programme = view.data(queries.programme_info)
+
+st.title("Møder og spor")
+st.caption(f"{programme['short_name']} · {presenting.filter_summary(f, view.choices)}".strip(" ·"))
+
+st.subheader("Mødeplan")
+plan = view.data(queries.meeting_plan)
+if plan.empty:
+    st.info(presenting.empty_sentence(f, view.choices, "møder"))
+else:
+    st.plotly_chart(charts.meeting_timeline(plan, f.as_of), width="stretch")
+    table = presenting.meeting_plan_table(plan)
+    st.dataframe(table, hide_index=True, width="stretch")
+    view.offer(table, "Mødeplan")
+
+st.subheader("Fremmøde pr. kommune og møde")
+cells = view.data(queries.attendance_cells)
+if cells.empty or cells["attendees"].isna().all():
+    st.info(presenting.empty_sentence(f, view.choices, "afholdte møder med fremmøde"))
+else:
+    st.caption(
+        "Tallet er antal fremmødte; farven er andelen af kommunens tilmeldte. Tom celle: "
+        "kommunen deltog ikke i partnerskabet på mødedagen."
+    )
+    st.plotly_chart(charts.attendance_heatmap(cells), width="stretch")
+    view.offer(presenting.attendance_matrix(cells), "Fremmøde")
+
+st.subheader("Deltagere pr. spor mod det ønskede antal")
+people = view.data(queries.participants)
+if people.empty:
+    st.info(presenting.empty_sentence(f, view.choices, "tilmeldte deltagere"))
+else:
+    st.plotly_chart(charts.participants_range(people), width="stretch")
+    table = presenting.participants_table(people)
+    outside = table[table["Uden for intervallet"] == "ja"]
+    if outside.empty:
+        st.success("Alle kommuner har det ønskede antal deltagere i hver gruppe og hvert spor.")
+    else:
+        st.warning(f"{len(outside)} tilmeldinger ligger uden for det ønskede antal deltagere:")
+        st.dataframe(outside.drop(columns="Uden for intervallet"), hide_index=True, width="stretch")
+    view.offer(table, "Deltagere pr. spor")

@@ -1,0 +1,43 @@
+"""Succeskriterier: the criteria verbatim, where each municipality stands, and progress."""
+
+import streamlit as st
+
+from kl_dash import charts, presenting, queries
+from kl_dash.formatting import format_date
+
+view = st.session_state["view"]
+f = view.filters
+programme = view.data(queries.programme_info)
+
+st.title("Succeskriterier")
+st.caption(f"{programme['short_name']} · {presenting.filter_summary(f, view.choices)}".strip(" ·"))
+
+criteria = view.data(queries.criteria)
+if criteria.empty:
+    st.info(
+        "Partnerskabet har ingen succeskriterier endnu. De aftales af deltagerne og kan "
+        "tilføjes senere."
+    )
+    st.stop()
+
+st.subheader("Kriterierne")
+st.markdown("\n".join(presenting.criteria_texts(criteria)))
+
+st.subheader(f"Status pr. kommune pr. {format_date(f.as_of)}")
+cells = view.data(queries.criteria_cells)
+if cells.empty:
+    st.info(presenting.empty_sentence(f, view.choices, "deltagende kommuner"))
+else:
+    st.plotly_chart(charts.criteria_heatmap(cells), width="stretch")
+    view.offer(presenting.criteria_matrix(cells), "Succeskriterier pr. kommune")
+    shares = presenting.criterion_shares(cells)
+    st.dataframe(shares, hide_index=True, width="stretch")
+    view.offer(shares, "Succeskriterier opnået pr. kriterium")
+
+st.subheader("Andel opnået over tid")
+over_time = view.data(queries.criteria_shares)
+if over_time.empty:
+    st.info(presenting.empty_sentence(f, view.choices, "vurderinger"))
+else:
+    st.plotly_chart(charts.share_over_time(over_time, f.as_of), width="stretch")
+    view.offer(presenting.shares_table(over_time), "Succeskriterier over tid")

@@ -1,0 +1,418 @@
+"""The figure builders, on small real DataFrames: what a reader of each chart would notice."""
+
+from __future__ import annotations
+
+import ast
+import re
+from datetime import date
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+import pytest
+
+from kl_dash import charts, palette, reference
+
+AS_OF = date(2019, 6, 1)
+ENGLISH_MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
+
+
+def day(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def as_date(value) -> date:
+    return pd.Timestamp(value).date()
+
+
+def trace(fig: go.Figure, name: str):
+    return next(t for t in fig.data if t.name == name)
+
+
+@pytest.fixture(scope="module")
+def plan() -> pd.DataFrame:
+    rows = [
+        # meeting_id, title, group, type, planned_text, from, to, held_on, form
+        ("ps-1", "Opstartskonference", "Alle", "conference", "primo 2018", "2018-01-01",
+         "2018-04-30", "2018-01-09", "physical"),
+        ("ug-1", "Opstartsseminar", "Udviklingsgruppen", "seminar", "1. november 2017",
+         "2017-11-01", "2017-11-01", "2017-11-01", None),
+        ("ug-2", "Kommunebesøg", "Udviklingsgruppen", "municipality_visit", "medio 2019",
+         "2019-05-01", "2019-08-31", None, None),
+        ("ms-2", "Netværksmøde", "Medarbejderspor", "workshop", None, None, None,
+         "2018-05-10", "virtual"),
+        ("ms-3", "Afslutning", "Medarbejderspor", "workshop", None, None, None, None, None),
+        ("ps-3", "Afslutningskonference", "Alle", "conference", "ultimo 2019", "2019-09-01",
+         "2019-12-31", None, None),
+    ]  # fmt: skip
+    frame = pd.DataFrame(
+        rows,
+        columns=[
+            "meeting_id", "title", "group_name", "meeting_type", "planned_text",
+            "planned_from", "planned_to", "held_on", "form",
+        ],
+    )  # fmt: skip
+    for column in ("planned_from", "planned_to", "held_on"):
+        frame[column] = frame[column].map(lambda v: day(v) if isinstance(v, str) else None)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def progress() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "day": [day("2017-06-01"), day("2017-07-01"), day("2017-08-15"), day("2018-03-01")],
+            "series": ["Tilkendegivet interesse"] * 2 + ["Politisk aftale", "Udtrådt"],
+            "value": [3, 7, 5, 1],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def shares() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "day": [day("2018-06-01"), day("2019-01-15")],
+            "share": [0.25, 0.6],
+            "achieved": [3, 12],
+            "assessed": [12, 20],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def municipalities() -> pd.DataFrame:
+    frame = pd.DataFrame(reference.municipality_rows())
+    frame["latitude"] = frame["latitude"].astype(float)
+    frame["longitude"] = frame["longitude"].astype(float)
+    status = {"751": "participating", "101": "participating", "461": "awaiting_agreement"}
+    status["860"] = "withdrawn"
+    frame["status"] = frame["code"].map(status)
+    return frame
+
+
+@pytest.fixture(scope="module")
+def attendance() -> pd.DataFrame:
+    rows = [
+        ("Aarhus", "ps-2 Midtvejskonference", 2, 3, 4),
+        ("Aarhus", "ps-1 Opstartskonference", 1, 4, 4),
+        ("Ærø", "ps-1 Opstartskonference", 1, 0, 2),
+        ("Ærø", "ps-2 Midtvejskonference", 2, None, None),
+        ("Vejle", "ps-1 Opstartskonference", 1, 1, 2),
+        ("Vejle", "ps-2 Midtvejskonference", 2, 2, 2),
+    ]
+    return pd.DataFrame(
+        rows, columns=["municipality", "meeting", "meeting_order", "attendees", "expected"]
+    )
+
+
+@pytest.fixture(scope="module")
+def criteria() -> pd.DataFrame:
+    rows = [
+        ("Odense", 1, "achieved"),
+        ("Odense", 2, "in_progress"),
+        ("Aalborg", 1, "not_started"),
+        ("Aalborg", 2, None),
+    ]
+    return pd.DataFrame(rows, columns=["municipality", "criterion_no", "status"])
+
+
+@pytest.fixture(scope="module")
+def participants() -> pd.DataFrame:
+    rows = [
+        ("Aarhus", "Udviklingsgruppen", 6, 3, 5),
+        ("Vejle", "Udviklingsgruppen", 3, 3, 5),
+        ("Odense", "Udviklingsgruppen", 3, 3, 5),
+        ("Aarhus", "Politisk styregruppe", 1, 1, 2),
+        ("Skive", "Politisk styregruppe", 0, 1, 2),
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "municipality", "group_name", "participants", "min_participants", "max_participants"
+        ],
+    )  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def all_figures(
+    plan, progress, shares, municipalities, attendance, criteria, participants
+) -> dict[str, go.Figure]:
+    return {
+        "meeting_timeline": charts.meeting_timeline(plan, AS_OF),
+        "enrollment_steps": charts.enrollment_steps(progress, AS_OF),
+        "share_over_time": charts.share_over_time(shares, AS_OF),
+        "denmark_map": charts.denmark_map(municipalities),
+        "attendance_heatmap": charts.attendance_heatmap(attendance),
+        "criteria_heatmap": charts.criteria_heatmap(criteria),
+        "participants_range": charts.participants_range(participants),
+    }
+
+
+# --- palette ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["ENROLLMENT", "CRITERION", "MEETING", "RANGE"])
+def test_each_status_in_a_palette_has_its_own_colour_symbol_and_mark(name):
+    styles = list(getattr(palette, name).values())
+    for attribute in ("colour", "symbol", "label", "mark"):
+        values = [getattr(style, attribute) for style in styles]
+        assert len(set(values)) == len(values), (name, attribute, values)
+
+
+def test_palette_labels_are_the_danish_status_words():
+    assert [s.label for s in palette.ENROLLMENT.values()] == [
+        "Deltager",
+        "Afventer politisk aftale",
+        "Udtrådt",
+        "Ikke tilmeldt",
+    ]
+    assert [s.label for s in palette.CRITERION.values()] == ["Ikke påbegyndt", "I gang", "Opnået"]
+    assert palette.MEETING["not_held"].label == "Ikke afholdt endnu"
+    assert palette.RANGE["outside"].label == "Uden for intervallet"
+
+
+# --- date axes --------------------------------------------------------------------------
+
+
+def test_date_ticks_are_month_starts_with_danish_names():
+    ticks, texts = charts.danish_date_ticks(day("2019-01-15"), day("2019-08-10"))
+    assert ticks[0] == day("2019-02-01") and all(t.day == 1 for t in ticks)
+    assert "maj 2019" in texts and "feb. 2019" in texts
+    assert not any(ENGLISH_MONTHS.search(t) for t in texts)
+
+
+@pytest.mark.parametrize(
+    ("start", "end"), [("2017-06-01", "2020-01-01"), ("2010-03-03", "2030-12-31")]
+)
+def test_long_date_ranges_get_at_most_eight_ticks(start, end):
+    ticks, texts = charts.danish_date_ticks(day(start), day(end))
+    assert 2 <= len(ticks) <= 8
+    assert all(day(start) <= t <= day(end) for t in ticks)
+    assert len(texts) == len(ticks)
+
+
+def test_every_date_axis_shows_danish_month_names(all_figures):
+    for name in ("meeting_timeline", "enrollment_steps", "share_over_time"):
+        axis = all_figures[name].layout.xaxis
+        assert axis.ticktext, name
+        assert not any(ENGLISH_MONTHS.search(t) for t in axis.ticktext), name
+    assert "jan. 2018" in all_figures["meeting_timeline"].layout.xaxis.ticktext
+
+
+# --- meeting timeline -------------------------------------------------------------------
+
+
+def test_held_meetings_are_marked_on_the_day_they_were_held(plan):
+    fig = charts.meeting_timeline(plan, AS_OF)
+    held = trace(fig, "Afholdt")
+    assert held.marker.color == palette.MEETING["held"].colour
+    assert sorted(as_date(x) for x in held.x) == [
+        day("2017-11-01"),
+        day("2018-01-09"),
+        day("2018-05-10"),
+    ]
+
+
+def test_meetings_not_yet_held_are_marked_mid_period_and_unplanned_ones_left_out(plan):
+    fig = charts.meeting_timeline(plan, AS_OF)
+    waiting = trace(fig, "Ikke afholdt endnu")
+    assert waiting.marker.symbol == palette.MEETING["not_held"].symbol
+    # ms-3 has neither plan nor held date: not drawn.
+    assert sorted(as_date(x) for x in waiting.x) == [day("2019-07-01"), day("2019-10-31")]
+    assert "Planlagt: ultimo 2019<br>Ikke afholdt endnu" in " ".join(waiting.customdata)
+
+
+def test_meeting_hover_says_when_planned_and_held_in_danish(plan):
+    fig = charts.meeting_timeline(plan, AS_OF)
+    hover = " ".join(trace(fig, "Afholdt").customdata)
+    assert "Planlagt: primo 2018<br>Afholdt: 9. januar 2018" in hover
+    assert "Konference, fysisk" in hover
+
+
+def test_a_meeting_held_after_the_status_date_counts_as_not_held(plan):
+    fig = charts.meeting_timeline(plan, day("2018-01-05"))
+    assert [as_date(x) for x in trace(fig, "Afholdt").x] == [day("2017-11-01")]
+
+
+def test_timeline_rows_are_groups_in_order_of_first_appearance(plan):
+    fig = charts.meeting_timeline(plan, AS_OF)
+    assert list(fig.layout.yaxis.categoryarray) == [
+        "Alle",
+        "Udviklingsgruppen",
+        "Medarbejderspor",
+    ]
+    assert [t.name for t in fig.data] == ["Planlagt periode", "Afholdt", "Ikke afholdt endnu"]
+
+
+def test_a_one_day_plan_is_still_a_visible_bar(plan):
+    fig = charts.meeting_timeline(plan, AS_OF)
+    bars = trace(fig, "Planlagt periode")
+    one_day = list(bars.customdata).index(next(c for c in bars.customdata if "Opstartss" in c))
+    shown = pd.Timestamp(fig.layout.xaxis.range[1]) - pd.Timestamp(fig.layout.xaxis.range[0])
+    assert bars.x[one_day] >= shown.total_seconds() * 1000 / 200
+    assert len(bars.x) == 4  # the four meetings with a planned period
+
+
+def test_status_date_line_is_drawn_at_as_of_with_a_danish_label(all_figures):
+    for name in ("meeting_timeline", "enrollment_steps", "share_over_time"):
+        fig = all_figures[name]
+        [line] = fig.layout.shapes
+        assert as_date(line.x0) == as_date(line.x1) == AS_OF, name
+        texts = [a.text for a in fig.layout.annotations]
+        assert "Status pr. 1. juni 2019" in texts, name
+
+
+# --- enrollment and criteria over time --------------------------------------------------
+
+
+def test_enrollment_steps_draw_one_step_line_per_series_in_status_colours(progress):
+    fig = charts.enrollment_steps(progress, AS_OF)
+    assert [t.name for t in fig.data] == ["Tilkendegivet interesse", "Politisk aftale", "Udtrådt"]
+    assert all(t.line.shape == "hv" for t in fig.data)
+    interest = trace(fig, "Tilkendegivet interesse")
+    assert interest.line.color == palette.ENROLLMENT["awaiting_agreement"].colour
+    assert interest.marker.symbol == palette.ENROLLMENT["awaiting_agreement"].symbol
+    assert trace(fig, "Udtrådt").line.color == palette.ENROLLMENT["withdrawn"].colour
+    assert fig.layout.yaxis.title.text == "Kommuner"
+
+
+def test_enrollment_counts_are_carried_on_to_the_status_date(progress):
+    fig = charts.enrollment_steps(progress, AS_OF)
+    interest = trace(fig, "Tilkendegivet interesse")
+    assert as_date(interest.x[-1]) == AS_OF and interest.y[-1] == 7
+
+
+def test_share_axis_runs_from_0_to_100_percent_in_danish(shares):
+    fig = charts.share_over_time(shares, AS_OF)
+    assert list(fig.layout.yaxis.ticktext) == ["0 %", "25 %", "50 %", "75 %", "100 %"]
+    assert fig.layout.yaxis.range[0] <= 0 and fig.layout.yaxis.range[1] >= 1
+
+
+def test_share_hover_says_how_many_of_how_many(shares):
+    [line] = charts.share_over_time(shares, AS_OF).data
+    assert "12 af 20 opnået (60 %)" in line.customdata[-1]
+    assert "15. januar 2019" in line.customdata[-1]
+
+
+# --- map --------------------------------------------------------------------------------
+
+
+def test_map_shows_every_municipality_with_counts_in_the_legend(municipalities):
+    fig = charts.denmark_map(municipalities)
+    assert sum(len(t.x) for t in fig.data) == len(municipalities) == 98
+    assert sorted(t.name for t in fig.data) == [
+        "Afventer politisk aftale (1)",
+        "Deltager (2)",
+        "Ikke tilmeldt (94)",
+        "Udtrådt (1)",
+    ]
+
+
+def test_map_draws_offline_as_a_plain_scatter_in_status_styles(municipalities):
+    fig = charts.denmark_map(municipalities)
+    assert {t.type for t in fig.data} == {"scatter"}
+    withdrawn = trace(fig, "Udtrådt (1)")
+    assert withdrawn.marker.symbol == palette.ENROLLMENT["withdrawn"].symbol
+    assert "Udtrådt" in withdrawn.customdata[0]
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.yaxis.scaleratio == pytest.approx(1.79, abs=0.01)
+    assert fig.layout.xaxis.visible is False
+
+
+# --- heatmaps ---------------------------------------------------------------------------
+
+
+def test_attendance_cells_show_the_numbers_and_stay_empty_when_not_taking_part(attendance):
+    fig = charts.attendance_heatmap(attendance)
+    heat = fig.data[0]
+    assert list(heat.y) == ["Aarhus", "Vejle", "Ærø"]
+    assert list(heat.x) == ["ps-1 Opstartskonference", "ps-2 Midtvejskonference"]
+    assert [list(row) for row in heat.text] == [["4", "3"], ["1", "2"], ["0", ""]]
+    assert heat.z[0][1] == pytest.approx(0.75)
+    assert heat.z[2][1] is None
+    assert heat.colorbar.title.text == "Andel fremmødt"
+
+
+def test_attendance_heatmap_grows_with_the_number_of_municipalities(attendance):
+    more = pd.concat(
+        [attendance, attendance.assign(municipality=attendance["municipality"] + " 2")]
+    )
+    small = charts.attendance_heatmap(attendance).layout.height
+    assert charts.attendance_heatmap(more).layout.height == small + 3 * charts.ROW_HEIGHT
+
+
+def test_criteria_cells_carry_the_status_mark_not_just_a_colour(criteria):
+    fig = charts.criteria_heatmap(criteria)
+    heat = fig.data[0]
+    assert list(heat.y) == ["Aalborg", "Odense"]
+    assert list(heat.x) == ["1", "2"]
+    achieved, in_progress = palette.CRITERION["achieved"], palette.CRITERION["in_progress"]
+    assert [list(row) for row in heat.text] == [
+        [palette.CRITERION["not_started"].mark, ""],
+        [achieved.mark, in_progress.mark],
+    ]
+    legend = [t.name for t in fig.data[1:]]
+    assert legend == ["– Ikke påbegyndt", "… I gang", "✓ Opnået", "Ikke vurderet"]
+
+
+# --- participants -----------------------------------------------------------------------
+
+
+def test_participants_outside_the_range_are_styled_outside(participants):
+    fig = charts.participants_range(participants)
+    outside = trace(fig, "Uden for intervallet")
+    assert outside.marker.color == palette.RANGE["outside"].colour
+    assert outside.marker.symbol == palette.RANGE["outside"].symbol
+    assert sorted(outside.customdata) == ["Aarhus: 6 (ønsket 3–5)", "Skive: 0 (ønsket 1–2)"]
+    assert len(trace(fig, "Inden for intervallet").x) == 3
+    assert fig.layout.xaxis.title.text == "Deltagere pr. kommune"
+
+
+def test_participant_dots_with_the_same_count_do_not_sit_on_top_of_each_other(participants):
+    inside = trace(charts.participants_range(participants), "Inden for intervallet")
+    threes = [y for x, y in zip(inside.x, inside.y, strict=True) if x == 3]
+    assert len(set(threes)) == 2
+
+
+# --- all figures ------------------------------------------------------------------------
+
+
+def test_no_figure_shows_english_default_labels(all_figures):
+    english = {"variable", "value", "index", "x", "y", "count"}
+    for name, fig in all_figures.items():
+        layout = fig.layout
+        titles = [
+            (axis.title.text or "").strip().lower()
+            for axis in (layout.xaxis, layout.yaxis)
+            if axis.title is not None
+        ]
+        assert not english & set(titles), (name, titles)
+        for t in fig.data:
+            assert t.name is None or not t.name.startswith("trace"), name
+            if t.showlegend is not False and t.type != "heatmap":
+                assert t.name, name
+
+
+def test_every_figure_uses_the_shared_readable_layout(all_figures):
+    for name, fig in all_figures.items():
+        assert fig.layout.template == pio.templates["plotly_white"], name
+        assert fig.layout.font.size >= 12, name
+        assert fig.layout.legend.orientation == "h", name
+        assert fig.layout.height, name
+
+
+@pytest.mark.parametrize("module", [charts, palette])
+def test_builders_import_neither_streamlit_nor_duckdb(module):
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+    imported |= {
+        node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom) and node.module
+    }
+    assert not {name.split(".")[0] for name in imported} & {"streamlit", "duckdb"}

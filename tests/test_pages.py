@@ -1,0 +1,220 @@
+"""Every page of the real app on a real example database, driven by AppTest."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.testing.v1 import AppTest
+
+from .conftest import PROJECT_ROOT
+from .test_queries import independent_figures
+
+PAGES = ["pages/overblik.py", "pages/kommuner.py", "pages/moeder.py", "pages/succeskriterier.py"]
+PROGRAMMES = ["it-2017", "kvalitet-2017", "faellesskaber-2021"]
+
+
+def open_app(monkeypatch, path, page: str | None = None, **params) -> AppTest:
+    monkeypatch.setenv("KL_DASH_DB", str(path))
+    at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def widget(elements, name: str):
+    """The sidebar widget for filter ``name`` (its key carries a generation number)."""
+    return next(w for w in elements if w.key and w.key.rsplit("-", 1)[0] == name)
+
+
+def app_ran(at: AppTest) -> bool:
+    """app.py draws the partnership chooser: proof that this run went through it."""
+    return any(w.key and w.key.startswith("programme_id-") for w in at.selectbox)
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def sql(path, query: str, params=()) -> list[tuple]:
+    con = duckdb.connect(str(path))  # same configuration as the app's connection
+    try:
+        return con.execute(query, list(params)).fetchall()
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES)
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_through_app_py_for_every_partnership(
+    monkeypatch, db_path, page, programme
+):
+    at = open_app(monkeypatch, db_path, page, partnerskab=programme)
+    assert not at.exception, [e.message for e in at.exception]
+    assert app_ran(at)
+    assert at.title and not at.warning or all("uden for" in w.value for w in at.warning)
+
+
+def test_overview_figures_equal_plain_sql_on_the_status_date_in_the_url(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, partnerskab="it-2017", dato="2018-06-01")
+    con = duckdb.connect(str(db_path))
+    expected = independent_figures(con, "it-2017", date(2018, 6, 1))
+    con.close()
+    shown = metrics(at)
+    assert shown["Tilmeldte kommuner"] == str(expected["enrolled"])
+    assert shown["Heraf med politisk aftale"] == str(expected["with_agreement"])
+    assert shown["Møder afholdt"].startswith(f"{expected['meetings_held']} af ")
+    assert "1. juni 2018" in " ".join(i.value for i in at.info)
+
+
+def test_changing_the_status_date_changes_the_figures(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, partnerskab="faellesskaber-2021")
+    assert metrics(at)["Møder afholdt"] == "4 af 4"
+    widget(at.date_input, "as_of").set_value(date(2021, 12, 1)).run()
+    assert not at.exception
+    assert metrics(at)["Møder afholdt"] == "2 af 4"
+    assert at.query_params["dato"] == "2021-12-01"
+
+
+def test_url_parameters_become_filters_and_come_back_out(monkeypatch, db_path):
+    (name,) = sql(
+        db_path,
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "WHERE programme_id = 'it-2017' ORDER BY m.name LIMIT 1",
+    )[0]
+    params = {
+        "partnerskab": "it-2017",
+        "dato": "2018-06-01",
+        "spor": "ledelsesspor",
+        "kommune": name,
+        "status": "deltager",
+    }
+    at = open_app(monkeypatch, db_path, **params)
+    assert not at.exception and not at.warning
+    assert widget(at.selectbox, "group_id").value == "ledelsesspor"
+    assert widget(at.selectbox, "status").value == "participating"
+    assert widget(at.date_input, "as_of").value == date(2018, 6, 1)
+    assert {k: at.query_params[k] for k in params} == params
+
+
+def test_an_invalid_parameter_gives_a_notice_and_falls_back(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, partnerskab="it-2017", region="Atlantis", dato="i går")
+    assert not at.exception
+    notices = " ".join(w.value for w in at.warning)
+    assert 'Regionen "Atlantis" findes ikke' in notices and 'Datoen "i går"' in notices
+    assert widget(at.selectbox, "region").value is None
+    assert "region" not in at.query_params and "dato" not in at.query_params
+
+
+def test_a_filter_chosen_on_one_page_is_there_on_the_next(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, partnerskab="kvalitet-2017")
+    widget(at.selectbox, "region").set_value("Syddanmark").run()
+    at.switch_page("pages/kommuner.py").run()
+    assert not at.exception and app_ran(at)
+    assert widget(at.selectbox, "region").value == "Syddanmark"
+    assert at.query_params["region"] == "Syddanmark"
+    shown = at.dataframe[0].value
+    assert len(shown) > 0 and set(shown["Region"]) == {"Syddanmark"}
+
+
+def test_a_municipality_in_the_url_opens_its_profile(monkeypatch, db_path):
+    code, name = sql(
+        db_path,
+        "SELECT m.code, m.name FROM enrollments e JOIN municipalities m ON m.code = "
+        "e.municipality_code WHERE programme_id = 'it-2017' AND agreement_on IS NOT NULL "
+        "AND withdrawn_on IS NULL ORDER BY m.name DESC LIMIT 1",
+    )[0]
+    ((reached,),) = sql(
+        db_path,
+        "SELECT count(*) FROM criterion_status WHERE programme_id = 'it-2017' "
+        "AND municipality_code = ? AND status = 'achieved' AND assessed_on = (SELECT "
+        "max(assessed_on) FROM criterion_status WHERE programme_id = 'it-2017')",
+        [code],
+    )
+    at = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017", kommune=name)
+    assert not at.exception
+    assert any(h.value == f"Profil: {name}" for h in at.header)
+    table = at.dataframe[0].value
+    assert table.loc[table["Kommune"] == name, "Succeskriterier opnået"].item() == f"{reached} af 8"
+
+
+def test_filters_that_match_nothing_give_a_sentence(monkeypatch, db_path):
+    at = open_app(
+        monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017", dato="2017-06-24"
+    )
+    assert not at.exception
+    assert any("Ingen kommuner" in i.value for i in at.info)
+
+
+def test_every_page_says_so_when_a_partnership_has_no_enrollments(monkeypatch, tmp_path):
+    from kl_dash import bootstrap
+
+    path = tmp_path / "empty.duckdb"
+    bootstrap.init_database(path, example=False)
+    for page in PAGES:
+        at = open_app(monkeypatch, path, page, partnerskab="kvalitet-2017")
+        assert not at.exception, (page, [e.message for e in at.exception])
+        assert at.info, page
+        assert not any("Eksempeldata" in i.value for i in at.sidebar.info)
+
+
+@pytest.fixture
+def media_files(monkeypatch):
+    """The files the app offers for download (Streamlit's own in-memory media storage)."""
+    stores: list[MemoryMediaFileStorage] = []
+    original = MemoryMediaFileStorage.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        stores.append(self)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
+
+    def content(url: str) -> bytes:
+        file_id = url.rsplit("/", 1)[-1].split(".")[0]
+        for store in reversed(stores):
+            try:
+                return store.get_file(file_id).content
+            except Exception:
+                continue
+        raise KeyError(url)
+
+    return content
+
+
+def test_downloads_hold_exactly_the_table_shown(monkeypatch, db_path, media_files):
+    at = open_app(
+        monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017", region="Hovedstaden"
+    )
+    shown = at.dataframe[0].value
+    buttons = {
+        b.proto.label: b.proto.url for b in at.get("download_button") if "Kommuner" in b.proto.help
+    }
+    csv = media_files(buttons["⬇ CSV"])
+    assert csv.startswith("\ufeff".encode())
+    from_csv = pd.read_csv(
+        io.BytesIO(csv), sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False
+    )
+    assert list(from_csv.columns) == list(shown.columns)
+    assert list(from_csv["Kommune"]) == list(shown["Kommune"])
+    assert list(from_csv["Succeskriterier opnået"]) == list(shown["Succeskriterier opnået"])
+    from_xlsx = pd.read_excel(io.BytesIO(media_files(buttons["⬇ Excel"])), dtype=str)
+    assert list(from_xlsx.columns) == list(shown.columns)
+    assert list(from_xlsx["Kommune"]) == list(shown["Kommune"])
+
+
+def test_another_partnership_starts_from_its_own_status_date(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, partnerskab="it-2017", spor="ledelsesspor")
+    assert widget(at.date_input, "as_of").value == date(2019, 12, 31)
+    widget(at.selectbox, "programme_id").set_value("kvalitet-2017").run()
+    assert not at.exception
+    assert widget(at.date_input, "as_of").value == date(2019, 8, 31)
+    assert widget(at.selectbox, "group_id").value is None
+    assert dict(at.query_params) == {"partnerskab": "kvalitet-2017"}
