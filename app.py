@@ -51,8 +51,8 @@ def show_error(message: str):
 
 def offer_downloads(frame, title: str) -> None:
     """CSV and XLSX of exactly the rows and columns shown."""
-    left, right, _ = st.columns([1, 1, 4])
-    left.download_button(
+    row = st.container(horizontal=True)
+    row.download_button(
         "⬇ CSV",
         downloads.to_csv(frame),
         file_name=downloads.file_name(title, "csv"),
@@ -60,7 +60,7 @@ def offer_downloads(frame, title: str) -> None:
         key=f"csv-{title}",
         help=f"{title} som CSV (semikolon, UTF-8) til Excel",
     )
-    right.download_button(
+    row.download_button(
         "⬇ Excel",
         downloads.to_xlsx(frame, sheet_name=title),
         file_name=downloads.file_name(title, "xlsx"),

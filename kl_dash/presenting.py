@@ -67,36 +67,38 @@ def status_sentence(programme: dict[str, Any], as_of: date) -> tuple[str, str]:
 
 
 def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bool) -> list[Card]:
-    """The headline figures as labelled cards with the change since the previous period."""
+    """The headline figures as labelled cards with the change since the previous period.
+
+    Labels are short so that three cards fit side by side on a 1024 px laptop screen.
+    """
     since = f"siden {format_date(before.as_of)}"
     agreement = (
         Card(
-            "Heraf med politisk aftale",
+            "Politisk aftale",
             format_number(now.with_agreement),
             _delta(now.with_agreement, before.with_agreement),
-            f"Kommuner hvis kommunalbestyrelse har tiltrådt aftalen. Ændring {since}.",
+            "Tilmeldte kommuner hvis kommunalbestyrelse har tiltrådt den politiske aftale. "
+            f"Ændring {since}.",
         )
         if requires_agreement
         else Card(
-            "Heraf med politisk aftale",
-            "–",
-            None,
-            "Tilmelding er bindende; der er ingen politisk aftale.",
+            "Politisk aftale", "–", None, "Tilmelding er bindende; der er ingen politisk aftale."
         )
     )
     return [
         Card(
-            "Tilmeldte kommuner",
+            "Kommuner",
             format_number(now.enrolled),
             _delta(now.enrolled, before.enrolled),
-            f"Kommuner der har tilkendegivet interesse og ikke er udtrådt. Ændring {since}.",
+            "Tilmeldte kommuner: de har tilkendegivet interesse og er ikke udtrådt. "
+            f"Ændring {since}.",
         ),
         agreement,
         Card(
             "Udtrådt",
             format_number(now.withdrawn),
             _delta(now.withdrawn, before.withdrawn),
-            f"Ændring {since}.",
+            f"Kommuner der har forladt partnerskabet. Ændring {since}.",
         ),
         Card(
             "Deltagere",
@@ -111,20 +113,32 @@ def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bo
             f"Ændring {since}.",
         ),
         Card(
-            "Gennemsnitligt fremmøde",
+            "Fremmøde",
             _share(now.attendance_rate),
             _delta(now.attendance_rate, before.attendance_rate, share=True),
-            "Andel af de afholdte møder, hvor en deltagende kommune var repræsenteret. "
-            f"Ændring {since}.",
+            "Gennemsnitligt fremmøde: andelen af de afholdte møder, hvor en deltagende "
+            f"kommune var repræsenteret. Ændring {since}.",
         ),
         Card(
-            "Succeskriterier opnået",
+            "Kriterier opnået",
             _share(now.criteria_share),
             _delta(now.criteria_share, before.criteria_share, share=True),
-            f"{format_number(now.criteria_reached)} af {format_number(now.criteria_assessed)} "
-            f"vurderinger står på opnået. Ændring {since}.",
+            f"Succeskriterier opnået: {format_number(now.criteria_reached)} af "
+            f"{format_number(now.criteria_assessed)} vurderinger står på opnået. "
+            f"Ændring {since}.",
         ),
     ]
+
+
+def unscheduled_note(plan: pd.DataFrame) -> str | None:
+    """A sentence about meetings the timeline cannot place (no period, not held yet)."""
+    count = int((plan["planned_from"].isna() & plan["held_on"].isna()).sum())
+    if not count:
+        return None
+    return (
+        f"{format_number(count)} møder har endnu intet fastlagt tidspunkt og vises ikke på "
+        "tidslinjen; de står i mødeplanen under Møder og spor."
+    )
 
 
 def filter_summary(filters: Filters, choices: Choices) -> str:
@@ -235,9 +249,6 @@ def municipality_table(table: pd.DataFrame, group_names: list[str]) -> pd.DataFr
             "Status": table["status"].map(labels.ENROLLMENT_STATUS),
         }
     )
-    for name in group_names:
-        if name in table:
-            shown[name] = table[name].astype("Int64")
     shown["Fremmøde"] = table["attendance_rate"].map(_share)
     shown["Møder deltaget"] = [
         "" if pd.isna(e) else f"{int(a)} af {int(e)}"
@@ -247,6 +258,9 @@ def municipality_table(table: pd.DataFrame, group_names: list[str]) -> pd.DataFr
         f"{int(r)} af {int(t)}" if t else "–"
         for r, t in zip(table["criteria_reached"], table["criteria_total"], strict=True)
     ]
+    for name in group_names:  # participants per group or track, after the key columns
+        if name in table:
+            shown[name] = table[name].astype("Int64")
     return shown
 
 
@@ -329,14 +343,22 @@ def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def criteria_texts(criteria: pd.DataFrame) -> list[str]:
-    """'1. text (fastsat i invitationen)' lines, verbatim texts."""
-    lines = []
-    for no, text, origin, agreed_on in criteria[
-        ["criterion_no", "text", "origin", "agreed_on"]
-    ].itertuples(index=False):
-        where = "fastsat i invitationen" if origin == "invitation" else f"aftalt {_day(agreed_on)}"
-        lines.append(f"{no}. {text} ({where})")
-    return lines
+    """'1. text' lines, verbatim; criteria agreed later say when."""
+    return [
+        f"{no}. {text}" + ("" if origin == "invitation" else f" (aftalt {_day(agreed_on)})")
+        for no, text, origin, agreed_on in criteria[
+            ["criterion_no", "text", "origin", "agreed_on"]
+        ].itertuples(index=False)
+    ]
+
+
+def criteria_origin(criteria: pd.DataFrame) -> str:
+    """Where the criteria come from, in one sentence."""
+    if (criteria["origin"] == "invitation").all():
+        return "Kriterierne er fastsat i invitationen og gengivet ordret."
+    if (criteria["origin"] == "agreed").all():
+        return "Kriterierne er aftalt af deltagerne i partnerskabet."
+    return "Kriterierne er dels fastsat i invitationen, dels aftalt af deltagerne senere."
 
 
 def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
@@ -351,16 +373,17 @@ def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
-    """Per criterion: how many municipalities have reached it on the status date."""
+    """Per criterion: how many of the assessed municipalities have reached it."""
     summary = cells.groupby("criterion_no").agg(
         reached=("status", lambda s: int((s == "achieved").sum())),
-        total=("status", "size"),
+        assessed=("status", "count"),
     )
+    share = (summary["reached"] / summary["assessed"].where(summary["assessed"] > 0)).map(_share)
     return pd.DataFrame(
         {
             "Kriterium": summary.index,
             "Opnået": summary["reached"].values,
-            "Kommuner": summary["total"].values,
-            "Andel": (summary["reached"] / summary["total"]).map(_share).values,
+            "Vurderede kommuner": summary["assessed"].values,
+            "Andel opnået": share.values,
         }
     )

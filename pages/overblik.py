@@ -15,14 +15,23 @@ getattr(st, kind)(sentence)
 if summary := presenting.filter_summary(f, view.choices):
     st.caption(f"Filtre: {summary}")
 
+coming = view.data(queries.next_meetings)
 cards = presenting.key_figure_cards(
     view.data(queries.key_figures),
     view.data(queries.previous_key_figures),
     programme["requires_agreement"],
 )
-for row in (cards[:4], cards[4:]):
-    for column, card in zip(st.columns(4), row, strict=False):
-        column.metric(card.label, card.value, card.delta, help=card.help, delta_color="off")
+with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's width
+    for card in cards:
+        st.metric(
+            card.label,
+            card.value,
+            card.delta,
+            help=card.help,
+            delta_color="off",
+            border=True,
+            width=170,
+        )
 
 st.subheader("Mødeplan og afholdte møder")
 plan = view.data(queries.meeting_plan)
@@ -30,10 +39,11 @@ if plan.empty:
     st.info(presenting.empty_sentence(f, view.choices, "møder"))
 else:
     st.plotly_chart(charts.meeting_timeline(plan, f.as_of), width="stretch")
+    if note := presenting.unscheduled_note(plan):
+        st.caption(note)
     view.offer(presenting.meeting_plan_table(plan), "Mødeplan")
 
 st.subheader("De næste møder")
-coming = view.data(queries.next_meetings)
 if coming.empty:
     st.write("Alle planlagte møder er afholdt.")
 else:

@@ -21,6 +21,7 @@ if criteria.empty:
     st.stop()
 
 st.subheader("Kriterierne")
+st.caption(presenting.criteria_origin(criteria))
 st.markdown("\n".join(presenting.criteria_texts(criteria)))
 
 st.subheader(f"Status pr. kommune pr. {format_date(f.as_of)}")

@@ -26,7 +26,7 @@ def start(monkeypatch, path, **params) -> AppTest:
 def metrics(at: AppTest) -> dict[str, str]:
     """The four headline figures this test computes itself."""
     shown = {m.label: m.value for m in at.metric}
-    keys = ("Tilmeldte kommuner", "Heraf med politisk aftale", "Udtrådt", "Møder afholdt")
+    keys = ("Kommuner", "Politisk aftale", "Udtrådt", "Møder afholdt")
     return {k: shown[k] for k in keys}
 
 
@@ -57,8 +57,8 @@ def expected_figures(path, programme_id: str) -> dict[str, str]:
     ).fetchone()
     con.close()
     return {
-        "Tilmeldte kommuner": format_number(enrolled),
-        "Heraf med politisk aftale": "–" if binding else format_number(agreed),
+        "Kommuner": format_number(enrolled),
+        "Politisk aftale": "–" if binding else format_number(agreed),
         "Udtrådt": format_number(withdrawn),
         "Møder afholdt": f"{held} af {planned}",
     }
@@ -89,7 +89,7 @@ def test_overview_shows_the_figures_of_the_partnership_in_the_url(
 
 def test_binding_signup_shows_no_political_agreement_figure(monkeypatch, db_path):
     at = start(monkeypatch, db_path, partnerskab="faellesskaber-2021")
-    assert metrics(at)["Heraf med politisk aftale"] == "–"
+    assert metrics(at)["Politisk aftale"] == "–"
     assert metrics(at)["Møder afholdt"] == "4 af 4"
 
 

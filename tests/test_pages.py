@@ -68,8 +68,8 @@ def test_overview_figures_equal_plain_sql_on_the_status_date_in_the_url(monkeypa
     expected = independent_figures(con, "it-2017", date(2018, 6, 1))
     con.close()
     shown = metrics(at)
-    assert shown["Tilmeldte kommuner"] == str(expected["enrolled"])
-    assert shown["Heraf med politisk aftale"] == str(expected["with_agreement"])
+    assert shown["Kommuner"] == str(expected["enrolled"])
+    assert shown["Politisk aftale"] == str(expected["with_agreement"])
     assert shown["Møder afholdt"].startswith(f"{expected['meetings_held']} af ")
     assert "1. juni 2018" in " ".join(i.value for i in at.info)
 
