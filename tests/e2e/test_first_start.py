@@ -12,7 +12,7 @@ def test_first_start_creates_the_database_and_shows_the_overview(
     fresh_server, page: Page, tmp_path
 ):
     page.goto(f"{fresh_server.url}/?partnerskab=it-2017")
-    expect(page.get_by_text("Kriterier opnået")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Kriterier opnået", exact=True)).to_be_visible(timeout=60_000)
     assert fresh_server.db_path.exists()
     # The server holds DuckDB's lock on the file; read a copy of it.
     copy = tmp_path / "copy.duckdb"
@@ -41,7 +41,7 @@ def test_page_url_opens_through_app_py(fresh_server, page: Page):
 
 def test_choosing_a_partnership_is_kept_and_written_to_the_url(fresh_server, page: Page):
     page.goto(f"{fresh_server.url}/?partnerskab=it-2017")
-    expect(page.get_by_text("Kriterier opnået")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Kriterier opnået", exact=True)).to_be_visible(timeout=60_000)
     page.get_by_role("combobox", name="Partnerskab").click()
     page.get_by_role("option", name="Udvikling af kvalitet i dagtilbud").click()
     expect(
