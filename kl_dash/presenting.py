@@ -201,6 +201,22 @@ def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def map_table(municipalities: pd.DataFrame) -> pd.DataFrame:
+    """The municipalities drawn on the map: name, region, position and status."""
+    return pd.DataFrame(
+        {
+            "Kode": municipalities["code"],
+            "Kommune": municipalities["name"],
+            "Region": municipalities["region"],
+            "Breddegrad": municipalities["latitude"],
+            "Længdegrad": municipalities["longitude"],
+            "Status": municipalities["status"]
+            .map(labels.ENROLLMENT_STATUS)
+            .fillna("Ikke tilmeldt"),
+        }
+    )
+
+
 def region_table(municipalities: pd.DataFrame) -> pd.DataFrame:
     """Enrolled municipalities per region and status (the map as a table)."""
     enrolled = municipalities.dropna(subset=["status"])

@@ -47,7 +47,9 @@ st.subheader("De næste møder")
 if coming.empty:
     st.write("Alle planlagte møder er afholdt.")
 else:
-    st.dataframe(presenting.next_meetings_table(coming), hide_index=True, width="stretch")
+    next_table = presenting.next_meetings_table(coming)
+    st.dataframe(next_table, hide_index=True, width="stretch")
+    view.offer(next_table, "De næste møder")
 
 st.subheader("Udvikling over tid")
 left, right = st.columns(2)
@@ -74,6 +76,7 @@ if places["status"].isna().all():
     st.info(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner"))
 else:
     st.plotly_chart(charts.denmark_map(places), width="stretch")
+    view.offer(presenting.map_table(places), "Kommuner på kortet")
     regions = presenting.region_table(places)
     st.dataframe(regions, hide_index=True, width="stretch")
     view.offer(regions, "Kommuner pr. region")
