@@ -158,10 +158,10 @@ BAD_ROWS = [
         [],
     ),
     (
-        "meeting for a group the programme does not have",
+        "meeting held without saying who recorded it",
         "meetings",
-        "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, group_id, "
-        "sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', 'netvaerk', 99, 't')",
+        "INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, held_on, "
+        "sort_order, source) VALUES ('it-2017', 'x-1', 'X', 'seminar', DATE '2018-01-01', 99, 't')",
         [],
     ),
     (
@@ -270,16 +270,16 @@ def test_migration_from_an_older_version_keeps_the_data(tmp_path):
     example_data.generate(old)
     old.execute("COMMIT")
     before = _dump(old)
-    assert "uploads" not in before
+    assert "uploads" not in before and "upload_changes" not in before
     old.close()
 
     con = db.connect(path)  # opening upgrades in place
     assert db.schema_version(con) == db.latest_version() >= 2
     after = _dump(con)
-    assert after.pop("uploads") == []
+    assert after.pop("uploads") == [] and after.pop("upload_changes") == []
     assert after == before
     versions = con.execute("SELECT version, name FROM schema_migrations ORDER BY 1").fetchall()
-    assert versions == [(1, "core"), (2, "uploads")]
+    assert versions == [(1, "core"), (2, "uploads"), (3, "upload_changes")]
     con.close()
 
 

@@ -88,7 +88,9 @@ CREATE TABLE enrollments (
     network_id        VARCHAR,
     source            VARCHAR NOT NULL,
     PRIMARY KEY (programme_id, municipality_code),
-    FOREIGN KEY (programme_id, network_id) REFERENCES networks (programme_id, network_id),
+    -- network_id names a row of networks; checked by the importer, not by a foreign key,
+    -- because DuckDB cannot update an indexed column of a row that other tables reference
+    -- (attendance, participants, criterion_status reference enrollments).
     CHECK (agreement_on IS NULL OR agreement_on >= interest_on),
     CHECK (withdrawn_on IS NULL OR withdrawn_on >= interest_on)
 );
@@ -133,12 +135,14 @@ CREATE TABLE meetings (
     planned_to   DATE,
     held_on      DATE,
     form         VARCHAR CHECK (form IN ('physical', 'virtual')),
-    host_code    VARCHAR REFERENCES municipalities (code),
+    host_code    VARCHAR,
     sort_order   INTEGER NOT NULL,
     source       VARCHAR NOT NULL,
     held_source  VARCHAR,
     PRIMARY KEY (programme_id, meeting_id),
-    FOREIGN KEY (programme_id, group_id) REFERENCES programme_groups (programme_id, group_id),
+    -- group_id and host_code are checked by the programme parser and the importer rather
+    -- than by foreign keys: DuckDB cannot update an indexed column of a referenced row, and
+    -- attendance references meetings.
     CHECK ((planned_text IS NULL) = (planned_from IS NULL)),
     CHECK ((planned_from IS NULL) = (planned_to IS NULL)),
     CHECK (planned_to >= planned_from),

@@ -1,0 +1,865 @@
+"""Consultant updates: parse -> validate -> diff -> store in one transaction -> log -> undo.
+
+Five kinds of update (``KINDS``), each a table with a natural key. A file is read into a
+temporary table (``reading``), every value is parsed and checked in DuckDB SQL (so 100,000
+rows take about as long as reading them), all problems are collected at once, and the rows
+are compared with what is stored: new, changed (old -> new) or unchanged. Storing upserts the
+new and changed rows, logs the upload in ``uploads`` with the rows as they were before
+(``upload_changes``), and can be undone exactly.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+import duckdb
+import pandas as pd
+
+from . import labels
+from .errors import DataError, InvalidInput, KlDashError
+from .periods import PeriodError, parse_period
+from .reading import RawFile, header_key, read_upload
+
+MAX_BYTES = 20 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of an update file: its header, whether required, and its type."""
+
+    name: str
+    kind: str
+    required: bool = True
+    target: str | None = None  # column in the table (None: used for lookup only)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """One kind of update: the file's columns, the table it fills and its natural key."""
+
+    name: str
+    title: str
+    table: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    example: dict[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+KINDS = {
+    "tilmeldinger": Kind(
+        "tilmeldinger",
+        "Tilmeldinger",
+        "enrollments",
+        (
+            Column("partnerskab", "programme", target="programme_id"),
+            Column("kommune", "municipality", target="municipality_code"),
+            Column("interesse", "date", target="interest_on"),
+            Column("politisk_aftale", "date", False, "agreement_on"),
+            Column("udtraadt", "date", False, "withdrawn_on"),
+            Column("netvaerk", "network", False, "network_id"),
+        ),
+        ("programme_id", "municipality_code"),
+        {
+            "partnerskab": "it-2017",
+            "kommune": "Aarhus",
+            "interesse": "23-08-2017",
+            "politisk_aftale": "28-09-2017",
+            "udtraadt": "",
+            "netvaerk": "",
+        },
+    ),
+    "deltagere": Kind(
+        "deltagere",
+        "Deltagere pr. gruppe og spor",
+        "participants",
+        (
+            Column("partnerskab", "programme", target="programme_id"),
+            Column("kommune", "enrolled", target="municipality_code"),
+            Column("gruppe", "group", target="group_id"),
+            Column("antal", "count", target="participants"),
+        ),
+        ("programme_id", "municipality_code", "group_id"),
+        {"partnerskab": "it-2017", "kommune": "Aarhus", "gruppe": "Ledelsesspor", "antal": "4"},
+    ),
+    "moeder": Kind(
+        "moeder",
+        "Møder",
+        "meetings",
+        (
+            Column("partnerskab", "programme", target="programme_id"),
+            Column("moede_id", "meeting_id", target="meeting_id"),
+            Column("titel", "text", target="title"),
+            Column("type", "meeting_type", target="meeting_type"),
+            Column("gruppe", "group_or_all", False, "group_id"),
+            Column("planlagt", "period", False, "planned_text"),
+            Column("afholdt", "date", False, "held_on"),
+            Column("form", "form", False, "form"),
+            Column("vaert", "municipality", False, "host_code"),
+        ),
+        ("programme_id", "meeting_id"),
+        {
+            "partnerskab": "it-2017",
+            "moede_id": "ps-1",
+            "titel": "Opstartskonference",
+            "type": "konference",
+            "gruppe": "Politisk styregruppe",
+            "planlagt": "primo 2018",
+            "afholdt": "16-01-2018",
+            "form": "fysisk",
+            "vaert": "",
+        },
+    ),
+    "fremmoede": Kind(
+        "fremmoede",
+        "Fremmøde",
+        "attendance",
+        (
+            Column("partnerskab", "programme", target="programme_id"),
+            Column("moede_id", "meeting", target="meeting_id"),
+            Column("kommune", "enrolled", target="municipality_code"),
+            Column("antal", "count", target="attendees"),
+        ),
+        ("programme_id", "meeting_id", "municipality_code"),
+        {"partnerskab": "it-2017", "moede_id": "ps-1", "kommune": "Aarhus", "antal": "2"},
+    ),
+    "kriteriestatus": Kind(
+        "kriteriestatus",
+        "Vurderinger af succeskriterier",
+        "criterion_status",
+        (
+            Column("partnerskab", "programme", target="programme_id"),
+            Column("kriterie", "criterion", target="criterion_no"),
+            Column("kommune", "enrolled", target="municipality_code"),
+            Column("dato", "date", target="assessed_on"),
+            Column("status", "criterion_status", target="status"),
+            Column("note", "text", False, "note"),
+        ),
+        ("programme_id", "criterion_no", "municipality_code", "assessed_on"),
+        {
+            "partnerskab": "it-2017",
+            "kriterie": "1",
+            "kommune": "Aarhus",
+            "dato": "15-12-2018",
+            "status": "i gang",
+            "note": "Strategien er vedtaget i udvalget",
+        },
+    ),
+}
+
+DATE_EXPECTED = "en dato som 23-06-2017, 23.06.2017, 23/6/2017 eller 2017-06-23"
+EXPECTED = {
+    "programme": "et partnerskab: id (it-2017), sags-id (SAG-2016-06580) eller navn",
+    "municipality": "en kommune: navn, kode eller en kendt navnevariant",
+    "enrolled": "en kommune der er tilmeldt partnerskabet (upload tilmeldinger først)",
+    "date": DATE_EXPECTED,
+    "count": "et helt tal på 0 eller mere",
+    "network": "et netværk i partnerskabet (id eller navn)",
+    "group": "en gruppe eller et spor i partnerskabet (id eller navn)",
+    "group_or_all": 'en gruppe eller et spor i partnerskabet, eller tom/"alle"',
+    "meeting_id": "et møde-id med bogstaver, tal og - _ . (f.eks. ps-1)",
+    "meeting": "et møde-id der findes i partnerskabet (upload møder først)",
+    "text": "en tekst",
+    "meeting_type": labels.allowed(labels.MEETING_TYPES),
+    "form": labels.allowed(labels.MEETING_FORMS),
+    "criterion_status": labels.allowed(labels.CRITERION_STATUS),
+    "criterion": "et succeskriteriums nummer eller ordrette tekst",
+    "period": 'en dato eller periode, f.eks. "primo 2018" eller 14-09-2021',
+}
+
+# SQL expressions that parse one raw text value ``v`` (a column of upload_raw) into the
+# stored value; NULL where it cannot be parsed. Lookups join tables built in _prepare_sql.
+_PARSE = {
+    "date": "kl_date({v})",
+    "count": "CASE WHEN regexp_full_match(replace({v}, '.', ''), '[0-9]+') "
+    "THEN try_cast(replace({v}, '.', '') AS INTEGER) END",
+    "text": "kl_unneutralise({v})",
+    "meeting_id": "CASE WHEN regexp_full_match({v}, '[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*') "
+    "THEN {v} END",
+    "period": "kl_period_text({v})",
+}
+
+
+def _macros(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO kl_norm(s) AS trim(regexp_replace(regexp_replace("
+        "replace(replace(replace(lower(trim(s)), 'æ', 'ae'), 'ø', 'oe'), 'å', 'aa'), "
+        "'[-\\s]+', ' ', 'g'), ' (regions)?kommune$', ''))"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO kl_date(s) AS CAST(coalesce("
+        "try_strptime(s, '%d-%m-%Y'), try_strptime(s, '%d.%m.%Y'), "
+        "try_strptime(s, '%d/%m/%Y'), try_strptime(s, '%Y-%m-%d')) AS DATE)"
+    )
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO kl_unneutralise(s) AS CASE WHEN "
+        "regexp_matches(s, '^''+[=+\\-@\\t\\r]') THEN substr(s, 2) ELSE s END"
+    )
+    try:
+        con.create_function(
+            "kl_period_from", _period_from, ["VARCHAR"], "DATE", null_handling="special"
+        )
+        con.create_function(
+            "kl_period_to", _period_to, ["VARCHAR"], "DATE", null_handling="special"
+        )
+    except duckdb.Error:
+        pass  # already registered on this connection
+    con.execute(
+        "CREATE OR REPLACE TEMP MACRO kl_period_text(s) AS "
+        "CASE WHEN kl_period_from(s) IS NOT NULL THEN s END"
+    )
+
+
+def _period(text: str | None, part: int) -> date | None:
+    if text is None:
+        return None
+    day = None
+    for pattern in ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y"):
+        try:
+            day = datetime.strptime(text.strip(), pattern).date()
+            break
+        except ValueError:
+            continue
+    if day:
+        return day
+    try:
+        return parse_period(text)[part]
+    except PeriodError:
+        return None
+
+
+def _period_from(text: str | None) -> date | None:
+    return _period(text, 0)
+
+
+def _period_to(text: str | None) -> date | None:
+    return _period(text, 1)
+
+
+def _lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary lookup tables from the reference data, keyed as people write values."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE lk_municipality AS
+        SELECT DISTINCT key, code FROM (
+            SELECT kl_norm(name) AS key, code FROM municipalities
+            UNION ALL SELECT code, code FROM municipalities
+            UNION ALL SELECT kl_norm(alias), code FROM municipality_aliases
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE lk_programme AS
+        SELECT DISTINCT key, id FROM (
+            SELECT lower(id) AS key, id FROM programmes
+            UNION ALL SELECT lower(case_id), id FROM programmes
+            UNION ALL SELECT lower(name), id FROM programmes
+            UNION ALL SELECT lower(short_name), id FROM programmes
+        )
+        """
+    )
+    words = {
+        "meeting_type": labels.MEETING_TYPES,
+        "form": labels.MEETING_FORMS,
+        "criterion_status": labels.CRITERION_STATUS,
+    }
+    rows = [(kind, word, code) for kind, table in words.items() for code, word in table.items()]
+    con.execute("CREATE OR REPLACE TEMP TABLE lk_word (kind VARCHAR, word VARCHAR, code VARCHAR)")
+    con.executemany("INSERT INTO lk_word VALUES (?, ?, ?)", rows)
+
+
+def _map_headers(
+    kind: Kind, raw: RawFile
+) -> tuple[dict[str, int], list[DataError], list[DataError]]:
+    wanted = {header_key(c.name): c for c in kind.columns}
+    found: dict[str, int] = {}
+    errors, warnings = [], []
+    for index, header in enumerate(raw.headers):
+        column = wanted.get(header_key(header))
+        if column is None:
+            warnings.append(
+                DataError(
+                    raw.file_name,
+                    1,
+                    header,
+                    header,
+                    "kun kolonnerne "
+                    + ", ".join(c.name for c in kind.columns)
+                    + "; kolonnen ignoreres",
+                )
+            )
+        elif column.name in found:
+            errors.append(
+                DataError(raw.file_name, 1, header, header, f"kolonnen {column.name} kun én gang")
+            )
+        else:
+            found[column.name] = index
+    for column in kind.columns:
+        if column.required and column.name not in found:
+            errors.append(
+                DataError(
+                    raw.file_name,
+                    1,
+                    column.name,
+                    None,
+                    f"en kolonne med overskriften {column.name}",
+                )
+            )
+    return found, errors, warnings
+
+
+def _stage_sql(kind: Kind, found: dict[str, int]) -> str:
+    """SQL creating upload_parsed: raw text (r_<col>) and parsed value (p_<col>) per column."""
+    raw = {
+        c.name: f"nullif(trim(c{found[c.name]}), '')" if c.name in found else "NULL::VARCHAR"
+        for c in kind.columns
+    }
+    select, joins = ["u.rownum"], []
+    for c in kind.columns:
+        v = f"r_{c.name}"
+        select.append(f"u.{v}")
+        if c.kind == "programme":
+            joins.append(f"LEFT JOIN lk_programme AS j_{c.name} ON j_{c.name}.key = lower(u.{v})")
+            parsed = f"j_{c.name}.id"
+        elif c.kind in ("municipality", "enrolled"):
+            joins.append(
+                f"LEFT JOIN lk_municipality AS j_{c.name} ON j_{c.name}.key = kl_norm(u.{v})"
+            )
+            parsed = f"j_{c.name}.code"
+        elif c.kind in ("meeting_type", "form", "criterion_status"):
+            joins.append(
+                f"LEFT JOIN lk_word AS j_{c.name} ON j_{c.name}.kind = '{c.kind}' "
+                f"AND j_{c.name}.word = lower(u.{v})"
+            )
+            parsed = f"j_{c.name}.code"
+        elif c.kind in _PARSE:
+            parsed = _PARSE[c.kind].format(v=f"u.{v}")
+        else:  # looked up per programme in a second step (group, network, meeting, criterion)
+            parsed = "NULL::INTEGER" if c.kind == "criterion" else "NULL::VARCHAR"
+        select.append(f"{parsed} AS p_{c.name}")
+    raw_select = ", ".join(f"{expr} AS r_{name}" for name, expr in raw.items())
+    return (
+        f"CREATE OR REPLACE TEMP TABLE upload_parsed AS SELECT {', '.join(select)} "
+        f"FROM (SELECT rownum, {raw_select} FROM upload_raw) AS u {' '.join(joins)}"
+    )
+
+
+# Second step: values that depend on the row's programme.
+_PER_PROGRAMME = {
+    "group": """
+        UPDATE upload_parsed AS u SET p_{c} = g.group_id FROM programme_groups AS g
+        WHERE g.programme_id = u.p_partnerskab
+          AND (lower(g.group_id) = lower(u.r_{c}) OR lower(g.name) = lower(u.r_{c}))""",
+    "group_or_all": """
+        UPDATE upload_parsed AS u SET p_{c} = g.group_id FROM programme_groups AS g
+        WHERE g.programme_id = u.p_partnerskab
+          AND (lower(g.group_id) = lower(u.r_{c}) OR lower(g.name) = lower(u.r_{c}))""",
+    "network": """
+        UPDATE upload_parsed AS u SET p_{c} = n.network_id FROM networks AS n
+        WHERE n.programme_id = u.p_partnerskab
+          AND (lower(n.network_id) = lower(u.r_{c}) OR lower(n.name) = lower(u.r_{c}))""",
+    "meeting": """
+        UPDATE upload_parsed AS u SET p_{c} = m.meeting_id FROM meetings AS m
+        WHERE m.programme_id = u.p_partnerskab AND lower(m.meeting_id) = lower(u.r_{c})""",
+    "criterion": """
+        UPDATE upload_parsed AS u SET p_{c} = s.criterion_no FROM success_criteria AS s
+        WHERE s.programme_id = u.p_partnerskab
+          AND (s.criterion_no = try_cast(u.r_{c} AS INTEGER)
+               OR lower(trim(s.text, ' .')) = lower(trim(u.r_{c}, ' .')))""",
+}
+
+
+@dataclass
+class Prepared:
+    """A file read and checked: what it holds, its problems, and what storing would change."""
+
+    kind: Kind
+    raw: RawFile
+    sha256: str
+    errors: list[DataError]
+    warnings: list[DataError]
+    new: pd.DataFrame = field(default_factory=pd.DataFrame)
+    changed: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unchanged: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"new": len(self.new), "changed": len(self.changed), "unchanged": self.unchanged}
+
+
+def _suggest(value: str, con: duckdb.DuckDBPyConnection) -> str:
+    names = [n for (n,) in con.execute("SELECT name FROM municipalities").fetchall()]
+    close = difflib.get_close_matches(value.removesuffix(" Kommune"), names, n=1, cutoff=0.6)
+    return f" (mente du {close[0]}?)" if close else ""
+
+
+def _errors(con, kind: Kind, raw: RawFile) -> tuple[list[DataError], list[DataError]]:
+    errors, warnings = [], []
+    file = raw.file_name
+
+    def add(sql: str, column: str, expected: str, target: list = errors) -> None:
+        for row, value in con.execute(sql).fetchall():
+            target.append(DataError(file, row, column, value, expected))
+
+    for c in kind.columns:
+        expected = EXPECTED[c.kind]
+        if c.required:
+            add(
+                f"SELECT rownum, NULL FROM upload_parsed WHERE r_{c.name} IS NULL ORDER BY 1",
+                c.name,
+                f"en værdi ({expected})",
+            )
+        bad = (
+            f"SELECT rownum, r_{c.name} FROM upload_parsed WHERE r_{c.name} IS NOT NULL "
+            f"AND p_{c.name} IS NULL"
+        )
+        if c.kind == "group_or_all":
+            bad += f" AND lower(r_{c.name}) NOT IN ('alle', 'alle grupper')"
+        if c.kind in ("municipality", "enrolled"):
+            for row, value in con.execute(bad + " ORDER BY 1").fetchall():
+                errors.append(
+                    DataError(
+                        file, row, c.name, value, EXPECTED["municipality"] + _suggest(value, con)
+                    )
+                )
+        else:
+            add(bad + " ORDER BY 1", c.name, expected)
+        if c.kind == "enrolled":
+            add(
+                f"""SELECT u.rownum, u.r_{c.name} FROM upload_parsed u
+                    LEFT JOIN enrollments e ON e.programme_id = u.p_partnerskab
+                     AND e.municipality_code = u.p_{c.name}
+                    WHERE u.p_{c.name} IS NOT NULL AND u.p_partnerskab IS NOT NULL
+                      AND e.municipality_code IS NULL ORDER BY 1""",
+                c.name,
+                expected,
+            )
+    if kind.name == "tilmeldinger":
+        for later, word in (("politisk_aftale", "politisk aftale"), ("udtraadt", "udtrædelse")):
+            add(
+                f"SELECT rownum, r_{later} FROM upload_parsed WHERE p_{later} < p_interesse "
+                "ORDER BY 1",
+                later,
+                f"en dato for {word} på eller efter interesse-datoen",
+            )
+        add(
+            "SELECT rownum, r_udtraadt FROM upload_parsed WHERE p_udtraadt < p_politisk_aftale "
+            "ORDER BY 1",
+            "udtraadt",
+            "en udtrædelse på eller efter den politiske aftale",
+        )
+    if kind.name == "deltagere":
+        add(
+            """SELECT u.rownum, u.r_antal FROM upload_parsed u JOIN programme_groups g
+               ON g.programme_id = u.p_partnerskab AND g.group_id = u.p_gruppe
+               WHERE u.p_antal NOT BETWEEN g.min_participants AND g.max_participants
+               ORDER BY 1""",
+            "antal",
+            "et antal inden for gruppens interval (gemmes alligevel)",
+            warnings,
+        )
+    keys = [f"p_{kind.columns[[c.target for c in kind.columns].index(k)].name}" for k in kind.key]
+    add(
+        f"""SELECT rownum, concat_ws(' / ', {", ".join(k.replace("p_", "r_") for k in keys)})
+            FROM (SELECT *, row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY rownum)
+                  AS n FROM upload_parsed WHERE {" AND ".join(f"{k} IS NOT NULL" for k in keys)})
+            WHERE n > 1 ORDER BY 1""",
+        ", ".join(c.name for c in kind.columns if f"p_{c.name}" in keys),
+        "en nøgle der ikke allerede står i en tidligere række i filen",
+    )
+    errors.sort(key=lambda e: (e.row or 0, e.column or ""))
+    return errors, warnings
+
+
+def _target_sql(kind: Kind) -> str:
+    """The parsed rows as the target table's columns (with any derived columns)."""
+    cols = [f"p_{c.name} AS {c.target}" for c in kind.columns if c.target]
+    if kind.name == "moeder":
+        cols += [
+            "kl_period_from(p_planlagt) AS planned_from",
+            "kl_period_to(p_planlagt) AS planned_to",
+        ]
+    return f"SELECT rownum, {', '.join(cols)} FROM upload_parsed"
+
+
+# Columns an undo must restore besides the file's own values.
+_KEPT = {"meetings": ["source", "held_source", "sort_order"]}
+for _table in ("enrollments", "participants", "attendance", "criterion_status"):
+    _KEPT[_table] = ["source"]
+
+
+def _shown(kind: Kind, values: list[str], old: bool = False) -> str:
+    """Columns of the preview: the file's row number, key and values (and old values)."""
+    cols = ["rownum", *kind.key, *values]
+    if old:
+        cols += [f"old_{v}" for v in values]
+    return ", ".join(cols)
+
+
+def _value_columns(kind: Kind) -> list[str]:
+    cols = [c.target for c in kind.columns if c.target and c.target not in kind.key]
+    if kind.name == "moeder":
+        cols += ["planned_from", "planned_to"]
+    return cols
+
+
+def prepare(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    data: bytes,
+    file_name: str,
+    sheet: str | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Prepared:
+    """Read and check a whole file and compare it with the database; store nothing."""
+    kind = KINDS[kind_name]
+    if len(data) > max_bytes:
+        raise InvalidInput(
+            [
+                DataError(
+                    file_name,
+                    None,
+                    None,
+                    f"{len(data):,} bytes".replace(",", "."),
+                    f"en fil på højst {max_bytes // (1024 * 1024)} MB",
+                )
+            ]
+        )
+    raw = read_upload(con, data, file_name, sheet)
+    sha = hashlib.sha256(data).hexdigest()
+    found, errors, warnings = _map_headers(kind, raw)
+    if errors:
+        return Prepared(kind, raw, sha, errors, warnings)
+    _macros(con)
+    _lookups(con)
+    con.execute(_stage_sql(kind, found))
+    for c in kind.columns:
+        if c.kind in _PER_PROGRAMME:
+            con.execute(_PER_PROGRAMME[c.kind].format(c=c.name))
+    row_errors, row_warnings = _errors(con, kind, raw)
+    errors += row_errors
+    warnings += row_warnings
+    prepared = Prepared(kind, raw, sha, errors, warnings)
+    if errors:
+        return prepared
+    values = _value_columns(kind)
+    on = " AND ".join(f"t.{k} = n.{k}" for k in kind.key)
+    same = " AND ".join(f"t.{v} IS NOT DISTINCT FROM n.{v}" for v in values)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE upload_rows AS {_target_sql(kind)}")
+    kept = values + _KEPT.get(kind.table, [])
+    compared = f"""
+        SELECT n.*, t.{kind.key[0]} IS NOT NULL AS exists_before,
+               coalesce({same}, false) AS same,
+               {", ".join(f"t.{v} AS old_{v}" for v in kept)}
+        FROM upload_rows AS n LEFT JOIN {kind.table} AS t ON {on}
+    """
+    con.execute(f"CREATE OR REPLACE TEMP TABLE upload_diff AS {compared}")
+    prepared.new = con.execute(
+        f"SELECT {_shown(kind, values)} FROM upload_diff WHERE NOT exists_before ORDER BY rownum"
+    ).df()
+    prepared.changed = con.execute(
+        f"SELECT {_shown(kind, values, old=True)} FROM upload_diff "
+        "WHERE exists_before AND NOT same ORDER BY rownum"
+    ).df()
+    (prepared.unchanged,) = con.execute(
+        "SELECT count(*) FROM upload_diff WHERE exists_before AND same"
+    ).fetchall()[0]
+    return prepared
+
+
+@dataclass(frozen=True)
+class Stored:
+    upload_id: int | None
+    counts: dict[str, int]
+
+
+def store(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    data: bytes,
+    file_name: str,
+    user: str,
+    sheet: str | None = None,
+) -> Stored:
+    """Validate again and store the file in one transaction, logged in ``uploads``.
+
+    Raises InvalidInput (nothing stored) when the file has errors. A file that changes
+    nothing stores nothing and is not logged.
+    """
+    prepared = prepare(con, kind_name, data, file_name, sheet)
+    if not prepared.ok:
+        raise InvalidInput(prepared.errors)
+    counts = prepared.counts
+    if not counts["new"] and not counts["changed"]:
+        return Stored(None, counts)
+    kind = prepared.kind
+    values = _value_columns(kind)
+    kept = values + _KEPT.get(kind.table, [])
+    columns = list(kind.key) + values
+    on = " AND ".join(f"t.{k} = d.{k}" for k in kind.key)
+    extra_columns, extra_values, extra_updates = "", "", ""
+    if kind.table == "meetings":  # plan order for new meetings; who says a meeting was held
+        extra_columns = ", sort_order, held_source"
+        extra_values = (
+            ", coalesce(old_sort_order, (SELECT coalesce(max(m.sort_order), 0) FROM meetings m "
+            "WHERE m.programme_id = d.programme_id) + CAST(row_number() OVER (ORDER BY rownum) "
+            "AS INTEGER)), CASE WHEN held_on IS NOT NULL THEN $source END"
+        )
+        extra_updates = ", held_source = CASE WHEN d.held_on IS NOT NULL THEN $source END"
+    con.execute("BEGIN TRANSACTION")
+    try:
+        (upload_id,) = con.execute(
+            """
+            INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, programme_id,
+                                 rows_new, rows_changed, rows_unchanged, undo_data)
+            VALUES (?, ?, ?, ?, ?, (SELECT min(p_partnerskab) FROM upload_parsed), ?, ?, ?, ?)
+            RETURNING id
+            """,
+            [
+                datetime.now(),
+                user,
+                file_name,
+                prepared.sha256,
+                kind.name,
+                counts["new"],
+                counts["changed"],
+                counts["unchanged"],
+                json.dumps({"table": kind.table, "key": list(kind.key)}),
+            ],
+        ).fetchall()[0]
+        con.execute(
+            f"""
+            INSERT INTO upload_changes
+            SELECT $upload_id, rownum, '{kind.table}',
+                   to_json(struct_pack({", ".join(f"{k} := {k}" for k in kind.key)})),
+                   CASE WHEN exists_before THEN to_json(struct_pack(
+                       {", ".join(f"{v} := old_{v}" for v in kept)})) END
+            FROM upload_diff WHERE NOT same
+            """,
+            {"upload_id": upload_id},
+        )
+        # Changed rows are updated in place and new rows inserted: DuckDB refuses an upsert
+        # on a table that other tables reference (meetings, enrollments).
+        con.execute(
+            f"""
+            UPDATE {kind.table} AS t
+            SET {", ".join(f"{v} = d.{v}" for v in values)}, source = $source{extra_updates}
+            FROM upload_diff AS d
+            WHERE d.exists_before AND NOT d.same AND {on}
+            """,
+            {"source": f"upload:{upload_id}"},
+        )
+        con.execute(
+            f"""
+            INSERT INTO {kind.table} ({", ".join(columns)}, source{extra_columns})
+            SELECT {", ".join(columns)}, $source{extra_values}
+            FROM upload_diff AS d WHERE NOT exists_before ORDER BY rownum
+            """,
+            {"source": f"upload:{upload_id}"},
+        )
+        con.execute("COMMIT")
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return Stored(upload_id, counts)
+
+
+# --- The upload log and undo -----------------------------------------------------------------
+
+
+def upload_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every stored upload, newest first."""
+    return con.execute(
+        """
+        SELECT id, uploaded_at, uploaded_by, file_name, kind, programme_id, rows_new,
+               rows_changed, rows_unchanged, sha256, undone_at, undone_by
+        FROM uploads ORDER BY id DESC
+        """
+    ).df()
+
+
+def _key_match(table_alias: str, key: list[str], json_column: str) -> str:
+    return " AND ".join(
+        f"CAST({table_alias}.{k} AS VARCHAR) = json_extract_string({json_column}, '$.{k}')"
+        for k in key
+    )
+
+
+def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> int:
+    """Restore exactly the state before upload ``upload_id``; return the rows restored.
+
+    Refused (KlDashError, nothing changed) when the upload does not exist, is already undone,
+    or when later uploads changed the same rows or depend on them: those are named, to be
+    undone first.
+    """
+    rows = con.execute(
+        "SELECT undo_data, undone_at FROM uploads WHERE id = ?", [upload_id]
+    ).fetchall()
+    row = rows[0] if rows else None
+    if row is None:
+        raise KlDashError(f"Upload {upload_id} findes ikke i upload-loggen.")
+    if row[1] is not None:
+        raise KlDashError(f"Upload {upload_id} er allerede fortrudt.")
+    spec = json.loads(row[0])
+    table, key = spec["table"], spec["key"]
+    later = [
+        i
+        for (i,) in con.execute(
+            """
+            SELECT DISTINCT later.upload_id
+            FROM upload_changes AS this
+            JOIN upload_changes AS later
+              ON later.table_name = this.table_name AND later.row_key = this.row_key
+             AND later.upload_id > this.upload_id
+            JOIN uploads AS u ON u.id = later.upload_id AND u.undone_at IS NULL
+            WHERE this.upload_id = ?
+            ORDER BY 1
+            """,
+            [upload_id],
+        ).fetchall()
+    ]
+    if later:
+        raise KlDashError(
+            f"Upload {', '.join(map(str, later))} har siden ændret de samme rækker. "
+            f"Fortryd {'den' if len(later) == 1 else 'dem'} først, og fortryd så upload "
+            f"{upload_id}."
+        )
+    types = dict(
+        con.execute(
+            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
+            [table],
+        ).fetchall()
+    )
+    con.execute("BEGIN TRANSACTION")
+    try:
+        (restored,) = con.execute(
+            "SELECT count(*) FROM upload_changes WHERE upload_id = ?", [upload_id]
+        ).fetchall()[0]
+        con.execute(
+            f"""
+            DELETE FROM {table} AS t USING upload_changes AS c
+            WHERE c.upload_id = ? AND c.before IS NULL AND {_key_match("t", key, "c.row_key")}
+            """,
+            [upload_id],
+        )
+        before_columns = [
+            k
+            for (k,) in con.execute(
+                "SELECT DISTINCT unnest(json_keys(before)) FROM upload_changes "
+                "WHERE upload_id = ? AND before IS NOT NULL",
+                [upload_id],
+            ).fetchall()
+        ]
+        if before_columns:
+            assignments = ", ".join(
+                f"{c} = CAST(json_extract_string(c.before, '$.{c}') AS {types[c]})"
+                for c in before_columns
+            )
+            con.execute(
+                f"""
+                UPDATE {table} AS t SET {assignments} FROM upload_changes AS c
+                WHERE c.upload_id = ? AND c.before IS NOT NULL
+                  AND {_key_match("t", key, "c.row_key")}
+                """,
+                [upload_id],
+            )
+        con.execute(
+            "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE id = ?",
+            [datetime.now(), user, upload_id],
+        )
+        con.execute("COMMIT")
+    except duckdb.ConstraintException as exc:
+        con.execute("ROLLBACK")
+        raise KlDashError(
+            f"Upload {upload_id} kan ikke fortrydes, fordi andre data bygger på de rækker, den "
+            f"tilføjede (f.eks. fremmøde eller deltagere for en tilmelding). Fortryd de senere "
+            f"uploads først. ({exc})"
+        ) from exc
+    except Exception:
+        con.execute("ROLLBACK")
+        raise
+    return restored
+
+
+# --- Export in the format import reads -------------------------------------------------------
+
+EXPORT_SQL = {
+    "tilmeldinger": """
+        SELECT e.programme_id AS partnerskab, m.name AS kommune, e.interest_on AS interesse,
+               e.agreement_on AS politisk_aftale, e.withdrawn_on AS udtraadt,
+               n.name AS netvaerk
+        FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code
+        LEFT JOIN networks n USING (programme_id, network_id)
+        WHERE $programme IS NULL OR e.programme_id = $programme
+        ORDER BY 1, 2""",
+    "deltagere": """
+        SELECT p.programme_id AS partnerskab, m.name AS kommune, g.name AS gruppe,
+               p.participants AS antal
+        FROM participants p JOIN municipalities m ON m.code = p.municipality_code
+        JOIN programme_groups g USING (programme_id, group_id)
+        WHERE $programme IS NULL OR p.programme_id = $programme
+        ORDER BY 1, 2, g.sort_order""",
+    "moeder": """
+        SELECT t.programme_id AS partnerskab, t.meeting_id AS moede_id, t.title AS titel,
+               w.word AS type, coalesce(g.name, 'alle') AS gruppe, t.planned_text AS planlagt,
+               t.held_on AS afholdt, f.word AS form, h.name AS vaert
+        FROM meetings t
+        LEFT JOIN programme_groups g USING (programme_id, group_id)
+        JOIN (SELECT * FROM (VALUES {types}) AS v(code, word)) w ON w.code = t.meeting_type
+        LEFT JOIN (SELECT * FROM (VALUES {forms}) AS v(code, word)) f ON f.code = t.form
+        LEFT JOIN municipalities h ON h.code = t.host_code
+        WHERE $programme IS NULL OR t.programme_id = $programme
+        ORDER BY 1, t.sort_order""",
+    "fremmoede": """
+        SELECT a.programme_id AS partnerskab, a.meeting_id AS moede_id, m.name AS kommune,
+               a.attendees AS antal
+        FROM attendance a JOIN municipalities m ON m.code = a.municipality_code
+        JOIN meetings t USING (programme_id, meeting_id)
+        WHERE $programme IS NULL OR a.programme_id = $programme
+        ORDER BY 1, t.sort_order, 3""",
+    "kriteriestatus": """
+        SELECT c.programme_id AS partnerskab, c.criterion_no AS kriterie, m.name AS kommune,
+               c.assessed_on AS dato, w.word AS status, c.note
+        FROM criterion_status c JOIN municipalities m ON m.code = c.municipality_code
+        JOIN (SELECT * FROM (VALUES {statuses}) AS v(code, word)) w ON w.code = c.status
+        WHERE $programme IS NULL OR c.programme_id = $programme
+        ORDER BY 1, 2, 3, 4""",
+}
+
+
+def _values(words: dict[str, str]) -> str:
+    """A VALUES list of our own fixed vocabulary (constants, never user input)."""
+    return ", ".join(f"('{code}', '{word}')" for code, word in words.items())
+
+
+def export_frame(
+    con: duckdb.DuckDBPyConnection, kind_name: str, programme_id: str | None = None
+) -> pd.DataFrame:
+    """The stored rows of one kind, with the columns and words that import reads."""
+    sql = EXPORT_SQL[kind_name].format(
+        types=_values(labels.MEETING_TYPES),
+        forms=_values(labels.MEETING_FORMS),
+        statuses=_values(labels.CRITERION_STATUS),
+    )
+    frame = con.execute(sql, {"programme": programme_id}).df()
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = [None if pd.isna(v) else v.date() for v in frame[column]]
+    return frame
+
+
+def template(kind_name: str) -> pd.DataFrame:
+    """A template for one kind: its columns and one example row."""
+    kind = KINDS[kind_name]
+    return pd.DataFrame([kind.example], columns=[c.name for c in kind.columns])
