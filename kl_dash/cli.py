@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from . import bootstrap, db, labels
-from .errors import KlDashError
+from . import bootstrap, db, downloads, importer, labels
+from .errors import InvalidInput, KlDashError
 
 DB_OPTION = click.option(
     "--db",
@@ -77,3 +77,131 @@ def init(db_path: Path | None, no_example: bool, force: bool) -> None:
             f"{path} findes allerede (skemaversion {result.version}) og er ikke ændret: "
             f"{_summary(result.counts)}. Brug --force for at slette den og oprette den på ny."
         )
+
+
+def _open(db_path: Path | None):
+    path = db.resolve_db_path(db_path)
+    if not path.exists():
+        raise CliError(f"{path} findes ikke. Opret den med: kl-dash init --db {path}")
+    try:
+        return db.connect(path)
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+
+
+def _default_user() -> str:
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:
+        return "kl-dash"
+
+
+@main.command(name="import")
+@click.argument("kind", type=click.Choice(list(importer.KINDS)))
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.option("--dry-run", is_flag=True, help="Vis kun, hvad der ville ændre sig; gem intet.")
+@click.option("--user", default=None, help="Hvem uploader (standard: brugernavnet på maskinen).")
+@click.option("--sheet", default=None, help="Arket i en .xlsx-fil (standard: det første).")
+def import_(kind: str, file: Path, db_path, dry_run: bool, user: str | None, sheet) -> None:
+    """Indlæs en opdatering (CSV eller Excel): kontrollér, vis ændringerne, gem."""
+    con = _open(db_path)
+    try:
+        prepared = importer.prepare(con, kind, file.read_bytes(), file.name, sheet)
+        for warning in prepared.warnings:
+            click.echo(f"Advarsel: {warning.message()}", err=True)
+        if not prepared.ok:
+            for error in prepared.errors:
+                click.echo(error.message(), err=True)
+            raise CliError(f"{len(prepared.errors)} fejl i {file.name}; intet er gemt.")
+        counts = prepared.counts
+        summary = (
+            f"{file.name} ({prepared.raw.encoding}, {prepared.raw.rows} rækker): "
+            f"{counts['new']} nye, {counts['changed']} ændrede, {counts['unchanged']} uændrede."
+        )
+        click.echo(summary)
+        if dry_run:
+            click.echo("--dry-run: intet er gemt.")
+            return
+        stored = importer.store(
+            con, kind, file.read_bytes(), file.name, user or _default_user(), sheet
+        )
+        if stored.upload_id is None:
+            click.echo("Filen ændrer ingenting; intet er gemt.")
+        else:
+            click.echo(
+                f"Gemt som upload {stored.upload_id}. Fortryd med: kl-dash undo {stored.upload_id}"
+            )
+    except InvalidInput as exc:
+        for error in exc.errors:
+            click.echo(error.message(), err=True)
+        raise CliError(f"{len(exc.errors)} fejl i {file.name}; intet er gemt.") from exc
+    finally:
+        con.close()
+
+
+@main.command()
+@DB_OPTION
+def uploads(db_path) -> None:
+    """Vis upload-loggen: hvem, hvornår, hvilken fil og hvad den ændrede."""
+    con = _open(db_path)
+    try:
+        log = importer.upload_log(con)
+    finally:
+        con.close()
+    if log.empty:
+        click.echo("Ingen uploads endnu.")
+        return
+    for row in log.itertuples():
+        undone = (
+            f"  fortrudt {row.undone_at:%d-%m-%Y %H:%M} af {row.undone_by}"
+            if (row.undone_by)
+            else ""
+        )
+        click.echo(
+            f"{row.id:>4}  {row.uploaded_at:%d-%m-%Y %H:%M}  {row.uploaded_by}  {row.kind}  "
+            f"{row.file_name}  {row.rows_new} nye, {row.rows_changed} ændrede, "
+            f"{row.rows_unchanged} uændrede  sha256 {row.sha256[:12]}{undone}"
+        )
+
+
+@main.command()
+@click.argument("upload_id", type=int, metavar="ID")
+@DB_OPTION
+@click.option("--user", default=None, help="Hvem fortryder (standard: brugernavnet).")
+def undo(upload_id: int, db_path, user: str | None) -> None:
+    """Fortryd en upload: gendan præcis tilstanden fra før den."""
+    con = _open(db_path)
+    try:
+        restored = importer.undo(con, upload_id, user or _default_user())
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    click.echo(f"Upload {upload_id} er fortrudt; {restored} rækker er gendannet.")
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(list(importer.KINDS)))
+@click.option("--partnerskab", default=None, help="Kun dette partnerskab (id).")
+@DB_OPTION
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Filen der skrives: .csv eller .xlsx.",
+)
+def export(kind: str, partnerskab: str | None, db_path, out: Path) -> None:
+    """Skriv data i det format, som import læser (CSV eller Excel)."""
+    if out.suffix.lower() not in (".csv", ".xlsx"):
+        raise CliError(f"{out.name}: forventet en fil der ender på .csv eller .xlsx")
+    con = _open(db_path)
+    try:
+        frame = importer.export_frame(con, kind, partnerskab)
+    finally:
+        con.close()
+    data = downloads.to_csv(frame) if out.suffix.lower() == ".csv" else downloads.to_xlsx(frame)
+    out.write_bytes(data)
+    click.echo(f"Skrev {len(frame)} rækker til {out}.")

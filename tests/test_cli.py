@@ -87,3 +87,99 @@ def test_init_refuses_a_file_that_is_not_a_database_and_leaves_it(tmp_path):
     assert "Fejl:" in result.stderr and "--force" in result.stderr
     assert "Traceback" not in result.output
     assert path.read_text() == "important notes"
+
+
+def test_import_dry_run_shows_the_preview_and_stores_nothing(db_path, tmp_path):
+    out = tmp_path / "fremmoede.csv"
+    assert (
+        run(
+            "export",
+            "fremmoede",
+            "--partnerskab",
+            "faellesskaber-2021",
+            "--db",
+            str(db_path),
+            "--out",
+            str(out),
+        ).exit_code
+        == 0
+    )
+    text = out.read_bytes().decode("utf-8-sig").splitlines()
+    text[1] = text[1].rsplit(";", 1)[0] + ";9"  # one attendance figure changed
+    out.write_bytes(("\n".join(text) + "\n").encode("cp1252"))
+    before = count(db_path, "SELECT sum(attendees) FROM attendance")
+    result = run("import", "fremmoede", str(out), "--db", str(db_path), "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "Windows-1252" in result.output and "1 ændrede" in result.output
+    assert count(db_path, "SELECT sum(attendees) FROM attendance") == before
+    assert count(db_path, "SELECT count(*) FROM uploads") == 0
+
+
+def test_import_stores_logs_and_undo_restores(db_path, tmp_path):
+    path = tmp_path / "deltagere.csv"
+    assert run("export", "deltagere", "--db", str(db_path), "--out", str(path)).exit_code == 0
+    lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    header, first = lines[0], lines[1]
+    path.write_text(header + "\n" + first.rsplit(";", 1)[0] + ";7\n", encoding="utf-8")
+    before = count(db_path, "SELECT sum(participants) FROM participants")
+    result = run("import", "deltagere", str(path), "--db", str(db_path), "--user", "krj")
+    assert result.exit_code == 0, result.output
+    assert "Gemt som upload 1" in result.output
+    assert count(db_path, "SELECT sum(participants) FROM participants") != before
+    log = run("uploads", "--db", str(db_path))
+    assert "krj" in log.output and "deltagere.csv" in log.output and "1 ændrede" in log.output
+    again = run("import", "deltagere", str(path), "--db", str(db_path))
+    assert "ændrer ingenting" in again.output
+    undone = run("undo", "1", "--db", str(db_path), "--user", "krj")
+    assert undone.exit_code == 0, undone.output
+    assert count(db_path, "SELECT sum(participants) FROM participants") == before
+    refused = run("undo", "1", "--db", str(db_path))
+    assert refused.exit_code == 1 and "allerede fortrudt" in refused.stderr
+
+
+def test_import_with_errors_prints_them_all_and_exits_1(db_path, tmp_path):
+    path = tmp_path / "fremmoede.csv"
+    path.write_text(
+        "partnerskab;moede_id;kommune;antal\nit-2017;ps-9;Aarhuss;-1\nit-2018;ps-1;Aarhus;2\n",
+        encoding="utf-8",
+    )
+    result = run("import", "fremmoede", str(path), "--db", str(db_path))
+    assert result.exit_code == 1
+    assert 'række 2, kolonne "antal": "-1"' in result.stderr
+    assert "mente du Aarhus?" in result.stderr
+    assert 'række 2, kolonne "moede_id": "ps-9"' in result.stderr
+    assert 'række 3, kolonne "partnerskab": "it-2018"' in result.stderr
+    assert "intet er gemt" in result.stderr
+    assert count(db_path, "SELECT count(*) FROM uploads") == 0
+
+
+def test_export_then_import_changes_nothing_even_for_neutralised_notes(db_path, tmp_path):
+    con = db.connect(db_path)
+    con.execute(
+        "UPDATE criterion_status SET note = '=HYPERLINK(\"http://x\")' "
+        "WHERE programme_id = 'it-2017' AND criterion_no = 1"
+    )
+    con.close()
+    for suffix in ("csv", "xlsx"):
+        out = tmp_path / f"kriterier.{suffix}"
+        exported = run(
+            "export",
+            "kriteriestatus",
+            "--partnerskab",
+            "it-2017",
+            "--db",
+            str(db_path),
+            "--out",
+            str(out),
+        )
+        assert exported.exit_code == 0, exported.output
+        if suffix == "csv":
+            assert "'=HYPERLINK" in out.read_bytes().decode("utf-8-sig")
+        result = run("import", "kriteriestatus", str(out), "--db", str(db_path), "--dry-run")
+        assert result.exit_code == 0, result.output
+        assert "0 nye, 0 ændrede" in result.output
+
+
+def test_export_refuses_an_unknown_file_type(db_path, tmp_path):
+    result = run("export", "moeder", "--db", str(db_path), "--out", str(tmp_path / "x.pdf"))
+    assert result.exit_code == 1 and ".csv eller .xlsx" in result.stderr

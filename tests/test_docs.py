@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import click
 from click.testing import CliRunner
 
 from kl_dash.cli import main
@@ -35,6 +36,9 @@ def test_every_cli_command_and_option_is_in_the_readme():
         assert f"kl-dash {name}" in README, name
         assert command.help, name
         for param in command.params:
+            if isinstance(param, click.Argument):
+                assert param.human_readable_name in README, f"kl-dash {name} {param.name}"
+                continue
             for opt in param.opts:
                 assert opt in README, f"kl-dash {name} {opt}"
     help_text = CliRunner().invoke(main, ["init", "--help"]).output
