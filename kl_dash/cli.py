@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from . import bootstrap, db, downloads, importer, labels
+from . import bootstrap, db, downloads, importer, labels, programme_store
 from .errors import InvalidInput, KlDashError
 
 DB_OPTION = click.option(
@@ -205,3 +205,114 @@ def export(kind: str, partnerskab: str | None, db_path, out: Path) -> None:
     data = downloads.to_csv(frame) if out.suffix.lower() == ".csv" else downloads.to_xlsx(frame)
     out.write_bytes(data)
     click.echo(f"Skrev {len(frame)} rækker til {out}.")
+
+
+@main.group()
+def programme() -> None:
+    """Partnerskaber som definitionsfiler (TOML): kontrollér, tilføj, ændr, eksportér."""
+
+
+def _read_definition(file: Path) -> str:
+    try:
+        return file.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise CliError(f"{file.name}: forventet en tekstfil i UTF-8") from exc
+
+
+def _print_errors(exc: InvalidInput, file: Path) -> None:
+    for error in exc.errors:
+        click.echo(error.message(), err=True)
+    raise CliError(f"{len(exc.errors)} fejl i {file.name}; intet er gemt.") from exc
+
+
+@programme.command(name="check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def programme_check(file: Path) -> None:
+    """Kontrollér en definitionsfil og vis alle fejl på én gang."""
+    try:
+        p = programme_store.check(_read_definition(file), file.name)
+    except InvalidInput as exc:
+        _print_errors(exc, file)
+    click.echo(
+        f"{file.name} er i orden: {p.id} ({p.name}), {len(p.groups)} grupper/spor, "
+        f"{len(p.meetings)} møder, {len(p.criteria)} succeskriterier."
+    )
+
+
+@programme.command(name="add")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.option("--user", default=None, help="Hvem tilføjer (standard: brugernavnet).")
+def programme_add(file: Path, db_path, user: str | None) -> None:
+    """Tilføj et nyt partnerskab fra en definitionsfil (én transaktion, kan fortrydes)."""
+    con = _open(db_path)
+    try:
+        upload_id = programme_store.add(
+            con, _read_definition(file), file.name, user or _default_user()
+        )
+    except InvalidInput as exc:
+        _print_errors(exc, file)
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    click.echo(
+        f"Partnerskabet er tilføjet som upload {upload_id}. Fortryd med: kl-dash undo {upload_id}"
+    )
+
+
+@programme.command(name="update")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@DB_OPTION
+@click.option("--user", default=None, help="Hvem ændrer (standard: brugernavnet).")
+@click.option("--yes", is_flag=True, help="Gem uden at spørge, når ændringerne er vist.")
+def programme_update(file: Path, db_path, user: str | None, yes: bool) -> None:
+    """Ændr et partnerskab: vis ændringerne først; afvis ændringer der sletter data."""
+    text = _read_definition(file)
+    con = _open(db_path)
+    try:
+        found, refusals = programme_store.changes(con, programme_store.check(text, file.name))
+        for change in found:
+            click.echo(f"- {change.text}")
+        if refusals:
+            for refusal in refusals:
+                click.echo(refusal, err=True)
+            raise CliError("Ændringen er afvist; intet er ændret.")
+        if not found:
+            click.echo("Filen ændrer ingenting.")
+            return
+        if not yes:
+            click.confirm(f"Gem {len(found)} ændringer?", abort=True)
+        upload_id = programme_store.update(con, text, file.name, user or _default_user())
+        click.echo(f"Gemt som upload {upload_id}. Fortryd med: kl-dash undo {upload_id}")
+    except InvalidInput as exc:
+        _print_errors(exc, file)
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+
+
+@programme.command(name="export")
+@click.argument("programme_id", metavar="ID")
+@DB_OPTION
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Filen der skrives (.toml); uden --out skrives til stdout.",
+)
+def programme_export(programme_id: str, db_path, out: Path | None) -> None:
+    """Skriv et partnerskab som definitionsfil (TOML)."""
+    con = _open(db_path)
+    try:
+        text = programme_store.to_toml(programme_store.load(con, programme_id))
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        out.write_text(text, encoding="utf-8")
+        click.echo(f"Skrev {programme_id} til {out}.")

@@ -15,12 +15,13 @@ class DataError:
     value: object
     expected: str
     column_word: str = "kolonne"  # "nøgle" for the key path in a TOML file
+    row_word: str = "række"  # "linje" for a line in a TOML file
 
     def message(self) -> str:
         """The Danish text shown to users, e.g. 'a.csv, række 14, kolonne "Dato": ...'."""
         where = [self.file]
         if self.row is not None:
-            where.append(f"række {self.row}")
+            where.append(f"{self.row_word} {self.row}")
         if self.column is not None:
             where.append(f'{self.column_word} "{self.column}"')
         shown = "(tom)" if self.value in (None, "") else f'"{self.value}"'

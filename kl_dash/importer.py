@@ -712,6 +712,10 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> int:
     if row[1] is not None:
         raise KlDashError(f"Upload {upload_id} er allerede fortrudt.")
     spec = json.loads(row[0])
+    if "programme" in spec:  # a partnership definition (kl-dash programme add/update)
+        from . import programme_store
+
+        return programme_store.undo(con, upload_id, spec, user)
     table, key = spec["table"], spec["key"]
     later = [
         i

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import duckdb
 
@@ -138,7 +139,7 @@ class _Reader:
         self.errors: list[DataError] = []
 
     def error(self, path: str, value: object, expected: str) -> None:
-        self.errors.append(DataError(self.file, None, path, value, expected, "nøgle"))
+        self.errors.append(DataError(self.file, None, path, value, expected, "nøgle", "linje"))
 
     def text(self, table: dict, key: str, path: str, required: bool = True) -> str | None:
         value = table.get(key)
@@ -229,7 +230,9 @@ def parse_programme(text: str, file: str) -> Programme:
     except tomllib.TOMLDecodeError as exc:
         found = re.search(r"at line (\d+)", str(exc))
         line = int(found[1]) if found else None
-        raise InvalidInput([DataError(file, line, None, None, f"gyldig TOML ({exc})")]) from exc
+        raise InvalidInput(
+            [DataError(file, line, None, None, f"gyldig TOML ({exc})", row_word="linje")]
+        ) from exc
     r = _Reader(file)
     for extra in sorted(set(data) - _TOP_KEYS):
         r.error(extra, data[extra], "kun nøglerne " + ", ".join(sorted(_TOP_KEYS)))
@@ -356,7 +359,7 @@ def parse_programme(text: str, file: str) -> Programme:
         networks_note=r.text(data, "networks_note", "networks_note", required=False),
     )
     if r.errors:
-        raise InvalidInput(r.errors)
+        raise InvalidInput([replace(e, row=_line_of(text, e.column)) for e in r.errors])
     return Programme(
         id=pid,
         invitation_date=invitation,
@@ -377,96 +380,145 @@ def parse_programme(text: str, file: str) -> Programme:
     )
 
 
+_ITEM_PATH = re.compile(r"([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?")
+
+
+def _line_of(text: str, path: str | None) -> int | None:
+    """The line of a key path such as ``meetings[3].planned`` in a TOML text, if found."""
+    if not path:
+        return None
+    lines = text.splitlines()
+    table_start, key = 0, path
+    if m := _ITEM_PATH.fullmatch(path):
+        table, number, key = m[1], int(m[2]), m[3]
+        headers = [i for i, line in enumerate(lines) if line.strip() == f"[[{table}]]"]
+        if len(headers) < number:
+            return None
+        table_start = headers[number - 1]
+        if key is None:
+            return table_start + 1
+    for i in range(table_start, len(lines)):
+        stripped = lines[i].strip()
+        if i > table_start and stripped.startswith("["):
+            break
+        if re.match(rf"{re.escape(key)}\s*=", stripped):
+            return i + 1
+    return table_start + 1 if table_start else None
+
+
 def load_programme_file(path: Path) -> Programme:
     """Parse and check the programme definition in ``path``."""
     return parse_programme(path.read_text(encoding="utf-8"), path.name)
 
 
-def store_programme(con: duckdb.DuckDBPyConnection, p: Programme) -> None:
-    """Insert a programme and everything it is made of (the caller owns the transaction)."""
-    con.execute(
-        """
-        INSERT INTO programmes (id, name, short_name, case_id, purpose, invitation_date,
-            interest_deadline, agreement_deadline, requires_agreement, kickoff_date, run_text,
-            start_date, end_date, price_dkk, price_per_year_dkk, price_text, focus_selection,
-            networks_note, sources)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        [
-            p.id,
-            p.name,
-            p.short_name,
-            p.case_id,
-            p.purpose,
-            p.invitation_date,
-            p.interest_deadline,
-            p.agreement_deadline,
-            p.requires_agreement,
-            p.kickoff,
-            p.run_text,
-            p.start_date,
-            p.end_date,
-            p.price_dkk,
-            p.price_per_year_dkk,
-            p.price_text,
-            p.focus_selection,
-            p.networks_note,
-            "; ".join(p.sources),
-        ],
-    )
-    con.executemany(
-        "INSERT INTO programme_groups VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [
-            [p.id, g.id, g.name, g.kind, g.min, g.max, i, g.description, g.source]
+# Each part of a programme as rows of its table: (table, key columns, rows).
+PARTS = (
+    ("programme_groups", ("group_id",)),
+    ("networks", ("network_id",)),
+    ("focus_areas", ("focus_id",)),
+    ("meetings", ("meeting_id",)),
+    ("success_criteria", ("criterion_no",)),
+)
+
+
+def header_row(p: Programme) -> dict[str, Any]:
+    """The programmes row of a programme."""
+    return {
+        "id": p.id,
+        "name": p.name,
+        "short_name": p.short_name,
+        "case_id": p.case_id,
+        "purpose": p.purpose,
+        "invitation_date": p.invitation_date,
+        "interest_deadline": p.interest_deadline,
+        "agreement_deadline": p.agreement_deadline,
+        "requires_agreement": p.requires_agreement,
+        "kickoff_date": p.kickoff,
+        "run_text": p.run_text,
+        "start_date": p.start_date,
+        "end_date": p.end_date,
+        "price_dkk": p.price_dkk,
+        "price_per_year_dkk": p.price_per_year_dkk,
+        "price_text": p.price_text,
+        "focus_selection": p.focus_selection,
+        "networks_note": p.networks_note,
+        "sources": "; ".join(p.sources),
+    }
+
+
+def part_rows(p: Programme) -> dict[str, list[dict[str, Any]]]:
+    """The rows of each part table for a programme (the plan only; never held dates)."""
+    return {
+        "programme_groups": [
+            {
+                "programme_id": p.id,
+                "group_id": g.id,
+                "name": g.name,
+                "kind": g.kind,
+                "min_participants": g.min,
+                "max_participants": g.max,
+                "sort_order": i,
+                "description": g.description,
+                "source": g.source,
+            }
             for i, g in enumerate(p.groups, 1)
         ],
-    )
-    if p.networks:
+        "networks": [
+            {"programme_id": p.id, "network_id": n.id, "name": n.name, "source": n.source}
+            for n in p.networks
+        ],
+        "focus_areas": [
+            {
+                "programme_id": p.id,
+                "focus_id": f.id,
+                "name": f.name,
+                "sort_order": i,
+                "source": f.source,
+            }
+            for i, f in enumerate(p.focus_areas, 1)
+        ],
+        "meetings": [
+            {
+                "programme_id": p.id,
+                "meeting_id": m.id,
+                "title": m.title,
+                "meeting_type": m.type,
+                "group_id": m.group,
+                "planned_text": m.planned,
+                "planned_from": m.planned_from,
+                "planned_to": m.planned_to,
+                "form": m.form,
+                "sort_order": i,
+                "source": m.source,
+            }
+            for i, m in enumerate(p.meetings, 1)
+        ],
+        "success_criteria": [
+            {
+                "programme_id": p.id,
+                "criterion_no": c.no,
+                "text": c.text,
+                "origin": "agreed" if c.agreed_on else "invitation",
+                "agreed_on": c.agreed_on,
+                "source": c.source,
+            }
+            for c in p.criteria
+        ],
+    }
+
+
+def _insert_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        columns = list(rows[0])
         con.executemany(
-            "INSERT INTO networks VALUES (?, ?, ?, ?)",
-            [[p.id, n.id, n.name, n.source] for n in p.networks],
+            f"INSERT INTO {table} ({', '.join(columns)}) "
+            f"VALUES ({', '.join('?' for _ in columns)})",
+            [[row[c] for c in columns] for row in rows],
         )
-    if p.focus_areas:
-        con.executemany(
-            "INSERT INTO focus_areas VALUES (?, ?, ?, ?, ?)",
-            [[p.id, f.id, f.name, i, f.source] for i, f in enumerate(p.focus_areas, 1)],
-        )
-    if p.meetings:
-        con.executemany(
-            """
-            INSERT INTO meetings (programme_id, meeting_id, title, meeting_type, group_id,
-                planned_text, planned_from, planned_to, form, sort_order, source)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [
-                [
-                    p.id,
-                    m.id,
-                    m.title,
-                    m.type,
-                    m.group,
-                    m.planned,
-                    m.planned_from,
-                    m.planned_to,
-                    m.form,
-                    i,
-                    m.source,
-                ]
-                for i, m in enumerate(p.meetings, 1)
-            ],
-        )
-    if p.criteria:
-        con.executemany(
-            "INSERT INTO success_criteria VALUES (?, ?, ?, ?, ?, ?)",
-            [
-                [
-                    p.id,
-                    c.no,
-                    c.text,
-                    "agreed" if c.agreed_on else "invitation",
-                    c.agreed_on,
-                    c.source,
-                ]
-                for c in p.criteria
-            ],
-        )
+
+
+def store_programme(con: duckdb.DuckDBPyConnection, p: Programme) -> None:
+    """Insert a programme and everything it is made of (the caller owns the transaction)."""
+    _insert_rows(con, "programmes", [header_row(p)])
+    for table, rows in part_rows(p).items():
+        _insert_rows(con, table, rows)

@@ -31,8 +31,17 @@ def test_ci_runs_the_readme_test_command_as_written():
     assert readme_commands()[1] in ci.splitlines()
 
 
+def all_commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
+    found = {}
+    for name, command in group.commands.items():
+        found[prefix + name] = command
+        if isinstance(command, click.Group):
+            found |= all_commands(command, f"{prefix}{name} ")
+    return found
+
+
 def test_every_cli_command_and_option_is_in_the_readme():
-    for name, command in main.commands.items():
+    for name, command in all_commands(main).items():
         assert f"kl-dash {name}" in README, name
         assert command.help, name
         for param in command.params:
