@@ -372,7 +372,7 @@ def parse_programme(text: str, file: str) -> Programme:
         focus_selection=selection,
         sources=tuple(sources),
         groups=tuple(groups),
-        networks=tuple(networks),
+        networks=tuple(sorted(networks, key=lambda n: n.id)),
         focus_areas=tuple(focus),
         meetings=tuple(meetings),
         criteria=tuple(criteria),
