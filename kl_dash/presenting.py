@@ -403,3 +403,77 @@ def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
             "Andel opnået": share.values,
         }
     )
+
+
+def definition_plan(p) -> pd.DataFrame:
+    """A partnership definition's meeting plan in the columns the timeline chart draws."""
+    groups = {g.id: g.name for g in p.groups}
+    return pd.DataFrame(
+        [
+            {
+                "meeting_id": m.id,
+                "title": m.title,
+                "meeting_type": m.type,
+                "group_name": groups.get(m.group, "Alle"),
+                "planned_text": m.planned,
+                "planned_from": m.planned_from,
+                "planned_to": m.planned_to,
+                "held_on": None,
+                "form": m.form,
+            }
+            for m in p.meetings
+        ],
+        columns=[
+            "meeting_id",
+            "title",
+            "meeting_type",
+            "group_name",
+            "planned_text",
+            "planned_from",
+            "planned_to",
+            "held_on",
+            "form",
+        ],
+    )
+
+
+def definition_groups(p) -> pd.DataFrame:
+    """A partnership definition's groups and tracks with the people each municipality sends."""
+    return pd.DataFrame(
+        {
+            "Gruppe/spor": [g.name for g in p.groups],
+            "Type": [labels.GROUP_KINDS[g.kind] for g in p.groups],
+            "Deltagere pr. kommune": [f"{g.min}–{g.max}" for g in p.groups],
+            "Beskrivelse": [g.description or "" for g in p.groups],
+        }
+    )
+
+
+def definition_facts(p) -> list[tuple[str, str]]:
+    """The headline facts of a partnership definition: (label, value)."""
+    facts = [
+        ("Id", p.id),
+        ("Sags-ID", p.case_id),
+        ("Løbetid", p.run_text),
+        ("Pris pr. kommune", format_money(p.price_dkk)),
+        ("Invitation", format_date(p.invitation_date)),
+    ]
+    if p.interest_deadline:
+        facts.append(("Frist for interesse", format_date(p.interest_deadline)))
+    if p.agreement_deadline:
+        facts.append(("Frist for politisk aftale", format_date(p.agreement_deadline)))
+    if p.kickoff:
+        facts.append(("Opstart", format_date(p.kickoff)))
+    return facts
+
+
+def errors_table(errors: list) -> pd.DataFrame:
+    """Problems found in a file as a table: where, value and what was expected."""
+    return pd.DataFrame(
+        {
+            "Række/linje": ["" if e.row is None else e.row for e in errors],
+            "Kolonne/nøgle": [e.column or "" for e in errors],
+            "Værdi": ["" if e.value is None else str(e.value) for e in errors],
+            "Forventet": [e.expected for e in errors],
+        }
+    )

@@ -1,0 +1,90 @@
+"""Nyt partnerskab: add or change a partnership from a definition file, after a preview."""
+
+from contextlib import closing
+
+import streamlit as st
+
+from kl_dash import charts, presenting, programme_store
+from kl_dash.errors import InvalidInput, KlDashError
+
+view = st.session_state["view"]
+write_cursor = st.session_state["write_cursor"]
+
+st.title("Nyt partnerskab")
+st.write(
+    "Et partnerskab beskrives i én tekstfil (TOML): navn, sags-ID, frister, pris, grupper og "
+    "spor, netværk, indsatsområder, mødeplan og succeskriterier. Hent et af de eksisterende "
+    "som skabelon, ret det til, og upload det her."
+)
+with st.expander("Skabelon og vejledning"):
+    template_id = st.selectbox(
+        "Skabelon", list(view.choices.programmes), format_func=view.choices.programmes.get
+    )
+    with closing(write_cursor()) as con:
+        template = programme_store.to_toml(programme_store.load(con, template_id))
+    st.download_button(
+        "⬇ Hent som TOML", template, file_name=f"{template_id}.toml", mime="text/plain"
+    )
+    st.caption(
+        "Formatet er beskrevet i docs/programme-format.md. Perioder skrives som i "
+        'invitationen ("primo 2018", "ultimo 2019", "14. september 2021").'
+    )
+
+user = st.text_input("Dit navn", key="programme-user", help="Gemmes i upload-loggen.")
+round_ = st.session_state.get("programme-round", 0)
+upload = st.file_uploader("Definitionsfil (.toml)", type=["toml"], key=f"programme-{round_}")
+if message := st.session_state.pop("programme-stored", None):
+    st.success(message)
+if upload is None:
+    st.stop()
+
+text = upload.getvalue().decode("utf-8-sig", errors="replace")
+try:
+    definition = programme_store.check(text, upload.name)
+except InvalidInput as exc:
+    st.error(f"{len(exc.errors)} fejl i {upload.name} – intet er gemt. Ret filen og prøv igen.")
+    problems = presenting.errors_table(exc.errors)
+    st.dataframe(problems, hide_index=True, width="stretch")
+    view.offer(problems, "Fejl i definitionen")
+    st.stop()
+
+st.header(definition.name)
+st.markdown("  \n".join(f"**{k}:** {v}" for k, v in presenting.definition_facts(definition)))
+plan = presenting.definition_plan(definition)
+if plan["planned_from"].notna().any():
+    st.plotly_chart(charts.meeting_timeline(plan, definition.invitation_date), width="stretch")
+st.dataframe(presenting.meeting_plan_table(plan), hide_index=True, width="stretch")
+st.subheader("Grupper og spor")
+st.dataframe(presenting.definition_groups(definition), hide_index=True, width="stretch")
+if definition.criteria:
+    st.subheader("Succeskriterier")
+    st.markdown("\n".join(f"{c.no}. {c.text}" for c in definition.criteria))
+
+with closing(write_cursor()) as con:
+    exists = programme_store.exists(con, definition.id)
+    found, refusals = programme_store.changes(con, definition) if exists else ([], [])
+if exists:
+    st.subheader("Ændringer i forhold til det gemte partnerskab")
+    st.markdown("\n".join(f"- {c.text}" for c in found) or "Filen ændrer ingenting.")
+    for refusal in refusals:
+        st.error(refusal)
+if refusals or (exists and not found):
+    st.stop()
+
+label = "Gem ændringerne" if exists else "Tilføj partnerskabet"
+if st.button(label, type="primary", disabled=not user.strip()):
+    try:
+        with closing(write_cursor()) as con:
+            store = programme_store.update if exists else programme_store.add
+            upload_id = store(con, text, upload.name, user.strip())
+    except KlDashError as exc:
+        st.error(str(exc))
+    else:
+        st.session_state["programme-stored"] = (
+            f"{definition.short_name} er gemt som upload {upload_id}; den kan fortrydes under "
+            "Opdater data."
+        )
+        st.session_state["programme-round"] = round_ + 1
+        st.rerun()
+if not user.strip():
+    st.caption("Skriv dit navn for at gemme.")
