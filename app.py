@@ -22,6 +22,8 @@ PAGES = [
     st.Page("pages/kommuner.py", title="Kommuner", icon=":material/location_city:"),
     st.Page("pages/moeder.py", title="Møder og spor", icon=":material/event:"),
     st.Page("pages/succeskriterier.py", title="Succeskriterier", icon=":material/flag:"),
+    st.Page("pages/opdater.py", title="Opdater data", icon=":material/upload_file:"),
+    st.Page("pages/partnerskab.py", title="Nyt partnerskab", icon=":material/add_circle:"),
 ]
 
 
@@ -68,6 +70,11 @@ def offer_downloads(frame, title: str) -> None:
         key=f"xlsx-{title}",
         help=f"{title} som Excel-fil",
     )
+
+
+def write_cursor():
+    """A live cursor on the database, for the page that stores uploads; the caller closes it."""
+    return open_database(db_path).cursor()
 
 
 # --- Filters: one canonical value each, kept in the session and written to the URL ----------
@@ -218,6 +225,7 @@ else:
         offer=offer_downloads,
         set_municipality=lambda code: set_filter(municipality_code=code),
     )
+    st.session_state["write_cursor"] = write_cursor
     nav = st.navigation(PAGES)
 nav.run()
 if con is not None:

@@ -21,10 +21,12 @@ import pandas as pd
 
 from . import labels
 from .errors import DataError, InvalidInput, KlDashError
-from .periods import PeriodError, parse_period
+from .formatting import format_number
+from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
 
 MAX_BYTES = 20 * 1024 * 1024
+PREVIEW_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -193,9 +195,10 @@ def _macros(con: duckdb.DuckDBPyConnection) -> None:
         "'[-\\s]+', ' ', 'g'), ' (regions)?kommune$', ''))"
     )
     con.execute(
-        "CREATE OR REPLACE TEMP MACRO kl_date(s) AS CAST(coalesce("
-        "try_strptime(s, '%d-%m-%Y'), try_strptime(s, '%d.%m.%Y'), "
-        "try_strptime(s, '%d/%m/%Y'), try_strptime(s, '%Y-%m-%d')) AS DATE)"
+        "CREATE OR REPLACE TEMP MACRO kl_date(s) AS CASE WHEN regexp_full_match(trim(s), "
+        "'[0-9]{1,2}[-./][0-9]{1,2}[-./][0-9]{4}|[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}') "
+        "THEN CAST(coalesce(try_strptime(trim(s), '%d-%m-%Y'), try_strptime(trim(s), '%d.%m.%Y'), "
+        "try_strptime(trim(s), '%d/%m/%Y'), try_strptime(trim(s), '%Y-%m-%d')) AS DATE) END"
     )
     con.execute(
         "CREATE OR REPLACE TEMP MACRO kl_unneutralise(s) AS CASE WHEN "
@@ -226,12 +229,11 @@ def _period(text: str | None, part: int) -> date | None:
             break
         except ValueError:
             continue
-    if day:
-        return day
     try:
-        return parse_period(text)[part]
-    except PeriodError:
+        found = (day, day) if day else parse_period(text)
+    except ValueError:  # PeriodError, or a date Python cannot represent
         return None
+    return found[part] if 1900 <= found[0].year <= 2200 else None
 
 
 def _period_from(text: str | None) -> date | None:
@@ -262,6 +264,23 @@ def _lookups(con: duckdb.DuckDBPyConnection) -> None:
             UNION ALL SELECT lower(case_id), id FROM programmes
             UNION ALL SELECT lower(name), id FROM programmes
             UNION ALL SELECT lower(short_name), id FROM programmes
+        )
+        """
+    )
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE lk_part AS
+        SELECT DISTINCT * FROM (
+            SELECT 'group' AS part, programme_id, lower(group_id) AS key, group_id AS id
+            FROM programme_groups
+            UNION ALL SELECT 'group', programme_id, lower(name), group_id FROM programme_groups
+            UNION ALL SELECT 'network', programme_id, lower(network_id), network_id FROM networks
+            UNION ALL SELECT 'network', programme_id, lower(name), network_id FROM networks
+            UNION ALL SELECT 'meeting', programme_id, lower(meeting_id), meeting_id FROM meetings
+            UNION ALL SELECT 'criterion', programme_id, CAST(criterion_no AS VARCHAR),
+                             CAST(criterion_no AS VARCHAR) FROM success_criteria
+            UNION ALL SELECT 'criterion', programme_id, lower(trim(text, ' .')),
+                             CAST(criterion_no AS VARCHAR) FROM success_criteria
         )
         """
     )
@@ -351,29 +370,30 @@ def _stage_sql(kind: Kind, found: dict[str, int]) -> str:
     )
 
 
-# Second step: values that depend on the row's programme.
-_PER_PROGRAMME = {
-    "group": """
-        UPDATE upload_parsed AS u SET p_{c} = g.group_id FROM programme_groups AS g
-        WHERE g.programme_id = u.p_partnerskab
-          AND (lower(g.group_id) = lower(u.r_{c}) OR lower(g.name) = lower(u.r_{c}))""",
-    "group_or_all": """
-        UPDATE upload_parsed AS u SET p_{c} = g.group_id FROM programme_groups AS g
-        WHERE g.programme_id = u.p_partnerskab
-          AND (lower(g.group_id) = lower(u.r_{c}) OR lower(g.name) = lower(u.r_{c}))""",
-    "network": """
-        UPDATE upload_parsed AS u SET p_{c} = n.network_id FROM networks AS n
-        WHERE n.programme_id = u.p_partnerskab
-          AND (lower(n.network_id) = lower(u.r_{c}) OR lower(n.name) = lower(u.r_{c}))""",
-    "meeting": """
-        UPDATE upload_parsed AS u SET p_{c} = m.meeting_id FROM meetings AS m
-        WHERE m.programme_id = u.p_partnerskab AND lower(m.meeting_id) = lower(u.r_{c})""",
-    "criterion": """
-        UPDATE upload_parsed AS u SET p_{c} = s.criterion_no FROM success_criteria AS s
-        WHERE s.programme_id = u.p_partnerskab
-          AND (s.criterion_no = try_cast(u.r_{c} AS INTEGER)
-               OR lower(trim(s.text, ' .')) = lower(trim(u.r_{c}, ' .')))""",
+# Second step: values that depend on the row's programme, looked up by equality in lk_part.
+_PART_OF = {
+    "group": "group",
+    "group_or_all": "group",
+    "network": "network",
+    "meeting": "meeting",
+    "meeting_id": "meeting",
+    "criterion": "criterion",
 }
+
+
+def _per_programme_sql(column: Column) -> str:
+    part = _PART_OF[column.kind]
+    key = (
+        f"lower(trim(u.r_{column.name}, ' .'))"
+        if part == "criterion"
+        else (f"lower(u.r_{column.name})")
+    )
+    value = "CAST(k.id AS INTEGER)" if part == "criterion" else "k.id"
+    guard = f"AND u.p_{column.name} IS NOT NULL" if column.kind == "meeting_id" else ""
+    return (
+        f"UPDATE upload_parsed AS u SET p_{column.name} = {value} FROM lk_part AS k "
+        f"WHERE k.part = '{part}' AND k.programme_id = u.p_partnerskab AND k.key = {key} {guard}"
+    )
 
 
 @dataclass
@@ -385,17 +405,14 @@ class Prepared:
     sha256: str
     errors: list[DataError]
     warnings: list[DataError]
+    present: tuple[str, ...] = ()
     new: pd.DataFrame = field(default_factory=pd.DataFrame)
     changed: pd.DataFrame = field(default_factory=pd.DataFrame)
-    unchanged: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
 
     @property
     def ok(self) -> bool:
         return not self.errors
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {"new": len(self.new), "changed": len(self.changed), "unchanged": self.unchanged}
 
 
 def _suggest(value: str, con: duckdb.DuckDBPyConnection) -> str:
@@ -404,7 +421,9 @@ def _suggest(value: str, con: duckdb.DuckDBPyConnection) -> str:
     return f" (mente du {close[0]}?)" if close else ""
 
 
-def _errors(con, kind: Kind, raw: RawFile) -> tuple[list[DataError], list[DataError]]:
+def _errors(
+    con, kind: Kind, raw: RawFile, present: set[str]
+) -> tuple[list[DataError], list[DataError]]:
     errors, warnings = [], []
     file = raw.file_name
 
@@ -446,16 +465,27 @@ def _errors(con, kind: Kind, raw: RawFile) -> tuple[list[DataError], list[DataEr
                 expected,
             )
     if kind.name == "tilmeldinger":
+        # Dates in the file, or as stored where the file leaves a column out.
+        day = {
+            "politisk_aftale": "u.p_politisk_aftale"
+            if "politisk_aftale" in present
+            else "e.agreement_on",
+            "udtraadt": "u.p_udtraadt" if "udtraadt" in present else "e.withdrawn_on",
+        }
+        joined = (
+            "FROM upload_parsed u LEFT JOIN enrollments e ON e.programme_id = "
+            "u.p_partnerskab AND e.municipality_code = u.p_kommune"
+        )
         for later, word in (("politisk_aftale", "politisk aftale"), ("udtraadt", "udtrædelse")):
             add(
-                f"SELECT rownum, r_{later} FROM upload_parsed WHERE p_{later} < p_interesse "
-                "ORDER BY 1",
+                f"SELECT u.rownum, coalesce(u.r_{later}, CAST({day[later]} AS VARCHAR)) "
+                f"{joined} WHERE {day[later]} < u.p_interesse ORDER BY 1",
                 later,
                 f"en dato for {word} på eller efter interesse-datoen",
             )
         add(
-            "SELECT rownum, r_udtraadt FROM upload_parsed WHERE p_udtraadt < p_politisk_aftale "
-            "ORDER BY 1",
+            f"SELECT u.rownum, coalesce(u.r_udtraadt, CAST({day['udtraadt']} AS VARCHAR)) "
+            f"{joined} WHERE {day['udtraadt']} < {day['politisk_aftale']} ORDER BY 1",
             "udtraadt",
             "en udtrædelse på eller efter den politiske aftale",
         )
@@ -507,9 +537,17 @@ def _shown(kind: Kind, values: list[str], old: bool = False) -> str:
     return ", ".join(cols)
 
 
-def _value_columns(kind: Kind) -> list[str]:
-    cols = [c.target for c in kind.columns if c.target and c.target not in kind.key]
-    if kind.name == "moeder":
+def _value_columns(kind: Kind, present: set[str] | tuple[str, ...]) -> list[str]:
+    """The table columns a file sets: those of its columns that are in the file.
+
+    A column left out of the file keeps what is stored (or stays empty on a new row).
+    """
+    cols = [
+        c.target
+        for c in kind.columns
+        if c.target and c.target not in kind.key and c.name in present
+    ]
+    if kind.name == "moeder" and "planlagt" in present:
         cols += ["planned_from", "planned_to"]
     return cols
 
@@ -521,9 +559,14 @@ def prepare(
     file_name: str,
     sheet: str | None = None,
     max_bytes: int = MAX_BYTES,
+    preview: int = PREVIEW_ROWS,
 ) -> Prepared:
-    """Read and check a whole file and compare it with the database; store nothing."""
+    """Read and check a whole file and compare it with the database; store nothing.
+
+    ``new`` and ``changed`` hold the first ``preview`` rows of each; ``counts`` all of them.
+    """
     kind = KINDS[kind_name]
+    mb = max_bytes / 2**20
     if len(data) > max_bytes:
         raise InvalidInput(
             [
@@ -532,7 +575,7 @@ def prepare(
                     None,
                     None,
                     f"{len(data):,} bytes".replace(",", "."),
-                    f"en fil på højst {max_bytes // (1024 * 1024)} MB",
+                    f"en fil på højst {format_number(mb, 0 if mb.is_integer() else 1)} MB",
                 )
             ]
         )
@@ -545,15 +588,16 @@ def prepare(
     _lookups(con)
     con.execute(_stage_sql(kind, found))
     for c in kind.columns:
-        if c.kind in _PER_PROGRAMME:
-            con.execute(_PER_PROGRAMME[c.kind].format(c=c.name))
-    row_errors, row_warnings = _errors(con, kind, raw)
-    errors += row_errors
+        if c.kind in _PART_OF:  # a meeting id in another case is the same meeting
+            con.execute(_per_programme_sql(c))
+    row_errors, row_warnings = _errors(con, kind, raw, set(found))
+    errors += raw.problems + row_errors
+    errors.sort(key=lambda e: (e.row or 0, e.column or ""))
     warnings += row_warnings
-    prepared = Prepared(kind, raw, sha, errors, warnings)
+    prepared = Prepared(kind, raw, sha, errors, warnings, tuple(found))
     if errors:
         return prepared
-    values = _value_columns(kind)
+    values = _value_columns(kind, prepared.present)
     on = " AND ".join(f"t.{k} = n.{k}" for k in kind.key)
     same = " AND ".join(f"t.{v} IS NOT DISTINCT FROM n.{v}" for v in values)
     con.execute(f"CREATE OR REPLACE TEMP TABLE upload_rows AS {_target_sql(kind)}")
@@ -565,16 +609,23 @@ def prepare(
         FROM upload_rows AS n LEFT JOIN {kind.table} AS t ON {on}
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE upload_diff AS {compared}")
-    prepared.new = con.execute(
-        f"SELECT {_shown(kind, values)} FROM upload_diff WHERE NOT exists_before ORDER BY rownum"
-    ).df()
-    prepared.changed = con.execute(
-        f"SELECT {_shown(kind, values, old=True)} FROM upload_diff "
-        "WHERE exists_before AND NOT same ORDER BY rownum"
-    ).df()
-    (prepared.unchanged,) = con.execute(
-        "SELECT count(*) FROM upload_diff WHERE exists_before AND same"
+    new, changed, unchanged = con.execute(
+        "SELECT count(*) FILTER (WHERE NOT exists_before), "
+        "count(*) FILTER (WHERE exists_before AND NOT same), "
+        "count(*) FILTER (WHERE exists_before AND same) FROM upload_diff"
     ).fetchall()[0]
+    prepared.counts = {"new": new, "changed": changed, "unchanged": unchanged}
+    if preview:
+        prepared.new = con.execute(
+            f"SELECT {_shown(kind, values)} FROM upload_diff WHERE NOT exists_before "
+            "ORDER BY rownum LIMIT $n",
+            {"n": preview},
+        ).df()
+        prepared.changed = con.execute(
+            f"SELECT {_shown(kind, values, old=True)} FROM upload_diff "
+            "WHERE exists_before AND NOT same ORDER BY rownum LIMIT $n",
+            {"n": preview},
+        ).df()
     return prepared
 
 
@@ -591,20 +642,21 @@ def store(
     file_name: str,
     user: str,
     sheet: str | None = None,
+    max_bytes: int = MAX_BYTES,
 ) -> Stored:
     """Validate again and store the file in one transaction, logged in ``uploads``.
 
     Raises InvalidInput (nothing stored) when the file has errors. A file that changes
     nothing stores nothing and is not logged.
     """
-    prepared = prepare(con, kind_name, data, file_name, sheet)
+    prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
     if not prepared.ok:
         raise InvalidInput(prepared.errors)
     counts = prepared.counts
     if not counts["new"] and not counts["changed"]:
         return Stored(None, counts)
     kind = prepared.kind
-    values = _value_columns(kind)
+    values = _value_columns(kind, prepared.present)
     kept = values + _KEPT.get(kind.table, [])
     columns = list(kind.key) + values
     on = " AND ".join(f"t.{k} = d.{k}" for k in kind.key)
@@ -669,6 +721,13 @@ def store(
             {"source": f"upload:{upload_id}"},
         )
         con.execute("COMMIT")
+    except duckdb.ConstraintException as exc:
+        con.execute("ROLLBACK")
+        raise KlDashError(
+            f"{file_name} kunne ikke gemmes, fordi databasen afviste en række (en regel, som "
+            "kontrollen ikke kender). Intet er gemt. Databasens besked: "
+            + str(exc).split("\n", 1)[0]
+        ) from exc
     except Exception:
         con.execute("ROLLBACK")
         raise
@@ -787,8 +846,8 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> int:
         con.execute("ROLLBACK")
         raise KlDashError(
             f"Upload {upload_id} kan ikke fortrydes, fordi andre data bygger på de rækker, den "
-            f"tilføjede (f.eks. fremmøde eller deltagere for en tilmelding). Fortryd de senere "
-            f"uploads først. ({exc})"
+            "tilføjede (f.eks. fremmøde eller deltagere for en tilmelding). Fortryd de senere "
+            "uploads først."
         ) from exc
     except Exception:
         con.execute("ROLLBACK")

@@ -13,10 +13,10 @@ import io
 import os
 import re
 import tempfile
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 
 import duckdb
-import pandas as pd
 
 from .errors import DataError, InvalidInput
 
@@ -32,6 +32,7 @@ class RawFile:
     separator: str | None
     headers: list[str]
     rows: int
+    problems: list[DataError] = field(default_factory=list)
 
 
 def header_key(text: str) -> str:
@@ -61,62 +62,81 @@ def sniff_separator(text: str) -> str:
     return max(counts, key=lambda s: (counts[s], s == ";"))
 
 
-def _load(con: duckdb.DuckDBPyConnection, source: str, width: int) -> None:
-    names = ", ".join(f"c{i}" for i in range(width))
-    con.execute("DROP TABLE IF EXISTS upload_raw")
-    con.execute(
-        f"CREATE TEMP TABLE upload_raw AS SELECT CAST(row_number() OVER () AS INTEGER) + 1 "
-        f"AS rownum, {names} FROM {source}"
-    )
+def _load(
+    con: duckdb.DuckDBPyConnection,
+    records: Iterable[tuple[int, list[str | None]]],
+    width: int,
+    file_name: str,
+) -> tuple[int, list[DataError]]:
+    """Write numbered records to a temporary CSV file and load it with DuckDB's reader.
+
+    Rows that are blank in every cell are skipped (Excel leaves them when rows are cleared);
+    the others keep the row number the user sees in Excel. Returns (rows, problems).
+    """
+    problems: list[DataError] = []
+    rows = 0
+    with tempfile.NamedTemporaryFile(
+        "w", suffix=".csv", delete=False, encoding="utf-8", newline=""
+    ) as f:
+        writer = csv.writer(f)
+        for number, cells in records:
+            if all(c is None or not str(c).strip() for c in cells):
+                continue
+            if len(cells) > width and any(c not in (None, "") for c in cells[width:]):
+                problems.append(
+                    DataError(
+                        file_name,
+                        number,
+                        None,
+                        cells[width],
+                        f"højst {width} kolonner, som overskriftsrækken",
+                    )
+                )
+            writer.writerow([number, *(cells[:width] + [None] * (width - len(cells)))])
+            rows += 1
+        path = f.name
+    columns = {"rownum": "INTEGER"} | {f"c{i}": "VARCHAR" for i in range(width)}
+    try:
+        con.execute("DROP TABLE IF EXISTS upload_raw")
+        con.execute(
+            "CREATE TEMP TABLE upload_raw AS SELECT * FROM read_csv(?, delim = ',', "
+            "header = false, quote = '\"', escape = '\"', columns = ?, auto_detect = false, "
+            "parallel = false, null_padding = true)",
+            [path, columns],
+        )
+    except duckdb.Error as exc:
+        raise InvalidInput(
+            [DataError(file_name, None, None, None, f"en fil der kan læses ({exc})")]
+        ) from exc
+    finally:
+        os.unlink(path)
+    return rows, problems
 
 
 def read_csv(con: duckdb.DuckDBPyConnection, data: bytes, file_name: str) -> RawFile:
     """Load a CSV file's rows into ``upload_raw``; the header row is returned, not loaded."""
     text, encoding = decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise InvalidInput(
             [DataError(file_name, None, None, None, "en fil med en overskriftsrække")]
         )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     separator = sniff_separator(text)
-    header_line, _, body = text.partition("\n")
-    headers = next(csv.reader([header_line], delimiter=separator))
-    with tempfile.NamedTemporaryFile("w", suffix=".csv", delete=False, encoding="utf-8") as f:
-        f.write(body)
-        path = f.name
     try:
-        if body.strip():
-            columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
-            con.execute("DROP TABLE IF EXISTS upload_raw")
-            con.execute(
-                "CREATE TEMP TABLE upload_raw AS SELECT CAST(row_number() OVER () AS INTEGER) "
-                "+ 1 AS rownum, * FROM read_csv(?, delim = ?, header = false, quote = '\"', "
-                "escape = '\"', columns = ?, null_padding = true, skip = 0, "
-                "auto_detect = false, strict_mode = false)",
-                [path, separator, columns],
-            )
-        else:
-            _load(
-                con,
-                "(SELECT "
-                + ", ".join(f"NULL::VARCHAR AS c{i}" for i in range(len(headers)))
-                + " WHERE false)",
-                len(headers),
-            )
-    except duckdb.Error as exc:
+        records = list(csv.reader(io.StringIO(text, newline=""), delimiter=separator))
+    except csv.Error as exc:
         raise InvalidInput(
             [DataError(file_name, None, None, None, f"en CSV-fil der kan læses ({exc})")]
         ) from exc
-    finally:
-        os.unlink(path)
-    (rows,) = con.execute("SELECT count(*) FROM upload_raw").fetchall()[0]
-    return RawFile(file_name, encoding, SEPARATORS[separator], headers, rows)
+    headers = records[0]
+    rows, problems = _load(con, enumerate(records[1:], start=2), len(headers), file_name)
+    return RawFile(file_name, encoding, SEPARATORS[separator], headers, rows, problems)
 
 
 def _cell_text(value: object) -> str | None:
     if value is None:
         return None
-    if isinstance(value, pd.Timestamp) or hasattr(value, "isoformat"):
+    if hasattr(value, "isoformat"):
         return value.isoformat()[:10]
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
@@ -130,7 +150,7 @@ def read_xlsx(
     from openpyxl import load_workbook
 
     try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        book = load_workbook(io.BytesIO(data), data_only=True)
     except Exception as exc:
         raise InvalidInput(
             [DataError(file_name, None, None, None, f"en Excel-fil (.xlsx) der kan åbnes ({exc})")]
@@ -139,25 +159,25 @@ def read_xlsx(
         raise InvalidInput(
             [DataError(file_name, None, "ark", sheet, "et af arkene " + ", ".join(book.sheetnames))]
         )
-    rows = list((book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True))
+    rows = [
+        (number, [_cell_text(v) for v in values])
+        for number, values in enumerate(
+            (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True), start=1
+        )
+    ]
     book.close()
-    rows = [r for r in rows if any(v not in (None, "") for v in r)]
-    if not rows:
+    filled = [(n, cells) for n, cells in rows if any(c not in (None, "") for c in cells)]
+    if not filled:
         raise InvalidInput(
             [DataError(file_name, None, None, None, "et ark med en overskriftsrække")]
         )
-    headers = [_cell_text(v) or "" for v in rows[0]]
-    frame = pd.DataFrame(
-        [[_cell_text(v) for v in r[: len(headers)]] for r in rows[1:]],
-        columns=[f"c{i}" for i in range(len(headers))],
-        dtype=object,
-    )
-    con.register("upload_frame", frame)
-    try:
-        _load(con, "(SELECT * FROM upload_frame)", len(headers))
-    finally:
-        con.unregister("upload_frame")
-    return RawFile(file_name, "Excel (.xlsx)", None, headers, len(frame))
+    header_number, header = filled[0]
+    while header and header[-1] in (None, ""):
+        header = header[:-1]
+    headers = [c or "" for c in header]
+    body = [(n, cells) for n, cells in rows if n > header_number]
+    count, problems = _load(con, body, len(headers), file_name)
+    return RawFile(file_name, "Excel (.xlsx)", None, headers, count, problems)
 
 
 def read_upload(

@@ -1,0 +1,150 @@
+"""Opdater data: a consultant uploads a file, sees what it would change, stores it, or undoes."""
+
+from contextlib import closing
+
+import streamlit as st
+
+from kl_dash import importer, queries, upload_view
+from kl_dash.errors import InvalidInput, KlDashError
+
+view = st.session_state["view"]
+write_cursor = st.session_state["write_cursor"]  # app.py: a live cursor, for writing
+max_mb = upload_view.max_upload_mb()
+generation = st.session_state.get("upload-generation", 0)
+
+
+def done(where: str, level: str, message: str) -> None:
+    """Run the page afresh, with the message where the user was (after a file: no file)."""
+    st.session_state[f"{where}-message"] = (level, message)
+    if where == "upload":
+        st.session_state["upload-generation"] = generation + 1
+        st.session_state.pop("upload-checked", None)
+    st.rerun()
+
+
+def show_message(where: str) -> None:
+    if message := st.session_state.pop(f"{where}-message", None):
+        getattr(st, message[0])(message[1])
+
+
+def show_table(table, title: str) -> None:
+    st.dataframe(table, hide_index=True, width="stretch")
+    view.offer(table, title)
+
+
+def show_problems(problems, title: str) -> None:
+    """Every problem at once; a static table shows each text in full, unless there are many."""
+    table = upload_view.error_table(problems)
+    if len(table) > 100:
+        return show_table(table, title)
+    st.table(upload_view.markdown_cells(table), hide_index=True)
+    view.offer(table, title)
+
+
+st.title("Opdater data")
+st.caption(
+    "Læg tilmeldinger, deltagere, møder, fremmøde eller vurderinger ind fra en CSV- eller "
+    "Excel-fil. Du ser, hvad filen ændrer, før noget gemmes, og en upload kan fortrydes."
+)
+if "upload-user" not in st.session_state:  # the widget's state goes when another page runs
+    st.session_state["upload-user"] = st.session_state.get("uploader", "")
+user = st.text_input(
+    "Dit navn", key="upload-user", help="Står i upload-loggen ud for det, du gemmer."
+).strip()
+st.session_state["uploader"] = user
+
+titles = {name: k.title for name, k in importer.KINDS.items()}
+kind = importer.KINDS[
+    st.selectbox("Hvad vil du opdatere?", list(titles), format_func=titles.get, key="upload-kind")
+]
+st.subheader("1. Hent skabelonen, og udfyld den")
+st.markdown(upload_view.columns_caption(kind))
+st.caption(upload_view.FORMATS)
+view.offer(importer.template(kind.name), f"Skabelon {kind.title}")
+
+st.subheader("2. Læg filen op, og se hvad den ændrer")
+show_message("upload")
+uploaded = st.file_uploader(
+    "Vælg fil (CSV eller Excel)",
+    type=["csv", "txt", "xlsx"],
+    key=f"upload-file-{generation}",
+    max_upload_size=max_mb,
+    help=f"Højst {max_mb} MB. Intet gemmes, før du har set ændringerne og trykket Gem.",
+)
+if uploaded is not None:
+    data = uploaded.getvalue()
+    sheet = None
+    if upload_view.is_workbook(data):
+        sheet = st.text_input("Ark (tom = det første)", key="upload-sheet").strip() or None
+    with closing(write_cursor()) as con:  # what the file would change depends on the data
+        checked_key = (uploaded.file_id, kind.name, sheet, queries.data_version(con))
+    status = st.status("Læser og kontrollerer filen ...")
+    cached_key, checked = st.session_state.get("upload-checked", (None, None))
+    if cached_key != checked_key:
+        with status, closing(write_cursor()) as con:
+            checked = upload_view.check(con, kind.name, data, uploaded.name, sheet, max_mb)
+        st.session_state["upload-checked"] = (checked_key, checked)
+    status.update(**upload_view.status_update(checked, uploaded.name))
+    if checked.prepared:
+        status.write(f"Kolonner i filen: {', '.join(checked.prepared.raw.headers)}")
+
+    if checked.errors:
+        st.error(upload_view.problems_sentence(len(checked.errors)))
+        show_problems(checked.errors, "Fejl i filen")
+    if checked.warnings:
+        st.warning(upload_view.problems_sentence(len(checked.warnings), warning=True))
+        show_problems(checked.warnings, "Advarsler i filen")
+    if checked.nothing_changes:
+        st.info("Filen ændrer ingenting – alt er allerede gemt.")
+    elif not checked.errors:
+        with st.container(horizontal=True):
+            for label, count in upload_view.count_cards(checked.prepared).items():
+                st.metric(label, count, border=True)
+        new_tab, changed_tab = st.tabs(["Nye", "Ændrede"])
+        with new_tab:
+            show_table(upload_view.new_rows_table(checked.prepared.new), "Nye rækker")
+        with changed_tab:
+            st.caption("Ændrede værdier står som gammel → ny.")
+            show_table(upload_view.changed_rows_table(checked.prepared.changed), "Ændrede rækker")
+        with st.container(horizontal=True):
+            save = st.button("Gem ændringerne", type="primary", disabled=not user)
+            cancel = st.button("Annullér")
+        if not user:
+            st.caption("Skriv dit navn øverst for at gemme.")
+        if cancel:
+            done("upload", "info", "Filen er lagt væk; intet er gemt.")
+        if save:
+            with closing(write_cursor()) as con:
+                try:
+                    stored = importer.store(con, kind.name, data, uploaded.name, user, sheet)
+                except InvalidInput as exc:  # e.g. the data changed since the preview
+                    checked = upload_view.Checked(None, exc.errors)
+                    st.session_state["upload-checked"] = (checked_key, checked)
+                    st.rerun()
+            done("upload", "success", upload_view.stored_message(stored, uploaded.name))
+
+st.header("Upload-log")
+show_message("undo")
+with closing(write_cursor()) as con:
+    log = importer.upload_log(con)
+if log.empty:
+    st.info("Der er ikke gemt nogen uploads endnu.")
+else:
+    show_table(upload_view.log_table(log, view.choices.programmes), "Upload-log")
+    choices = upload_view.undo_choices(log)
+    if choices:
+        with st.container(horizontal=True, vertical_alignment="bottom"):
+            chosen = st.selectbox(
+                "Upload der skal fortrydes", list(choices), format_func=choices.get,
+                key="undo-upload",
+            )  # fmt: skip
+            undo = st.button("Fortryd upload", disabled=not user)
+        st.caption(upload_view.undo_note(user))
+        if undo:
+            with closing(write_cursor()) as con:
+                try:
+                    restored = importer.undo(con, chosen, user)
+                except KlDashError as exc:
+                    st.error(str(exc))
+                else:
+                    done("undo", "success", upload_view.undone_message(chosen, restored))
