@@ -11,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from kl_dash import bootstrap, db, downloads, filters, labels, queries
+from kl_dash import auth, bootstrap, db, downloads, filters, labels, queries
 from kl_dash.errors import KlDashError
 from kl_dash.filters import Filters, View
 
@@ -227,6 +227,8 @@ else:
     )
     st.session_state["write_cursor"] = write_cursor
     nav = st.navigation(PAGES)
+    if page := auth.requested_page():  # a page URL opened before app.py had run
+        st.switch_page(page, query_params=st.query_params.to_dict())
 nav.run()
 if con is not None:
     con.close()

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kl_dash import labels, presenting, queries
+from kl_dash import auth, labels, presenting, queries
 
-view = st.session_state["view"]
+view = auth.page_view("pages/kommuner.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 

@@ -4,10 +4,10 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import importer, queries, upload_view
+from kl_dash import auth, importer, queries, upload_view
 from kl_dash.errors import InvalidInput, KlDashError
 
-view = st.session_state["view"]
+view = auth.page_view("pages/opdater.py")
 write_cursor = st.session_state["write_cursor"]  # app.py: a live cursor, for writing
 max_mb = upload_view.max_upload_mb()
 generation = st.session_state.get("upload-generation", 0)

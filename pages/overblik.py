@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kl_dash import charts, presenting, queries
+from kl_dash import auth, charts, presenting, queries
 
-view = st.session_state["view"]
+view = auth.page_view("pages/overblik.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 

@@ -4,10 +4,10 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import charts, presenting, programme_store
+from kl_dash import auth, charts, presenting, programme_store
 from kl_dash.errors import InvalidInput, KlDashError
 
-view = st.session_state["view"]
+view = auth.page_view("pages/partnerskab.py")
 write_cursor = st.session_state["write_cursor"]
 
 st.title("Nyt partnerskab")

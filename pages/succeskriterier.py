@@ -2,10 +2,10 @@
 
 import streamlit as st
 
-from kl_dash import charts, presenting, queries
+from kl_dash import auth, charts, presenting, queries
 from kl_dash.formatting import format_date
 
-view = st.session_state["view"]
+view = auth.page_view("pages/succeskriterier.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 
