@@ -159,6 +159,11 @@ def filter_summary(filters: Filters, choices: Choices) -> str:
     return " · ".join(parts)
 
 
+def view_caption(programme: dict[str, Any], filters: Filters, choices: Choices) -> str:
+    """'Short name · Region Midtjylland · Ledelsesspor': what a page is showing."""
+    return " · ".join(filter(None, [programme["short_name"], filter_summary(filters, choices)]))
+
+
 def programme_caption(programme: dict[str, Any]) -> str:
     """Case id, run and price in one line."""
     return (

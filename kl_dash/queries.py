@@ -71,6 +71,13 @@ expected_attendance AS (
     LEFT JOIN attendance AS a
       ON a.programme_id = h.programme_id AND a.meeting_id = h.meeting_id
      AND a.municipality_code = v.code
+),
+latest_assessment AS (
+    -- Each municipality's latest assessment of each criterion on the status date.
+    SELECT municipality_code AS code, criterion_no, arg_max(status, assessed_on) AS status
+    FROM criterion_status
+    WHERE programme_id = $programme AND assessed_on <= $as_of
+    GROUP BY ALL
 )
 """
 
@@ -176,17 +183,11 @@ attendance_figures AS (
     SELECT avg(CASE WHEN attended THEN 1.0 ELSE 0.0 END) AS attendance_rate
     FROM expected_attendance
 ),
-latest_assessment AS (
-    SELECT cs.criterion_no, cs.municipality_code, arg_max(cs.status, cs.assessed_on) AS status
-    FROM criterion_status AS cs
-    JOIN in_view AS v ON v.code = cs.municipality_code AND v.status = 'participating'
-    WHERE cs.programme_id = $programme AND cs.assessed_on <= $as_of
-    GROUP BY ALL
-),
 criteria_figures AS (
-    SELECT count(*) FILTER (WHERE status = 'achieved') AS criteria_reached,
+    SELECT count(*) FILTER (WHERE l.status = 'achieved') AS criteria_reached,
            count(*) AS criteria_assessed
-    FROM latest_assessment
+    FROM latest_assessment AS l
+    JOIN in_view AS v ON v.code = l.code AND v.status = 'participating'
 )
 SELECT enrolled, with_agreement, withdrawn, participants, meetings_held, meetings_planned,
        attendance_rate, criteria_reached, criteria_assessed
@@ -324,13 +325,6 @@ attendance_rates AS (
            CAST(count(*) AS INTEGER) AS meetings_expected
     FROM expected_attendance
     GROUP BY code
-),
-latest_assessment AS (
-    SELECT cs.municipality_code AS code, cs.criterion_no,
-           arg_max(cs.status, cs.assessed_on) AS status
-    FROM criterion_status AS cs
-    WHERE cs.programme_id = $programme AND cs.assessed_on <= $as_of
-    GROUP BY ALL
 ),
 criteria AS (
     SELECT code, CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS reached
@@ -510,18 +504,11 @@ def criteria(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 
 CRITERIA_CELLS_SQL = f"""
-WITH {SCOPE},
-latest AS (
-    SELECT cs.municipality_code AS code, cs.criterion_no,
-           arg_max(cs.status, cs.assessed_on) AS status
-    FROM criterion_status AS cs
-    WHERE cs.programme_id = $programme AND cs.assessed_on <= $as_of
-    GROUP BY ALL
-)
+WITH {SCOPE}
 SELECT v.name AS municipality, c.criterion_no, l.status
 FROM in_view AS v
 CROSS JOIN success_criteria AS c
-LEFT JOIN latest AS l ON l.code = v.code AND l.criterion_no = c.criterion_no
+LEFT JOIN latest_assessment AS l ON l.code = v.code AND l.criterion_no = c.criterion_no
 WHERE c.programme_id = $programme
 ORDER BY municipality, c.criterion_no
 """

@@ -9,7 +9,7 @@ f = view.filters
 programme = view.data(queries.programme_info)
 
 st.title("Kommuner")
-st.caption(f"{programme['short_name']} · {presenting.filter_summary(f, view.choices)}".strip(" ·"))
+st.caption(presenting.view_caption(programme, f, view.choices))
 
 table = view.data(queries.municipality_table)
 if table.empty:

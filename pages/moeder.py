@@ -9,7 +9,7 @@ f = view.filters
 programme = view.data(queries.programme_info)
 
 st.title("Møder og spor")
-st.caption(f"{programme['short_name']} · {presenting.filter_summary(f, view.choices)}".strip(" ·"))
+st.caption(presenting.view_caption(programme, f, view.choices))
 
 st.subheader("Mødeplan")
 plan = view.data(queries.meeting_plan)

@@ -10,7 +10,7 @@ f = view.filters
 programme = view.data(queries.programme_info)
 
 st.title("Succeskriterier")
-st.caption(f"{programme['short_name']} · {presenting.filter_summary(f, view.choices)}".strip(" ·"))
+st.caption(presenting.view_caption(programme, f, view.choices))
 
 criteria = view.data(queries.criteria)
 if criteria.empty:
