@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
-from . import bootstrap, db, downloads, importer, labels, programme_store
+from . import bootstrap, db, downloads, importer, labels, programme_store, users
 from .errors import InvalidInput, KlDashError
 
 DB_OPTION = click.option(
@@ -316,3 +317,76 @@ def programme_export(programme_id: str, db_path, out: Path | None) -> None:
     else:
         out.write_text(text, encoding="utf-8")
         click.echo(f"Skrev {programme_id} til {out}.")
+
+
+@main.group()
+def user() -> None:
+    """Lokale brugere og deres roller (viewer, editor, admin)."""
+
+
+def _password() -> str:
+    """A new password: asked for twice on a terminal, else read from the first line of stdin."""
+    if sys.stdin.isatty():
+        return click.prompt("Adgangskode", hide_input=True, confirmation_prompt=True)
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@user.command(name="add")
+@click.argument("name")
+@click.option("--role", required=True, type=click.Choice(users.ROLES), help="Brugerens rolle.")
+@DB_OPTION
+def user_add(name: str, role: str, db_path) -> None:
+    """Opret en bruger; adgangskoden spørges om (eller læses fra stdin)."""
+    con = _open(db_path)
+    try:
+        users.add_user(con, name, role, _password(), _default_user())
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    click.echo(f"Brugeren {name} er oprettet med rollen {role}.")
+
+
+@user.command(name="list")
+@DB_OPTION
+def user_list(db_path) -> None:
+    """Vis brugerne og deres roller."""
+    con = _open(db_path)
+    try:
+        rows = users.list_users(con)
+    finally:
+        con.close()
+    if not rows:
+        click.echo("Ingen brugere: appen kører i lokal tilstand (kun på denne maskine).")
+    for name, role, created in rows:
+        click.echo(f"{name}  {role}  oprettet {created:%d-%m-%Y %H:%M}")
+
+
+@user.command(name="remove")
+@click.argument("name")
+@DB_OPTION
+def user_remove(name: str, db_path) -> None:
+    """Slet en bruger."""
+    con = _open(db_path)
+    try:
+        users.remove_user(con, name, _default_user())
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    click.echo(f"Brugeren {name} er slettet.")
+
+
+@user.command(name="passwd")
+@click.argument("name")
+@DB_OPTION
+def user_passwd(name: str, db_path) -> None:
+    """Skift en brugers adgangskode (spørges om, eller læses fra stdin)."""
+    con = _open(db_path)
+    try:
+        users.set_password(con, name, _password(), _default_user())
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+    click.echo(f"Adgangskoden for {name} er skiftet.")

@@ -24,6 +24,7 @@ from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_number
 from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
+from .users import Actor, NotAllowed, require
 
 MAX_BYTES = 20 * 1024 * 1024
 PREVIEW_ROWS = 1000
@@ -640,7 +641,7 @@ def store(
     kind_name: str,
     data: bytes,
     file_name: str,
-    user: str,
+    user: Actor | str,
     sheet: str | None = None,
     max_bytes: int = MAX_BYTES,
 ) -> Stored:
@@ -649,6 +650,7 @@ def store(
     Raises InvalidInput (nothing stored) when the file has errors. A file that changes
     nothing stores nothing and is not logged.
     """
+    user = require(user, "editor", "gemme opdateringer").name
     prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
     if not prepared.ok:
         raise InvalidInput(prepared.errors)
@@ -755,21 +757,28 @@ def _key_match(table_alias: str, key: list[str], json_column: str) -> str:
     )
 
 
-def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: str) -> int:
+def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: Actor | str) -> int:
     """Restore exactly the state before upload ``upload_id``; return the rows restored.
 
     Refused (KlDashError, nothing changed) when the upload does not exist, is already undone,
     or when later uploads changed the same rows or depend on them: those are named, to be
     undone first.
     """
+    actor = require(user, "editor", "fortryde uploads")
     rows = con.execute(
-        "SELECT undo_data, undone_at FROM uploads WHERE id = ?", [upload_id]
+        "SELECT undo_data, undone_at, uploaded_by FROM uploads WHERE id = ?", [upload_id]
     ).fetchall()
     row = rows[0] if rows else None
     if row is None:
         raise KlDashError(f"Upload {upload_id} findes ikke i upload-loggen.")
     if row[1] is not None:
         raise KlDashError(f"Upload {upload_id} er allerede fortrudt.")
+    if row[2] != actor.name and not actor.may("admin"):
+        raise NotAllowed(
+            f"Upload {upload_id} er lavet af {row[2]}; kun den, der lavede den, eller en "
+            "administrator kan fortryde den."
+        )
+    user = actor.name
     spec = json.loads(row[0])
     if "programme" in spec:  # a partnership definition (kl-dash programme add/update)
         from . import programme_store

@@ -33,6 +33,7 @@ from .programmes import (
     part_rows,
     store_programme,
 )
+from .users import Actor, require
 
 PART_NAMES = {
     "programme_groups": "gruppe/spor",
@@ -296,8 +297,9 @@ def check(text: str, file_name: str) -> Programme:
     return parse_programme(text, file_name)
 
 
-def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: str) -> int:
+def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor | str) -> int:
     """Store a new partnership in one transaction, logged and undoable; return the upload id."""
+    user = require(user, "editor", "tilføje partnerskaber").name
     p = check(text, file_name)
     if exists(con, p.id):
         raise KlDashError(
@@ -355,11 +357,14 @@ def _apply(con: duckdb.DuckDBPyConnection, new: Programme) -> None:
             )
 
 
-def update(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: str) -> int | None:
+def update(
+    con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor | str
+) -> int | None:
     """Change a stored partnership to the definition in ``text``; None when nothing changes.
 
     Raises KlDashError listing every refusal when the change would lose data.
     """
+    user = require(user, "editor", "ændre partnerskaber").name
     new = check(text, file_name)
     found, refusals = changes(con, new)
     if refusals:

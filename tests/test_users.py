@@ -1,0 +1,110 @@
+"""Accounts and roles: hashed passwords, a wait after failed logins, checks in the library."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from click.testing import CliRunner
+
+from kl_dash import importer, programme_store, users
+from kl_dash.cli import main
+from kl_dash.users import Actor, LoginRefused, NotAllowed
+
+NOW = datetime(2026, 1, 1, 12, 0)
+VIEWER, EDITOR, ADMIN = Actor("lise", "viewer"), Actor("kirsten", "editor"), Actor("ane", "admin")
+ROW = "partnerskab;kommune;gruppe;antal\nit-2017;{name};Ledelsesspor;4\n"
+
+
+def test_passwords_are_stored_only_as_argon2_hashes(con):
+    users.add_user(con, "kirsten", "editor", "hemmeligt-kodeord", ADMIN)
+    stored = con.execute("SELECT * FROM users").fetchall()
+    assert stored[0][2].startswith("$argon2")
+    assert "hemmeligt-kodeord" not in repr(stored)
+    assert users.authenticate(con, "kirsten", "hemmeligt-kodeord", NOW) == Actor(
+        "kirsten", "editor"
+    )
+
+
+def test_wrong_password_is_refused_without_saying_whether_the_name_exists(con):
+    users.add_user(con, "kirsten", "editor", "hemmeligt-kodeord", ADMIN)
+    with pytest.raises(LoginRefused) as known:
+        users.authenticate(con, "kirsten", "forkert-kodeord", NOW)
+    with pytest.raises(LoginRefused) as unknown:
+        users.authenticate(con, "findes-ikke", "forkert-kodeord", NOW)
+    assert str(known.value) == str(unknown.value) == "Forkert brugernavn eller adgangskode."
+
+
+def test_after_five_wrong_passwords_the_next_try_must_wait(con):
+    users.add_user(con, "kirsten", "editor", "hemmeligt-kodeord", ADMIN)
+    for _ in range(5):
+        with pytest.raises(LoginRefused, match="Forkert"):
+            users.authenticate(con, "kirsten", "forkert-kodeord", NOW)
+    with pytest.raises(LoginRefused, match="Prøv igen om"):
+        users.authenticate(con, "kirsten", "hemmeligt-kodeord", NOW + timedelta(seconds=10))
+    later = NOW + timedelta(minutes=2)
+    assert users.authenticate(con, "kirsten", "hemmeligt-kodeord", later).role == "editor"
+
+
+def test_only_admins_manage_users(con):
+    with pytest.raises(NotAllowed, match="kræver rollen administrator"):
+        users.add_user(con, "x", "viewer", "hemmeligt-kodeord", EDITOR)
+    users.add_user(con, "lise", "viewer", "hemmeligt-kodeord", ADMIN)
+    with pytest.raises(NotAllowed):
+        users.remove_user(con, "lise", EDITOR)
+    with pytest.raises(NotAllowed):
+        users.set_password(con, "lise", "nyt-hemmeligt-ord", EDITOR)
+    users.set_password(con, "lise", "nyt-hemmeligt-ord", VIEWER)  # one's own password
+    users.remove_user(con, "lise", ADMIN)
+    assert users.list_users(con) == []
+
+
+def test_a_viewer_cannot_import_an_editor_can(con):
+    (name,) = con.execute(
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "WHERE programme_id = 'it-2017' ORDER BY 1 LIMIT 1"
+    ).fetchall()[0]
+    data = ROW.format(name=name).encode()
+    before = con.execute("SELECT * FROM participants ORDER BY ALL").fetchall()
+    with pytest.raises(NotAllowed, match="lise \\(læser\\) må ikke gemme opdateringer"):
+        importer.store(con, "deltagere", data, "d.csv", VIEWER)
+    assert con.execute("SELECT * FROM participants ORDER BY ALL").fetchall() == before
+    stored = importer.store(con, "deltagere", data, "d.csv", EDITOR)
+    log = importer.upload_log(con)
+    assert log.loc[log["id"] == stored.upload_id, "uploaded_by"].item() == "kirsten"
+
+
+def test_editors_undo_their_own_uploads_admins_any(con):
+    (name,) = con.execute(
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "WHERE programme_id = 'it-2017' ORDER BY 1 LIMIT 1"
+    ).fetchall()[0]
+    stored = importer.store(con, "deltagere", ROW.format(name=name).encode(), "d.csv", EDITOR)
+    with pytest.raises(NotAllowed, match="kun den, der lavede den"):
+        importer.undo(con, stored.upload_id, Actor("bent", "editor"))
+    with pytest.raises(NotAllowed):
+        importer.undo(con, stored.upload_id, VIEWER)
+    assert importer.undo(con, stored.upload_id, ADMIN) == 1
+
+
+def test_a_viewer_cannot_add_a_partnership(con):
+    text = programme_store.to_toml(programme_store.load(con, "it-2017"))
+    with pytest.raises(NotAllowed):
+        programme_store.add(con, text.replace('"it-2017"', '"it-2099"'), "x.toml", VIEWER)
+
+
+def test_user_commands_on_the_command_line(db_path):
+    runner = CliRunner()
+    added = runner.invoke(
+        main,
+        ["user", "add", "kirsten", "--role", "editor", "--db", str(db_path)],
+        input="hemmeligt-kodeord\n",
+    )
+    assert added.exit_code == 0, added.output
+    listed = runner.invoke(main, ["user", "list", "--db", str(db_path)])
+    assert "kirsten  editor" in listed.output and "hemmeligt" not in listed.output
+    short = runner.invoke(main, ["user", "passwd", "kirsten", "--db", str(db_path)], input="kort\n")
+    assert short.exit_code == 1 and "mindst 10 tegn" in short.stderr
+    removed = runner.invoke(main, ["user", "remove", "kirsten", "--db", str(db_path)])
+    assert removed.exit_code == 0
+    assert "lokal tilstand" in runner.invoke(main, ["user", "list", "--db", str(db_path)]).output
