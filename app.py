@@ -14,14 +14,17 @@ import streamlit as st
 from kl_dash import auth, bootstrap, db, downloads, filters, labels, queries
 from kl_dash.errors import KlDashError
 from kl_dash.filters import Filters, View
+from kl_dash.users import Actor
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon="📊", layout="wide")
 
-PAGES = [
+READ_PAGES = [
     st.Page("pages/overblik.py", title="Overblik", icon=":material/home:", default=True),
     st.Page("pages/kommuner.py", title="Kommuner", icon=":material/location_city:"),
     st.Page("pages/moeder.py", title="Møder og spor", icon=":material/event:"),
     st.Page("pages/succeskriterier.py", title="Succeskriterier", icon=":material/flag:"),
+]
+EDITOR_PAGES = [
     st.Page("pages/opdater.py", title="Opdater data", icon=":material/upload_file:"),
     st.Page("pages/partnerskab.py", title="Nyt partnerskab", icon=":material/add_circle:"),
 ]
@@ -158,8 +161,17 @@ def sidebar_filters(con) -> tuple[Filters, filters.Choices]:
             key=as_of_key,
             help="Vis partnerskabet, som det stod på denne dato.",
         )
-        active = any(stored.get(k) for k in ("region", "network_id", "group_id", "status",
-                                             "municipality_code", "period_from"))  # fmt: skip
+        active = any(
+            stored.get(k)
+            for k in (
+                "region",
+                "network_id",
+                "group_id",
+                "status",
+                "municipality_code",
+                "period_from",
+            )
+        )
         with st.expander("Filtre", expanded=active):
             region = choose("region", "Region", {r: r for r in filters.REGIONS}, stored["region"])
             network_id = (
@@ -170,9 +182,11 @@ def sidebar_filters(con) -> tuple[Filters, filters.Choices]:
             group_id = choose("group_id", "Gruppe eller spor", choices.groups, stored["group_id"])
             status = choose("status", "Status", labels.ENROLLMENT_STATUS, stored["status"])
             municipality_code = choose(
-                "municipality_code", "Kommune", choices.municipalities,
+                "municipality_code",
+                "Kommune",
+                choices.municipalities,
                 stored["municipality_code"],
-            )  # fmt: skip
+            )
             period_key = widget_key("period_from")
             period_from = st.session_state.get(period_key, stored["period_from"])
             if period_from and not choices.first_day <= period_from <= as_of:
@@ -203,6 +217,23 @@ def sidebar_filters(con) -> tuple[Filters, filters.Choices]:
     return chosen, choices
 
 
+def pages_for(actor: Actor, config: auth.Settings) -> list:
+    """The pages this user may open: a page a role may not use is not in its navigation."""
+    pages = list(READ_PAGES)
+    if actor.may("editor"):
+        pages += EDITOR_PAGES
+    if actor.name == auth.ANONYMOUS_NAME:
+        pages.append(
+            st.Page(
+                auth.login_page(write_cursor, config),
+                title="Log ind",
+                icon=":material/login:",
+                url_path="login",
+            )
+        )
+    return pages
+
+
 try:
     db_path = str(db.resolve_db_path())
     con = open_database(db_path).cursor()
@@ -210,25 +241,43 @@ except KlDashError as exc:
     con = None
     nav = st.navigation([st.Page(show_error(str(exc)), title="Fejl", url_path="fejl")])
 else:
-    chosen, choices = sidebar_filters(con)
-    if queries.has_example_data(con):
-        st.sidebar.info(labels.EXAMPLE_NOTICE, icon="ℹ️")
-    version = queries.data_version(con)
+    config = auth.settings()
+    actor = auth.current_actor(con, config)
+    if actor is None:  # a login first: no filters, no data, no other page
+        st.session_state.pop("view", None)
+        login = st.Page(
+            auth.login_page(write_cursor, config),
+            title="Log ind",
+            icon=":material/login:",
+            url_path="login",
+        )
+        nav = st.navigation([login])
+    else:
+        chosen, choices = sidebar_filters(con)
+        if auth.local_mode(con, config):
+            st.sidebar.warning(labels.LOCAL_MODE_NOTICE, icon="🔓")
+        elif actor.name != auth.ANONYMOUS_NAME:
+            st.sidebar.caption(f"Logget ind som {actor.name}")
+            st.sidebar.button("Log ud", on_click=auth.log_out)
+        if queries.has_example_data(con):
+            st.sidebar.info(labels.EXAMPLE_NOTICE, icon="ℹ️")
+        version = queries.data_version(con)
 
-    def data(query, *args):
-        return cached_query(query.__name__, db_path, version, chosen, args)
+        def data(query, *args):
+            return cached_query(query.__name__, db_path, version, chosen, args)
 
-    st.session_state["view"] = View(
-        filters=chosen,
-        choices=choices,
-        data=data,
-        offer=offer_downloads,
-        set_municipality=lambda code: set_filter(municipality_code=code),
-    )
-    st.session_state["write_cursor"] = write_cursor
-    nav = st.navigation(PAGES)
-    if page := auth.requested_page():  # a page URL opened before app.py had run
-        st.switch_page(page, query_params=st.query_params.to_dict())
+        st.session_state["view"] = View(
+            filters=chosen,
+            choices=choices,
+            data=data,
+            offer=offer_downloads,
+            set_municipality=lambda code: set_filter(municipality_code=code),
+            actor=actor,
+        )
+        st.session_state["write_cursor"] = write_cursor
+        nav = st.navigation(pages_for(actor, config))
+        if page := auth.requested_page():  # a page URL opened before app.py had run
+            st.switch_page(page, query_params=st.query_params.to_dict())
 nav.run()
 if con is not None:
     con.close()

@@ -234,3 +234,4 @@ class View:
     data: Callable[..., Any]
     offer: Callable[..., None]
     set_municipality: Callable[[str | None], None]
+    actor: Any = None  # kl_dash.users.Actor: who is using the app

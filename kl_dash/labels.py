@@ -92,3 +92,9 @@ def count_summary(counts: dict[str, int], tables: tuple[str, ...] | None = None)
     return ", ".join(f"{format_number(counts.get(t, 0))} {TABLE_NOUNS[t]}" for t in chosen) or (
         "ingen rækker"
     )
+
+
+LOCAL_MODE_NOTICE = (
+    "Lokal tilstand: der er ingen brugere, så alt er tilladt. Appen svarer kun på denne "
+    "maskine (127.0.0.1). Opret en bruger med kl-dash user add for at kræve login."
+)

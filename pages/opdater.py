@@ -46,12 +46,7 @@ st.caption(
     "Læg tilmeldinger, deltagere, møder, fremmøde eller vurderinger ind fra en CSV- eller "
     "Excel-fil. Du ser, hvad filen ændrer, før noget gemmes, og en upload kan fortrydes."
 )
-if "upload-user" not in st.session_state:  # the widget's state goes when another page runs
-    st.session_state["upload-user"] = st.session_state.get("uploader", "")
-user = st.text_input(
-    "Dit navn", key="upload-user", help="Står i upload-loggen ud for det, du gemmer."
-).strip()
-st.session_state["uploader"] = user
+user = auth.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
 
 titles = {name: k.title for name, k in importer.KINDS.items()}
 kind = importer.KINDS[
@@ -139,7 +134,7 @@ else:
                 key="undo-upload",
             )  # fmt: skip
             undo = st.button("Fortryd upload", disabled=not user)
-        st.caption(upload_view.undo_note(user))
+        st.caption(upload_view.undo_note(user.name if user else ""))
         if undo:
             with closing(write_cursor()) as con:
                 try:

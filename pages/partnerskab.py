@@ -30,7 +30,7 @@ with st.expander("Skabelon og vejledning"):
         'invitationen ("primo 2018", "ultimo 2019", "14. september 2021").'
     )
 
-user = st.text_input("Dit navn", key="programme-user", help="Gemmes i upload-loggen.")
+user = auth.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
 round_ = st.session_state.get("programme-round", 0)
 upload = st.file_uploader("Definitionsfil (.toml)", type=["toml"], key=f"programme-{round_}")
 if message := st.session_state.pop("programme-stored", None):
@@ -72,11 +72,11 @@ if refusals or (exists and not found):
     st.stop()
 
 label = "Gem ændringerne" if exists else "Tilføj partnerskabet"
-if st.button(label, type="primary", disabled=not user.strip()):
+if st.button(label, type="primary", disabled=user is None):
     try:
         with closing(write_cursor()) as con:
             store = programme_store.update if exists else programme_store.add
-            upload_id = store(con, text, upload.name, user.strip())
+            upload_id = store(con, text, upload.name, user)
     except KlDashError as exc:
         st.error(str(exc))
     else:
@@ -86,5 +86,5 @@ if st.button(label, type="primary", disabled=not user.strip()):
         )
         st.session_state["programme-round"] = round_ + 1
         st.rerun()
-if not user.strip():
+if user is None:
     st.caption("Skriv dit navn for at gemme.")

@@ -104,7 +104,7 @@ def test_choosing_another_partnership_updates_figures_and_url(monkeypatch, db_pa
 def test_an_unknown_partnership_in_the_url_gives_a_notice_and_falls_back(monkeypatch, db_path):
     at = start(monkeypatch, db_path, partnerskab="findes-ikke")
     assert not at.exception
-    assert any("findes-ikke" in w.value and "findes ikke" in w.value for w in at.warning)
+    assert any("findes-ikke" in w.value and "findes ikke" in w.value for w in at.main.warning)
     chosen = widget(at.selectbox, "programme_id").value
     assert metrics(at) == expected_figures(db_path, chosen)
 

@@ -59,7 +59,7 @@ def test_every_page_runs_through_app_py_for_every_partnership(
     at = open_app(monkeypatch, db_path, page, partnerskab=programme)
     assert not at.exception, [e.message for e in at.exception]
     assert app_ran(at)
-    assert at.title and not at.warning or all("uden for" in w.value for w in at.warning)
+    assert at.title and not at.main.warning or all("uden for" in w.value for w in at.main.warning)
 
 
 def test_overview_figures_equal_plain_sql_on_the_status_date_in_the_url(monkeypatch, db_path):
@@ -97,7 +97,7 @@ def test_url_parameters_become_filters_and_come_back_out(monkeypatch, db_path):
         "status": "deltager",
     }
     at = open_app(monkeypatch, db_path, **params)
-    assert not at.exception and not at.warning
+    assert not at.exception and not at.main.warning
     assert widget(at.selectbox, "group_id").value == "ledelsesspor"
     assert widget(at.selectbox, "status").value == "participating"
     assert widget(at.date_input, "as_of").value == date(2018, 6, 1)
@@ -107,7 +107,7 @@ def test_url_parameters_become_filters_and_come_back_out(monkeypatch, db_path):
 def test_an_invalid_parameter_gives_a_notice_and_falls_back(monkeypatch, db_path):
     at = open_app(monkeypatch, db_path, partnerskab="it-2017", region="Atlantis", dato="i går")
     assert not at.exception
-    notices = " ".join(w.value for w in at.warning)
+    notices = " ".join(w.value for w in at.main.warning)
     assert 'Regionen "Atlantis" findes ikke' in notices and 'Datoen "i går"' in notices
     assert widget(at.selectbox, "region").value is None
     assert "region" not in at.query_params and "dato" not in at.query_params

@@ -18,7 +18,7 @@ def upload(at, name: str, text: str):
 def test_a_new_partnership_is_previewed_then_added(monkeypatch, db_path):
     at = open_app(monkeypatch, db_path, PAGE)
     assert not at.exception and app_ran(at)
-    at.text_input(key="programme-user").set_value("Kirsten").run()
+    at.text_input(key="upload-user").set_value("Kirsten").run()
     at = upload(at, FIXTURE.name, FIXTURE.read_text(encoding="utf-8"))
     assert not at.exception, [e.message for e in at.exception]
     assert at.header[0].value == "Testpartnerskab om regionale netværk for sundhedsplejen"
@@ -55,7 +55,7 @@ def test_a_change_that_would_lose_data_is_refused(monkeypatch, db_path):
     con.close()
     text = text[: text.index("[[criteria]]")]  # drops the criteria, which have assessments
     at = open_app(monkeypatch, db_path, PAGE)
-    at.text_input(key="programme-user").set_value("Kirsten").run()
+    at.text_input(key="upload-user").set_value("Kirsten").run()
     at = upload(at, "faellesskaber-2021.toml", text)
     assert not at.exception
     assert any("kan ikke fjernes" in e.value for e in at.error)
