@@ -45,6 +45,7 @@ def requested_page() -> str | None:
 # --- Who is using the app ----------------------------------------------------------------------
 
 LOCAL_NAME = "lokal"
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ANONYMOUS_NAME = "anonym"
 ACTOR_KEY = "actor"
 
@@ -66,8 +67,10 @@ def settings(environ: Mapping[str, str] = os.environ) -> Settings:
         roles = dict(st.secrets.get("kl_dash", {}).get("roles", {}))
     except (FileNotFoundError, StreamlitAPIException, KeyError):
         oidc, roles = False, {}
+    # Reachable from the network (not only 127.0.0.1): never without a login.
+    exposed = (st.get_option("server.address") or "0.0.0.0") not in LOOPBACK
     return Settings(
-        required=environ.get("KL_DASH_AUTH", "").lower() == "required",
+        required=environ.get("KL_DASH_AUTH", "").lower() == "required" or exposed,
         public_read=environ.get("KL_DASH_PUBLIC_READ", "") in ("1", "true", "ja"),
         oidc=oidc,
         roles={role: list(who) for role, who in roles.items()},
@@ -110,6 +113,13 @@ def login_page(con_factory, config: Settings):
     def login() -> None:
         st.title("Log ind")
         st.write("KL's partnerskabsdashboard kræver, at du logger ind.")
+        with closing(con_factory()) as con:
+            nobody = not users.count(con)
+        if nobody and not config.oidc:
+            st.warning(
+                "Der er endnu ingen brugere. Opret den første på serveren med: "
+                "kl-dash user add NAVN --role admin"
+            )
         if config.oidc:
             if st.user.is_logged_in:
                 st.error(f"{st.user.get('email')} har ikke adgang. Kontakt KL's sekretariat.")
