@@ -44,3 +44,6 @@ def test_after_logging_in_the_editor_sees_the_pages(guarded_server, page: Page):
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_text("Kriterier opnået", exact=True)).to_be_visible(timeout=60_000)
     expect(page.get_by_role("link", name="Opdater data")).to_be_visible()
+    guarded_server.log.flush()
+    log = (guarded_server.db_path.parent / "streamlit.log").read_text(encoding="utf-8")
+    assert "hemmeligt-kodeord" not in log
