@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -90,6 +92,26 @@ def _open(db_path: Path | None):
         raise CliError(str(exc)) from exc
 
 
+@contextmanager
+def _database(db_path: Path | None, file: Path | None = None) -> Iterator:
+    """An open database for one command; problems from kl_dash become Danish errors.
+
+    Every problem found in ``file`` is printed to stderr, and the command exits 1.
+    """
+    con = _open(db_path)
+    try:
+        yield con
+    except InvalidInput as exc:
+        for error in exc.errors:
+            click.echo(error.message(), err=True)
+        name = file.name if file else "filen"
+        raise CliError(f"{len(exc.errors)} fejl i {name}; intet er gemt.") from exc
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    finally:
+        con.close()
+
+
 def _default_user() -> str:
     import getpass
 
@@ -108,50 +130,37 @@ def _default_user() -> str:
 @click.option("--sheet", default=None, help="Arket i en .xlsx-fil (standard: det første).")
 def import_(kind: str, file: Path, db_path, dry_run: bool, user: str | None, sheet) -> None:
     """Indlæs en opdatering (CSV eller Excel): kontrollér, vis ændringerne, gem."""
-    con = _open(db_path)
-    try:
+    with _database(db_path, file) as con:
         prepared = importer.prepare(con, kind, file.read_bytes(), file.name, sheet)
         for warning in prepared.warnings:
             click.echo(f"Advarsel: {warning.message()}", err=True)
         if not prepared.ok:
-            for error in prepared.errors:
-                click.echo(error.message(), err=True)
-            raise CliError(f"{len(prepared.errors)} fejl i {file.name}; intet er gemt.")
+            raise InvalidInput(prepared.errors)
         counts = prepared.counts
-        summary = (
+        click.echo(
             f"{file.name} ({prepared.raw.encoding}, {prepared.raw.rows} rækker): "
             f"{counts['new']} nye, {counts['changed']} ændrede, {counts['unchanged']} uændrede."
         )
-        click.echo(summary)
         if dry_run:
             click.echo("--dry-run: intet er gemt.")
             return
         stored = importer.store(
             con, kind, file.read_bytes(), file.name, user or _default_user(), sheet
         )
-        if stored.upload_id is None:
-            click.echo("Filen ændrer ingenting; intet er gemt.")
-        else:
-            click.echo(
-                f"Gemt som upload {stored.upload_id}. Fortryd med: kl-dash undo {stored.upload_id}"
-            )
-    except InvalidInput as exc:
-        for error in exc.errors:
-            click.echo(error.message(), err=True)
-        raise CliError(f"{len(exc.errors)} fejl i {file.name}; intet er gemt.") from exc
-    finally:
-        con.close()
+    if stored.upload_id is None:
+        click.echo("Filen ændrer ingenting; intet er gemt.")
+    else:
+        click.echo(
+            f"Gemt som upload {stored.upload_id}. Fortryd med: kl-dash undo {stored.upload_id}"
+        )
 
 
 @main.command()
 @DB_OPTION
 def uploads(db_path) -> None:
     """Vis upload-loggen: hvem, hvornår, hvilken fil og hvad den ændrede."""
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         log = importer.upload_log(con)
-    finally:
-        con.close()
     if log.empty:
         click.echo("Ingen uploads endnu.")
         return
@@ -174,13 +183,8 @@ def uploads(db_path) -> None:
 @click.option("--user", default=None, help="Hvem fortryder (standard: brugernavnet).")
 def undo(upload_id: int, db_path, user: str | None) -> None:
     """Fortryd en upload: gendan præcis tilstanden fra før den."""
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         restored = importer.undo(con, upload_id, user or _default_user())
-    except KlDashError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        con.close()
     click.echo(f"Upload {upload_id} er fortrudt; {restored} rækker er gendannet.")
 
 
@@ -198,11 +202,8 @@ def export(kind: str, partnerskab: str | None, db_path, out: Path) -> None:
     """Skriv data i det format, som import læser (CSV eller Excel)."""
     if out.suffix.lower() not in (".csv", ".xlsx"):
         raise CliError(f"{out.name}: forventet en fil der ender på .csv eller .xlsx")
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         frame = importer.export_frame(con, kind, partnerskab)
-    finally:
-        con.close()
     data = downloads.to_csv(frame) if out.suffix.lower() == ".csv" else downloads.to_xlsx(frame)
     out.write_bytes(data)
     click.echo(f"Skrev {len(frame)} rækker til {out}.")
@@ -220,12 +221,6 @@ def _read_definition(file: Path) -> str:
         raise CliError(f"{file.name}: forventet en tekstfil i UTF-8") from exc
 
 
-def _print_errors(exc: InvalidInput, file: Path) -> None:
-    for error in exc.errors:
-        click.echo(error.message(), err=True)
-    raise CliError(f"{len(exc.errors)} fejl i {file.name}; intet er gemt.") from exc
-
-
 @programme.command(name="check")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def programme_check(file: Path) -> None:
@@ -233,7 +228,9 @@ def programme_check(file: Path) -> None:
     try:
         p = programme_store.check(_read_definition(file), file.name)
     except InvalidInput as exc:
-        _print_errors(exc, file)
+        for error in exc.errors:
+            click.echo(error.message(), err=True)
+        raise CliError(f"{len(exc.errors)} fejl i {file.name}.") from exc
     click.echo(
         f"{file.name} er i orden: {p.id} ({p.name}), {len(p.groups)} grupper/spor, "
         f"{len(p.meetings)} møder, {len(p.criteria)} succeskriterier."
@@ -246,17 +243,10 @@ def programme_check(file: Path) -> None:
 @click.option("--user", default=None, help="Hvem tilføjer (standard: brugernavnet).")
 def programme_add(file: Path, db_path, user: str | None) -> None:
     """Tilføj et nyt partnerskab fra en definitionsfil (én transaktion, kan fortrydes)."""
-    con = _open(db_path)
-    try:
+    with _database(db_path, file) as con:
         upload_id = programme_store.add(
             con, _read_definition(file), file.name, user or _default_user()
         )
-    except InvalidInput as exc:
-        _print_errors(exc, file)
-    except KlDashError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        con.close()
     click.echo(
         f"Partnerskabet er tilføjet som upload {upload_id}. Fortryd med: kl-dash undo {upload_id}"
     )
@@ -270,8 +260,7 @@ def programme_add(file: Path, db_path, user: str | None) -> None:
 def programme_update(file: Path, db_path, user: str | None, yes: bool) -> None:
     """Ændr et partnerskab: vis ændringerne først; afvis ændringer der sletter data."""
     text = _read_definition(file)
-    con = _open(db_path)
-    try:
+    with _database(db_path, file) as con:
         found, refusals = programme_store.changes(con, programme_store.check(text, file.name))
         for change in found:
             click.echo(f"- {change.text}")
@@ -285,13 +274,7 @@ def programme_update(file: Path, db_path, user: str | None, yes: bool) -> None:
         if not yes:
             click.confirm(f"Gem {len(found)} ændringer?", abort=True)
         upload_id = programme_store.update(con, text, file.name, user or _default_user())
-        click.echo(f"Gemt som upload {upload_id}. Fortryd med: kl-dash undo {upload_id}")
-    except InvalidInput as exc:
-        _print_errors(exc, file)
-    except KlDashError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        con.close()
+    click.echo(f"Gemt som upload {upload_id}. Fortryd med: kl-dash undo {upload_id}")
 
 
 @programme.command(name="export")
@@ -305,13 +288,8 @@ def programme_update(file: Path, db_path, user: str | None, yes: bool) -> None:
 )
 def programme_export(programme_id: str, db_path, out: Path | None) -> None:
     """Skriv et partnerskab som definitionsfil (TOML)."""
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         text = programme_store.to_toml(programme_store.load(con, programme_id))
-    except KlDashError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        con.close()
     if out is None:
         click.echo(text, nl=False)
     else:
@@ -337,13 +315,8 @@ def _password() -> str:
 @DB_OPTION
 def user_add(name: str, role: str, db_path) -> None:
     """Opret en bruger; adgangskoden spørges om (eller læses fra stdin)."""
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         users.add_user(con, name, role, _password(), _default_user())
-    except KlDashError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        con.close()
     click.echo(f"Brugeren {name} er oprettet med rollen {role}.")
 
 
@@ -351,11 +324,8 @@ def user_add(name: str, role: str, db_path) -> None:
 @DB_OPTION
 def user_list(db_path) -> None:
     """Vis brugerne og deres roller."""
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         rows = users.list_users(con)
-    finally:
-        con.close()
     if not rows:
         click.echo("Ingen brugere: appen kører i lokal tilstand (kun på denne maskine).")
     for name, role, created in rows:
@@ -367,13 +337,8 @@ def user_list(db_path) -> None:
 @DB_OPTION
 def user_remove(name: str, db_path) -> None:
     """Slet en bruger."""
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         users.remove_user(con, name, _default_user())
-    except KlDashError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        con.close()
     click.echo(f"Brugeren {name} er slettet.")
 
 
@@ -382,11 +347,6 @@ def user_remove(name: str, db_path) -> None:
 @DB_OPTION
 def user_passwd(name: str, db_path) -> None:
     """Skift en brugers adgangskode (spørges om, eller læses fra stdin)."""
-    con = _open(db_path)
-    try:
+    with _database(db_path) as con:
         users.set_password(con, name, _password(), _default_user())
-    except KlDashError as exc:
-        raise CliError(str(exc)) from exc
-    finally:
-        con.close()
     click.echo(f"Adgangskoden for {name} er skiftet.")

@@ -205,15 +205,11 @@ def _macros(con: duckdb.DuckDBPyConnection) -> None:
         "CREATE OR REPLACE TEMP MACRO kl_unneutralise(s) AS CASE WHEN "
         "regexp_matches(s, '^''+[=+\\-@\\t\\r]') THEN substr(s, 2) ELSE s END"
     )
-    try:
-        con.create_function(
-            "kl_period_from", _period_from, ["VARCHAR"], "DATE", null_handling="special"
-        )
-        con.create_function(
-            "kl_period_to", _period_to, ["VARCHAR"], "DATE", null_handling="special"
-        )
-    except duckdb.Error:
-        pass  # already registered on this connection
+    for name, function in (("kl_period_from", _period_from), ("kl_period_to", _period_to)):
+        try:
+            con.create_function(name, function, ["VARCHAR"], "DATE", null_handling="special")
+        except duckdb.NotImplementedException:
+            continue  # registered by an earlier upload on this connection
     con.execute(
         "CREATE OR REPLACE TEMP MACRO kl_period_text(s) AS "
         "CASE WHEN kl_period_from(s) IS NOT NULL THEN s END"
