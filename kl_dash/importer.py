@@ -208,7 +208,7 @@ def _macros(con: duckdb.DuckDBPyConnection) -> None:
     for name, function in (("kl_period_from", _period_from), ("kl_period_to", _period_to)):
         try:
             con.create_function(name, function, ["VARCHAR"], "DATE", null_handling="special")
-        except duckdb.NotImplementedException:
+        except (duckdb.CatalogException, duckdb.NotImplementedException):
             continue  # registered by an earlier upload on this connection
     con.execute(
         "CREATE OR REPLACE TEMP MACRO kl_period_text(s) AS "
