@@ -255,7 +255,7 @@ else:
     else:
         chosen, choices = sidebar_filters(con)
         if auth.local_mode(con, config):
-            st.sidebar.warning(labels.LOCAL_MODE_NOTICE, icon="🔓")
+            st.sidebar.warning(labels.LOCAL_MODE_NOTICE, icon=":material/lock_open:")
         elif actor.name != auth.ANONYMOUS_NAME:
             st.sidebar.caption(f"Logget ind som {actor.name}")
             st.sidebar.button("Log ud", on_click=auth.log_out)

@@ -927,7 +927,15 @@ def export_frame(
     return frame
 
 
+EXAMPLE_MARK = "EKSEMPEL - slet denne række"
+
+
 def template(kind_name: str) -> pd.DataFrame:
-    """A template for one kind: its columns and one example row."""
+    """A template for one kind: its columns and one example row.
+
+    The example row names no real partnership, so that a template uploaded unchanged is
+    refused instead of storing made-up data.
+    """
     kind = KINDS[kind_name]
-    return pd.DataFrame([kind.example], columns=[c.name for c in kind.columns])
+    example = kind.example | {"partnerskab": EXAMPLE_MARK}
+    return pd.DataFrame([example], columns=[c.name for c in kind.columns])

@@ -98,3 +98,8 @@ LOCAL_MODE_NOTICE = (
     "Lokal tilstand: der er ingen brugere, så alt er tilladt. Appen svarer kun på denne "
     "maskine (127.0.0.1). Opret en bruger med kl-dash user add for at kræve login."
 )
+
+PROGRESS_NOTE = (
+    "Kurverne tæller alle kommuner, der har taget skridtet, også dem der senere er udtrådt; "
+    "nøgletallene ovenfor tæller kun dem, der stadig er med."
+)

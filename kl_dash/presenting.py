@@ -44,6 +44,12 @@ def _delta(now: float | None, before: float | None, share: bool = False) -> str 
     return None if change == 0 else f"{change:+,.0f}".replace(",", ".")
 
 
+def _month(day: date) -> str:
+    from babel.dates import format_date as babel_date
+
+    return babel_date(day, format="MMMM y", locale="da_DK")
+
+
 def status_sentence(programme: dict[str, Any], as_of: date) -> tuple[str, str]:
     """('success'|'info', sentence) saying whether the programme had started, runs or is over."""
     start, end = programme["start_date"], programme["end_date"]
@@ -60,9 +66,10 @@ def status_sentence(programme: dict[str, Any], as_of: date) -> tuple[str, str]:
         )
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     gone = (as_of.year - start.year) * 12 + as_of.month - start.month + 1
+    span = f"{_month(start)} – {_month(end)}"
     return "info", (
         f"Status pr. {format_date(as_of)}: partnerskabet er i gang, måned "
-        f"{format_number(gone)} af {format_number(months)} ({run})."
+        f"{format_number(gone)} af {format_number(months)} ({span}; {run})."
     )
 
 
@@ -476,9 +483,21 @@ def errors_table(errors: list) -> pd.DataFrame:
     """Problems found in a file as a table: where, value and what was expected."""
     return pd.DataFrame(
         {
+            "Fil": [e.file for e in errors],
             "Række/linje": ["" if e.row is None else e.row for e in errors],
             "Kolonne/nøgle": [e.column or "" for e in errors],
             "Værdi": ["" if e.value is None else str(e.value) for e in errors],
             "Forventet": [e.expected for e in errors],
         }
     )
+
+
+def outside_range_sentence(count: int) -> str:
+    """'1 tilmelding ligger ...' / '5 tilmeldinger ligger ...'."""
+    noun = "tilmelding" if count == 1 else "tilmeldinger"
+    return f"{format_number(count)} {noun} ligger uden for det ønskede antal deltagere:"
+
+
+def changes_since_note(before_as_of) -> str:
+    """The caption that says what the changes under the key figures compare with."""
+    return f"Pilene viser ændringen siden {format_date(before_as_of)} (tre måneder før)."

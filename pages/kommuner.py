@@ -24,14 +24,13 @@ picked = st.dataframe(
     width="stretch",
     on_select="rerun",
     selection_mode="single-row",
-    key="municipality-table",
+    key=f"municipality-table-{f.municipality_code}",  # a new choice starts a new selection
 )
 view.offer(shown, "Kommuner")
-if picked.selection.rows:
-    code = table["code"].iloc[picked.selection.rows[0]]
-    if code != f.municipality_code:
-        view.set_municipality(code)
-        st.rerun()
+rows = [r for r in picked.selection.rows if r < len(table)]
+if rows and table["code"].iloc[rows[0]] != f.municipality_code:
+    view.set_municipality(table["code"].iloc[rows[0]])
+    st.rerun()
 
 if f.municipality_code is None:
     st.stop()

@@ -44,6 +44,6 @@ else:
     if outside.empty:
         st.success("Alle kommuner har det ønskede antal deltagere i hver gruppe og hvert spor.")
     else:
-        st.warning(f"{len(outside)} tilmeldinger ligger uden for det ønskede antal deltagere:")
+        st.warning(presenting.outside_range_sentence(len(outside)))
         st.dataframe(outside.drop(columns="Uden for intervallet"), hide_index=True, width="stretch")
     view.offer(table, "Deltagere pr. spor")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kl_dash import auth, charts, presenting, queries
+from kl_dash import auth, charts, labels, presenting, queries
 
 view = auth.page_view("pages/overblik.py")
 f = view.filters
@@ -16,10 +16,9 @@ if summary := presenting.filter_summary(f, view.choices):
     st.caption(f"Filtre: {summary}")
 
 coming = view.data(queries.next_meetings)
+before = view.data(queries.previous_key_figures)
 cards = presenting.key_figure_cards(
-    view.data(queries.key_figures),
-    view.data(queries.previous_key_figures),
-    programme["requires_agreement"],
+    view.data(queries.key_figures), before, programme["requires_agreement"]
 )
 with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's width
     for card in cards:
@@ -32,6 +31,7 @@ with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's w
             border=True,
             width=170,
         )
+st.caption(presenting.changes_since_note(before.as_of))
 
 st.subheader("Mødeplan og afholdte møder")
 plan = view.data(queries.meeting_plan)
@@ -60,6 +60,7 @@ with left:
         st.info(presenting.empty_sentence(f, view.choices, "tilmeldinger"))
     else:
         st.plotly_chart(charts.enrollment_steps(progress, f.as_of), width="stretch")
+        st.caption(labels.PROGRESS_NOTE)
         view.offer(presenting.progress_table(progress), "Tilmeldinger over tid")
 with right:
     st.markdown("**Succeskriterier opnået**")

@@ -160,7 +160,7 @@ def test_every_error_in_a_file_is_listed_at_once_and_nothing_is_stored(
     assert not at.exception
     assert at.error[0].value == "3 fejl – intet er gemt. Ret filen og prøv igen."
     shown = at.table[0].value
-    assert list(shown.columns) == ["Række", "Kolonne", "Værdi", "Forventet"]
+    assert list(shown.columns) == ["Fil", "Række", "Kolonne", "Værdi", "Forventet"]
     assert list(shown["Række"]) == ["3", "4", "5"]  # as Excel counts: the header is row 1
     assert not has_button(at, "Gem ændringerne")
     assert enrollments(db_path) == before and sql(db_path, "SELECT count(*) FROM uploads") == [(0,)]
@@ -250,7 +250,7 @@ def test_undo_is_refused_while_a_later_upload_changed_the_same_rows(monkeypatch,
 
 
 def test_an_excel_file_is_read_from_the_sheet_named(monkeypatch, db_path):
-    frame = importer.template("tilmeldinger")
+    frame = importer.template("tilmeldinger").assign(partnerskab="it-2017")
     (enrolled,) = sql(
         db_path,
         "SELECT count(*) FROM enrollments WHERE programme_id = 'it-2017' AND municipality_code "
@@ -287,3 +287,12 @@ def test_upload_limit_comes_from_the_environment(value, expected):
 def test_problem_values_are_shown_as_written_not_as_markdown():
     table = pd.DataFrame({"Værdi": ["*fed* $1 :smile:"], "Række": pd.array([None], dtype="Int64")})
     assert upload_view.markdown_cells(table).values.tolist() == [[r"\*fed\* \$1 \:smile\:", ""]]
+
+
+def test_a_template_uploaded_unchanged_is_refused_not_stored(monkeypatch, db_path):
+    before = enrollments(db_path)
+    at = start(monkeypatch, db_path)
+    upload(at, downloads.to_csv(importer.template("tilmeldinger")), "skabelon.csv")
+    assert not at.exception
+    assert any("intet er gemt" in e.value for e in at.error)
+    assert enrollments(db_path) == before

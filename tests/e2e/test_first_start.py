@@ -61,3 +61,16 @@ def test_every_page_opens_by_its_own_url_with_charts_and_no_error(fresh_server, 
         expect(page.get_by_test_id("stException")).to_have_count(0)
         expect(page.get_by_text("Partnerskab", exact=True)).to_be_visible()  # app.py's sidebar
     expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+
+
+def test_choosing_any_row_on_kommuner_opens_that_profile(fresh_server, page: Page):
+    page.set_viewport_size({"width": 1440, "height": 1400})
+    page.goto(f"{fresh_server.url}/kommuner?partnerskab=kvalitet-2017")
+    grid = page.get_by_test_id("stDataFrame").first
+    expect(grid).to_be_visible(timeout=60_000)
+    page.wait_for_timeout(1000)  # the grid draws its rows on a canvas
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 35 * 3 + 17)  # the third row's checkbox
+    expect(page.get_by_role("heading", name="Profil:")).to_be_visible(timeout=30_000)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    assert "kommune=" in page.url
