@@ -201,9 +201,14 @@ def meeting_plan_table(plan: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def timeline_order(plan: pd.DataFrame) -> pd.DataFrame:
+    """The plan with the groups in the programme's own order (meetings for all first)."""
+    return plan.sort_values("group_order", kind="stable")
+
+
 def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
-    """The coming meetings: title, group and when they are planned."""
-    return pd.DataFrame(
+    """The coming meetings: title, group, when they are planned and, where known, the form."""
+    table = pd.DataFrame(
         {
             "Møde": meetings["title"],
             "Gruppe/spor": meetings["group_name"],
@@ -211,6 +216,7 @@ def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
             "Form": meetings["form"].map(labels.MEETING_FORMS).fillna(""),
         }
     )
+    return table if table["Form"].any() else table.drop(columns="Form")
 
 
 def map_table(municipalities: pd.DataFrame) -> pd.DataFrame:

@@ -48,7 +48,7 @@ in_view AS (
     SELECT * FROM scope WHERE $status IS NULL OR status = $status
 ),
 meetings_in_view AS (
-    SELECT mt.*, coalesce(g.name, 'Alle') AS group_name
+    SELECT mt.*, coalesce(g.name, 'Alle') AS group_name, coalesce(g.sort_order, 0) AS group_order
     FROM meetings AS mt
     LEFT JOIN programme_groups AS g USING (programme_id, group_id)
     WHERE mt.programme_id = $programme
@@ -211,8 +211,8 @@ def previous_key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> Ke
 
 MEETING_PLAN_SQL = f"""
 WITH {SCOPE}
-SELECT meeting_id, title, meeting_type, group_name, planned_text, planned_from, planned_to,
-       CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form
+SELECT meeting_id, title, meeting_type, group_name, group_order, planned_text, planned_from,
+       planned_to, CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form
 FROM meetings_in_view
 ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on),
          sort_order

@@ -16,7 +16,9 @@ plan = view.data(queries.meeting_plan)
 if plan.empty:
     st.info(presenting.empty_sentence(f, view.choices, "møder"))
 else:
-    st.plotly_chart(charts.meeting_timeline(plan, f.as_of), width="stretch")
+    st.plotly_chart(
+        charts.meeting_timeline(presenting.timeline_order(plan), f.as_of), width="stretch"
+    )
     table = presenting.meeting_plan_table(plan)
     st.dataframe(table, hide_index=True, width="stretch")
     view.offer(table, "Mødeplan")
