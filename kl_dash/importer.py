@@ -412,8 +412,7 @@ class Prepared:
         return not self.errors
 
 
-def _suggest(value: str, con: duckdb.DuckDBPyConnection) -> str:
-    names = [n for (n,) in con.execute("SELECT name FROM municipalities").fetchall()]
+def _suggest(value: str, names: list[str]) -> str:
     close = difflib.get_close_matches(value.removesuffix(" Kommune"), names, n=1, cutoff=0.6)
     return f" (mente du {close[0]}?)" if close else ""
 
@@ -423,6 +422,7 @@ def _errors(
 ) -> tuple[list[DataError], list[DataError]]:
     errors, warnings = [], []
     file = raw.file_name
+    names = [n for (n,) in con.execute("SELECT name FROM municipalities").fetchall()]
 
     def add(sql: str, column: str, expected: str, target: list = errors) -> None:
         for row, value in con.execute(sql).fetchall():
@@ -446,7 +446,7 @@ def _errors(
             for row, value in con.execute(bad + " ORDER BY 1").fetchall():
                 errors.append(
                     DataError(
-                        file, row, c.name, value, EXPECTED["municipality"] + _suggest(value, con)
+                        file, row, c.name, value, EXPECTED["municipality"] + _suggest(value, names)
                     )
                 )
         else:

@@ -19,7 +19,7 @@ import duckdb
 import tomli_w
 
 from . import labels
-from .errors import InvalidInput, KlDashError
+from .errors import KlDashError
 from .programmes import (
     PARTS,
     Criterion,
@@ -437,6 +437,3 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_data: dict, user: 
         # only once the deletion of its parts is committed.
         con.execute("DELETE FROM programmes WHERE id = ?", [programme_id])
     return restored
-
-
-__all__ = ["InvalidInput", "add", "changes", "check", "load", "to_toml", "undo", "update"]
