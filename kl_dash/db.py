@@ -14,9 +14,10 @@ from pathlib import Path
 
 import duckdb
 
+from . import config
 from .errors import DatabaseInUse, NotAKlDashDatabase
 
-ENV_VAR = "KL_DASH_DB"
+ENV_VAR = config.DB.name
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
@@ -38,9 +39,8 @@ def resolve_db_path(option: str | os.PathLike | None = None) -> Path:
     """The database file: the --db option, else $KL_DASH_DB, else data/kl_dash.duckdb."""
     if option:
         return Path(option)
-    if os.environ.get(ENV_VAR):
-        return Path(os.environ[ENV_VAR])
-    return default_db_path()
+    configured = config.DB.value()
+    return Path(configured) if configured else default_db_path()
 
 
 def migrations() -> list[Migration]:
