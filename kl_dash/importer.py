@@ -19,14 +19,14 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from . import labels
+from . import config, labels
 from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_number
 from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
 from .users import Actor, NotAllowed, require
 
-MAX_BYTES = 20 * 1024 * 1024
+MAX_BYTES = config.max_upload_bytes()  # read once at import: a process has one limit
 PREVIEW_ROWS = 1000
 
 

@@ -6,7 +6,6 @@ download, so they are tested without a browser.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -21,9 +20,6 @@ from .errors import DataError, InvalidInput
 from .formatting import format_date, format_number
 from .importer import KINDS, Kind, Prepared, Stored
 from .reading import RawFile
-
-MAX_UPLOAD_ENV = "KL_DASH_MAX_UPLOAD_MB"
-DEFAULT_MAX_UPLOAD_MB = 20
 
 # Danish headings for the importer's (English) table columns.
 HEADINGS = {
@@ -64,12 +60,6 @@ FORMATS = (
     "(SAG-2016-06580) eller navn, en kommune med navn, kommunekode eller en kendt navnevariant "
     '("Københavns Kommune", "Høje Taastrup"). En Excel-fil (.xlsx) læses fra det første ark.'
 )
-
-
-def max_upload_mb(environ: Mapping[str, str] = os.environ) -> int:
-    """The largest file accepted, in MB: $KL_DASH_MAX_UPLOAD_MB, else 20 (also if not a number)."""
-    value = environ.get(MAX_UPLOAD_ENV, "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else DEFAULT_MAX_UPLOAD_MB
 
 
 @dataclass(frozen=True)

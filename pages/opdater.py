@@ -4,12 +4,12 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import auth, importer, queries, upload_view
+from kl_dash import auth, config, importer, queries, upload_view
 from kl_dash.errors import InvalidInput, KlDashError
 
 view = auth.page_view("pages/opdater.py")
 write_cursor = st.session_state["write_cursor"]  # app.py: a live cursor, for writing
-max_mb = upload_view.max_upload_mb()
+max_mb = config.MAX_UPLOAD_MB.value()
 generation = st.session_state.get("upload-generation", 0)
 
 

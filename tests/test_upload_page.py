@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 
 import pandas as pd
-import pytest
 
 from kl_dash import downloads, importer, upload_view
 
@@ -274,14 +273,6 @@ def test_a_file_over_the_configured_limit_is_refused(monkeypatch, db_path):
     assert not at.exception
     assert at.error[0].value.startswith("1 fejl")
     assert at.table[0].value["Forventet"][0] == "en fil på højst 1 MB"
-
-
-@pytest.mark.parametrize(
-    ("value", "expected"), [(None, 20), ("50", 50), ("0", 20), ("mange", 20), (" 5 ", 5)]
-)
-def test_upload_limit_comes_from_the_environment(value, expected):
-    environ = {} if value is None else {upload_view.MAX_UPLOAD_ENV: value}
-    assert upload_view.max_upload_mb(environ) == expected
 
 
 def test_problem_values_are_shown_as_written_not_as_markdown():
