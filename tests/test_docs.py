@@ -7,6 +7,7 @@ import re
 import click
 from click.testing import CliRunner
 
+from kl_dash import config
 from kl_dash.cli import main
 from kl_dash.programmes import _ITEM_KEYS, _TOP_KEYS
 
@@ -62,3 +63,41 @@ def test_every_key_of_the_programme_format_is_documented():
         assert f"`[[{table}]]`" in doc, table
         for key in keys:
             assert f"`{key}`" in doc, f"{table}.{key}"
+
+
+def configuration_row(setting: config.Setting) -> str:
+    default = "(unset)" if setting.default in (None, False) else f"`{setting.default}`"
+    return f"| `{setting.name}` ({setting.where}) | {default} | {setting.help} |"
+
+
+def code_files() -> list:
+    """The Python files of the app and the package (tests excluded)."""
+    return [
+        PROJECT_ROOT / "app.py",
+        *sorted((PROJECT_ROOT / "pages").glob("*.py")),
+        *sorted((PROJECT_ROOT / "kl_dash").rglob("*.py")),
+    ]
+
+
+def test_the_configuration_table_shows_every_setting_as_declared():
+    rows = README.splitlines()
+    for setting in config.SETTINGS:
+        assert configuration_row(setting) in rows, setting.name
+
+
+def test_every_kl_dash_variable_in_the_readme_or_the_code_is_a_declared_setting():
+    declared = {setting.name for setting in config.SETTINGS}
+    texts = {"README.md": README, ".ci/run": (PROJECT_ROOT / ".ci" / "run").read_text()}
+    for path in [*code_files(), *sorted((PROJECT_ROOT / "tests").rglob("*.py"))]:
+        texts[str(path.relative_to(PROJECT_ROOT))] = path.read_text(encoding="utf-8")
+    for name, text in texts.items():
+        assert set(re.findall(r"\bKL_DASH_[A-Z0-9_]+", text)) <= declared, name
+
+
+def test_only_config_reads_the_environment():
+    reads = re.compile(r"\bos\.environ\b|\bgetenv\b|\bfrom os import\b")
+    for path in code_files():
+        if path.name == "config.py" and path.parent.name == "kl_dash":
+            continue
+        text = path.read_text(encoding="utf-8")
+        assert not reads.search(text), path.relative_to(PROJECT_ROOT)
