@@ -28,11 +28,10 @@ def build_database(path: Path, *, example: bool = True) -> None:
     """Write a complete new database to ``path`` (which must not exist)."""
     con = db.connect(path)
     try:
-        con.execute("BEGIN TRANSACTION")
-        reference.store_reference(con)
-        if example:
-            example_data.generate(con)
-        con.execute("COMMIT")
+        with db.transaction(con):
+            reference.store_reference(con)
+            if example:
+                example_data.generate(con)
         con.execute("CHECKPOINT")
     finally:
         con.close()

@@ -8,6 +8,8 @@ version is upgraded when it is opened, never dropping data.
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -41,6 +43,21 @@ def resolve_db_path(option: str | os.PathLike | None = None) -> Path:
         return Path(option)
     configured = config.DB.value()
     return Path(configured) if configured else default_db_path()
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """One transaction: BEGIN; COMMIT when the block ends; ROLLBACK and re-raise if it raises.
+
+    A failed COMMIT is rolled back by DuckDB itself and raises here.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        yield con
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    con.execute("COMMIT")
 
 
 def migrations() -> list[Migration]:
@@ -95,17 +112,12 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
     for migration in migrations():
         if migration.version <= current or (target is not None and migration.version > target):
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
                 [migration.version, migration.name, datetime.now()],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(migration)
     return applied
 

@@ -20,6 +20,7 @@ import duckdb
 import pandas as pd
 
 from . import config, labels
+from .db import transaction
 from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_number
 from .periods import parse_period
@@ -667,68 +668,64 @@ def store(
             "AS INTEGER)), CASE WHEN held_on IS NOT NULL THEN $source END"
         )
         extra_updates = ", held_source = CASE WHEN d.held_on IS NOT NULL THEN $source END"
-    con.execute("BEGIN TRANSACTION")
     try:
-        (upload_id,) = con.execute(
-            """
-            INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, programme_id,
-                                 rows_new, rows_changed, rows_unchanged, undo_data)
-            VALUES (?, ?, ?, ?, ?, (SELECT min(p_partnerskab) FROM upload_parsed), ?, ?, ?, ?)
-            RETURNING id
-            """,
-            [
-                datetime.now(),
-                user,
-                file_name,
-                prepared.sha256,
-                kind.name,
-                counts["new"],
-                counts["changed"],
-                counts["unchanged"],
-                json.dumps({"table": kind.table, "key": list(kind.key)}),
-            ],
-        ).fetchall()[0]
-        con.execute(
-            f"""
-            INSERT INTO upload_changes
-            SELECT $upload_id, rownum, '{kind.table}',
-                   to_json(struct_pack({", ".join(f"{k} := {k}" for k in kind.key)})),
-                   CASE WHEN exists_before THEN to_json(struct_pack(
-                       {", ".join(f"{v} := old_{v}" for v in kept)})) END
-            FROM upload_diff WHERE NOT same
-            """,
-            {"upload_id": upload_id},
-        )
-        # Changed rows are updated in place and new rows inserted: DuckDB refuses an upsert
-        # on a table that other tables reference (meetings, enrollments).
-        con.execute(
-            f"""
-            UPDATE {kind.table} AS t
-            SET {", ".join(f"{v} = d.{v}" for v in values)}, source = $source{extra_updates}
-            FROM upload_diff AS d
-            WHERE d.exists_before AND NOT d.same AND {on}
-            """,
-            {"source": f"upload:{upload_id}"},
-        )
-        con.execute(
-            f"""
-            INSERT INTO {kind.table} ({", ".join(columns)}, source{extra_columns})
-            SELECT {", ".join(columns)}, $source{extra_values}
-            FROM upload_diff AS d WHERE NOT exists_before ORDER BY rownum
-            """,
-            {"source": f"upload:{upload_id}"},
-        )
-        con.execute("COMMIT")
+        with transaction(con):
+            (upload_id,) = con.execute(
+                """
+                INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind,
+                                     programme_id, rows_new, rows_changed, rows_unchanged,
+                                     undo_data)
+                VALUES (?, ?, ?, ?, ?, (SELECT min(p_partnerskab) FROM upload_parsed), ?, ?, ?, ?)
+                RETURNING id
+                """,
+                [
+                    datetime.now(),
+                    user,
+                    file_name,
+                    prepared.sha256,
+                    kind.name,
+                    counts["new"],
+                    counts["changed"],
+                    counts["unchanged"],
+                    json.dumps({"table": kind.table, "key": list(kind.key)}),
+                ],
+            ).fetchall()[0]
+            con.execute(
+                f"""
+                INSERT INTO upload_changes
+                SELECT $upload_id, rownum, '{kind.table}',
+                       to_json(struct_pack({", ".join(f"{k} := {k}" for k in kind.key)})),
+                       CASE WHEN exists_before THEN to_json(struct_pack(
+                           {", ".join(f"{v} := old_{v}" for v in kept)})) END
+                FROM upload_diff WHERE NOT same
+                """,
+                {"upload_id": upload_id},
+            )
+            # Changed rows are updated in place and new rows inserted: DuckDB refuses an upsert
+            # on a table that other tables reference (meetings, enrollments).
+            con.execute(
+                f"""
+                UPDATE {kind.table} AS t
+                SET {", ".join(f"{v} = d.{v}" for v in values)}, source = $source{extra_updates}
+                FROM upload_diff AS d
+                WHERE d.exists_before AND NOT d.same AND {on}
+                """,
+                {"source": f"upload:{upload_id}"},
+            )
+            con.execute(
+                f"""
+                INSERT INTO {kind.table} ({", ".join(columns)}, source{extra_columns})
+                SELECT {", ".join(columns)}, $source{extra_values}
+                FROM upload_diff AS d WHERE NOT exists_before ORDER BY rownum
+                """,
+                {"source": f"upload:{upload_id}"},
+            )
     except duckdb.ConstraintException as exc:
-        con.execute("ROLLBACK")
         raise KlDashError(
             f"{file_name} kunne ikke gemmes, fordi databasen afviste en række (en regel, som "
             "kontrollen ikke kender). Intet er gemt. Databasens besked: "
             + str(exc).split("\n", 1)[0]
         ) from exc
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return Stored(upload_id, counts)
 
 
@@ -809,54 +806,49 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: Actor | str) -> i
             [table],
         ).fetchall()
     )
-    con.execute("BEGIN TRANSACTION")
     try:
-        (restored,) = con.execute(
-            "SELECT count(*) FROM upload_changes WHERE upload_id = ?", [upload_id]
-        ).fetchall()[0]
-        con.execute(
-            f"""
-            DELETE FROM {table} AS t USING upload_changes AS c
-            WHERE c.upload_id = ? AND c.before IS NULL AND {_key_match("t", key, "c.row_key")}
-            """,
-            [upload_id],
-        )
-        before_columns = [
-            k
-            for (k,) in con.execute(
-                "SELECT DISTINCT unnest(json_keys(before)) FROM upload_changes "
-                "WHERE upload_id = ? AND before IS NOT NULL",
-                [upload_id],
-            ).fetchall()
-        ]
-        if before_columns:
-            assignments = ", ".join(
-                f"{c} = CAST(json_extract_string(c.before, '$.{c}') AS {types[c]})"
-                for c in before_columns
-            )
+        with transaction(con):
+            (restored,) = con.execute(
+                "SELECT count(*) FROM upload_changes WHERE upload_id = ?", [upload_id]
+            ).fetchall()[0]
             con.execute(
                 f"""
-                UPDATE {table} AS t SET {assignments} FROM upload_changes AS c
-                WHERE c.upload_id = ? AND c.before IS NOT NULL
-                  AND {_key_match("t", key, "c.row_key")}
+                DELETE FROM {table} AS t USING upload_changes AS c
+                WHERE c.upload_id = ? AND c.before IS NULL AND {_key_match("t", key, "c.row_key")}
                 """,
                 [upload_id],
             )
-        con.execute(
-            "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE id = ?",
-            [datetime.now(), user, upload_id],
-        )
-        con.execute("COMMIT")
+            before_columns = [
+                k
+                for (k,) in con.execute(
+                    "SELECT DISTINCT unnest(json_keys(before)) FROM upload_changes "
+                    "WHERE upload_id = ? AND before IS NOT NULL",
+                    [upload_id],
+                ).fetchall()
+            ]
+            if before_columns:
+                assignments = ", ".join(
+                    f"{c} = CAST(json_extract_string(c.before, '$.{c}') AS {types[c]})"
+                    for c in before_columns
+                )
+                con.execute(
+                    f"""
+                    UPDATE {table} AS t SET {assignments} FROM upload_changes AS c
+                    WHERE c.upload_id = ? AND c.before IS NOT NULL
+                      AND {_key_match("t", key, "c.row_key")}
+                    """,
+                    [upload_id],
+                )
+            con.execute(
+                "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE id = ?",
+                [datetime.now(), user, upload_id],
+            )
     except duckdb.ConstraintException as exc:
-        con.execute("ROLLBACK")
         raise KlDashError(
             f"Upload {upload_id} kan ikke fortrydes, fordi andre data bygger på de rækker, den "
             "tilføjede (f.eks. fremmøde eller deltagere for en tilmelding). Fortryd de senere "
             "uploads først."
         ) from exc
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return restored
 
 

@@ -19,6 +19,7 @@ import duckdb
 import tomli_w
 
 from . import labels
+from .db import transaction
 from .errors import KlDashError
 from .programmes import (
     PARTS,
@@ -310,14 +311,9 @@ def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor |
     if taken.fetchall()[0][0]:
         raise KlDashError(f"Sags-ID {p.case_id} bruges allerede af et andet partnerskab.")
     rows = sum(len(r) for r in part_rows(p).values()) + 1
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         store_programme(con, p)
         upload_id = _log(con, p, text, file_name, user, None, (rows, 0, 0))
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return upload_id
 
 
@@ -372,17 +368,12 @@ def update(
     if not found:
         return None
     before = to_toml(load(con, new.id))
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         _apply(con, new)
         removed = sum(c.removes for c in found)
         upload_id = _log(
             con, new, text, file_name, user, before, (len(found) - removed, removed, 0)
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     return upload_id
 
 
@@ -402,8 +393,7 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_data: dict, user: 
             f"Upload {', '.join(map(str, later))} har siden ændret partnerskabet "
             f"{programme_id}. Fortryd {'den' if len(later) == 1 else 'dem'} først."
         )
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         if before is None:
             p = load(con, programme_id)
             for table in ("enrollments", "participants", "attendance", "criterion_status"):
@@ -428,10 +418,6 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_data: dict, user: 
             "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE id = ?",
             [datetime.now(), user, upload_id],
         )
-        con.execute("COMMIT")
-    except Exception:
-        con.execute("ROLLBACK")
-        raise
     if before is None:
         # DuckDB checks foreign keys against committed rows: the programme row itself can go
         # only once the deletion of its parts is committed.

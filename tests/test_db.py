@@ -265,10 +265,9 @@ def test_migration_from_an_older_version_keeps_the_data(tmp_path):
     path = tmp_path / "old.duckdb"
     old = duckdb.connect(str(path))
     db.migrate(old, target=1)  # the file as version 1 of kl_dash made it
-    old.execute("BEGIN TRANSACTION")
-    reference.store_reference(old)
-    example_data.generate(old)
-    old.execute("COMMIT")
+    with db.transaction(old):
+        reference.store_reference(old)
+        example_data.generate(old)
     before = _dump(old)
     assert "uploads" not in before and "upload_changes" not in before
     old.close()
