@@ -16,6 +16,7 @@ import duckdb
 
 from . import labels
 from .formatting import format_date
+from .reference import REGIONS
 
 # URL parameter names (Danish, they are what people see in a shared link).
 PROGRAMME = "partnerskab"
@@ -26,8 +27,6 @@ NETWORK = "netvaerk"
 GROUP = "spor"
 STATUS = "status"
 MUNICIPALITY = "kommune"
-
-REGIONS = ("Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland")
 
 # Enrollment status as written in the URL.
 STATUS_PARAMS = {

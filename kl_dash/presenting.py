@@ -16,6 +16,7 @@ from . import labels
 from .filters import Choices, Filters
 from .formatting import format_date, format_money, format_number, format_share
 from .queries import KeyFigures
+from .reference import REGIONS
 
 
 @dataclass(frozen=True)
@@ -245,8 +246,7 @@ def region_table(municipalities: pd.DataFrame) -> pd.DataFrame:
     )
     totals = municipalities.groupby("region")["code"].count().rename("Kommuner i alt")
     table = counts.join(totals, how="right").fillna(0).astype(int)
-    order = ["Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland"]
-    table = table.reindex([r for r in order if r in table.index])
+    table = table.reindex([r for r in REGIONS if r in table.index])
     return table.rename_axis("Region").reset_index()
 
 

@@ -13,6 +13,10 @@ from .programmes import Programme, load_programme_file, store_programme
 REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 PROGRAMMES_DIR = Path(__file__).resolve().parent / "programmes"
 
+# Denmark's five regions in the order Danmarks Statistik lists them. The migration's CHECK on
+# municipalities.region and the reference CSV agree with this (tests/test_reference.py).
+REGIONS = ("Hovedstaden", "Sjælland", "Syddanmark", "Midtjylland", "Nordjylland")
+
 
 def _read_csv(name: str) -> list[dict[str, str]]:
     with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as f:

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from kl_dash.programmes import load_programme_file
-from kl_dash.reference import PROGRAMMES_DIR
+from kl_dash.reference import PROGRAMMES_DIR, REGIONS, municipality_rows
 
 from .conftest import SEEDS_DIR
 
@@ -38,6 +38,27 @@ def test_all_98_municipalities_with_codes_and_regions(reference_con):
     assert named["400"] == "Bornholm"
     assert named["169"] == "Høje-Taastrup"
     assert all(re.fullmatch(r"\d{3}", code) for code in named)
+
+
+def check_list(con, table: str, column: str) -> list[str]:
+    """The values a CHECK (column IN (...)) constraint of the real database allows, in order."""
+    [expression] = [
+        e
+        for (e,) in con.execute(
+            "SELECT expression FROM duckdb_constraints() WHERE constraint_type = 'CHECK' "
+            "AND table_name = ? AND constraint_column_names = [?] AND expression LIKE '% IN (%'",
+            [table, column],
+        ).fetchall()
+    ]
+    return [v.replace("''", "'") for v in re.findall(r"'((?:[^']|'')*)'", expression)]
+
+
+def test_the_database_allows_exactly_the_five_regions_kl_dash_declares(reference_con):
+    assert check_list(reference_con, "municipalities", "region") == list(REGIONS)
+
+
+def test_the_shipped_municipalities_lie_in_the_declared_regions_and_cover_them_all():
+    assert {row["region"] for row in municipality_rows()} == set(REGIONS)
 
 
 @pytest.mark.parametrize(
