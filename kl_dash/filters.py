@@ -1,6 +1,6 @@
 """The filters every page shares, defined once: their URL names, choices, parsing and defaults.
 
-Pure functions; app.py draws the widgets and keeps the values in the URL query string, so a
+Pure functions; kl_dash/ui/sidebar.py draws the widgets and keeps the values in the URL, so a
 link sent to a colleague opens the same view:
 ``?partnerskab=it-2017&region=Midtjylland&kommune=Aarhus&spor=ledelsesspor&dato=2018-06-01``.
 """
@@ -218,19 +218,3 @@ def to_params(filters: Filters, choices: Choices) -> dict[str, str]:
     if filters.municipality_code:
         params[MUNICIPALITY] = choices.municipalities[filters.municipality_code]
     return params
-
-
-@dataclass(frozen=True)
-class View:
-    """What app.py hands the page it runs: filters, choices, and how to get and offer data.
-
-    ``data(query, *args)`` runs a kl_dash query function with the filters (cached until the
-    data changes); ``offer(frame, title)`` draws the CSV and XLSX downloads of a table.
-    """
-
-    filters: Filters
-    choices: Choices
-    data: Callable[..., Any]
-    offer: Callable[..., None]
-    set_municipality: Callable[[str | None], None]
-    actor: Any = None  # kl_dash.users.Actor: who is using the app

@@ -4,6 +4,10 @@ Roles: ``viewer`` reads the pages, ``editor`` (a KL consultant) uploads and undo
 also manages users. Functions that change data take the acting user (an ``Actor``) and refuse
 one without the role. A plain name (a ``str``) stands for a trusted local caller: the command
 line on the machine that holds the database file, where everything is allowed anyway.
+
+How someone acts is a field of the ``Actor`` (its ``mode``), never read from the name: an
+account may be called anything but the two names the app shows for local mode and for
+anonymous reading, which are refused as account names.
 """
 
 from __future__ import annotations
@@ -23,13 +27,26 @@ MAX_FAILURES = 5
 FIRST_WAIT = timedelta(seconds=30)
 _HASHER = PasswordHasher()
 
+# How an actor came to act: a local account's login, the app in local mode (no accounts; the
+# uploader types a name), an anonymous reader (KL_DASH_PUBLIC_READ), single sign-on, or the
+# command line on the machine that holds the database file.
+MODES = ("account", "local", "anonymous", "sso", "cli")
+LOCAL_NAME = "lokal"  # the name shown for local mode
+ANONYMOUS_NAME = "anonym"  # the name shown for an anonymous reader
+RESERVED_NAMES = (LOCAL_NAME, ANONYMOUS_NAME)
+
 
 @dataclass(frozen=True)
 class Actor:
-    """Someone using kl_dash: a name and a role."""
+    """Someone using kl_dash: a name, a role, and how they act (one of ``MODES``)."""
 
     name: str
     role: str
+    mode: str = "account"
+
+    def __post_init__(self) -> None:
+        if self.mode not in MODES:
+            raise ValueError(f"unknown actor mode {self.mode!r}; expected one of {MODES}")
 
     def may(self, role: str) -> bool:
         """True when this actor has ``role`` or a higher one."""
@@ -45,8 +62,8 @@ class LoginRefused(KlDashError):
 
 
 def actor_of(user: Actor | str) -> Actor:
-    """The acting user; a plain name is a trusted local caller (an admin)."""
-    return user if isinstance(user, Actor) else Actor(user, "admin")
+    """The acting user; a plain name is a trusted local caller (an admin on the command line)."""
+    return user if isinstance(user, Actor) else Actor(user, "admin", "cli")
 
 
 def require(user: Actor | str, role: str, action: str) -> Actor:
@@ -86,6 +103,11 @@ def add_user(
     """Create a local account (admins only)."""
     require(by, "admin", "oprette brugere")
     _check_role(role)
+    if name.strip().lower() in RESERVED_NAMES:
+        raise KlDashError(
+            f'"{name}" kan ikke bruges som brugernavn; navnet er forbeholdt appens lokale '
+            "tilstand og anonym læsning. Vælg et andet navn."
+        )
     _check_password(password)
     if con.execute("SELECT count(*) FROM users WHERE name = ?", [name]).fetchall()[0][0]:
         raise KlDashError(f'Brugeren "{name}" findes allerede.')

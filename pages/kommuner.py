@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kl_dash import auth, labels, presenting, queries
+from kl_dash import labels, presenting, queries
+from kl_dash.ui import frame
 
-view = auth.page_view("pages/kommuner.py")
+view = frame.page_view("pages/kommuner.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kl_dash import auth, charts, presenting, queries
+from kl_dash import charts, presenting, queries
+from kl_dash.ui import frame
 
-view = auth.page_view("pages/moeder.py")
+view = frame.page_view("pages/moeder.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 

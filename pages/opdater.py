@@ -4,11 +4,12 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import auth, config, importer, queries, upload_view
+from kl_dash import config, importer, queries, upload_view
 from kl_dash.errors import InvalidInput, KlDashError
+from kl_dash.ui import frame, login
 
-view = auth.page_view("pages/opdater.py")
-write_cursor = st.session_state["write_cursor"]  # app.py: a live cursor, for writing
+view = frame.page_view("pages/opdater.py")
+write_cursor = view.write_cursor  # a live cursor, for writing
 max_mb = config.MAX_UPLOAD_MB.value()
 generation = st.session_state.get("upload-generation", 0)
 
@@ -46,7 +47,7 @@ st.caption(
     "Læg tilmeldinger, deltagere, møder, fremmøde eller vurderinger ind fra en CSV- eller "
     "Excel-fil. Du ser, hvad filen ændrer, før noget gemmes, og en upload kan fortrydes."
 )
-user = auth.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
+user = login.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
 
 titles = {name: k.title for name, k in importer.KINDS.items()}
 kind = importer.KINDS[

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from kl_dash import auth, charts, labels, presenting, queries
+from kl_dash import charts, labels, presenting, queries
+from kl_dash.ui import frame
 
-view = auth.page_view("pages/overblik.py")
+view = frame.page_view("pages/overblik.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 

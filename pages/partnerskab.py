@@ -4,11 +4,12 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import auth, charts, presenting, programme_store
+from kl_dash import charts, presenting, programme_store
 from kl_dash.errors import InvalidInput, KlDashError
+from kl_dash.ui import frame, login
 
-view = auth.page_view("pages/partnerskab.py")
-write_cursor = st.session_state["write_cursor"]
+view = frame.page_view("pages/partnerskab.py")
+write_cursor = view.write_cursor  # a live cursor, for writing
 
 st.title("Nyt partnerskab")
 st.write(
@@ -30,7 +31,7 @@ with st.expander("Skabelon og vejledning"):
         'invitationen ("primo 2018", "ultimo 2019", "14. september 2021").'
     )
 
-user = auth.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
+user = login.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
 round_ = st.session_state.get("programme-round", 0)
 upload = st.file_uploader("Definitionsfil (.toml)", type=["toml"], key=f"programme-{round_}")
 if message := st.session_state.pop("programme-stored", None):

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from kl_dash import auth, charts, presenting, queries
+from kl_dash import charts, presenting, queries
 from kl_dash.formatting import format_date
+from kl_dash.ui import frame
 
-view = auth.page_view("pages/succeskriterier.py")
+view = frame.page_view("pages/succeskriterier.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 

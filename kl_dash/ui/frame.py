@@ -1,0 +1,134 @@
+"""The frame every page runs in: the database, cached queries, downloads, and the page's view.
+
+Pages run only through app.py, never on their own. With a ``pages/`` folder beside app.py, a
+freshly started Streamlit server runs in its old pages-folder mode until app.py has called
+``st.navigation`` once; a visitor whose very first request is a page's own URL
+(``/kommuner``) would get that page file run alone, without app.py's frame. Every page
+therefore asks for its view here first (``page_view``): when app.py has not run, the visitor
+is sent through app.py (keeping the URL's parameters), which then opens the page that was
+asked for (``requested_page``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+import streamlit as st
+
+from kl_dash import bootstrap, db, downloads, queries
+from kl_dash.filters import Choices, Filters
+from kl_dash.ui import sidebar
+from kl_dash.users import Actor
+
+VIEW = "view"
+REQUESTED_PAGE = "requested_page"
+
+
+@dataclass(frozen=True)
+class View:
+    """What app.py hands the page it runs: filters, choices, the actor, data and downloads.
+
+    ``data(query, *args)`` runs a kl_dash query function with the filters (cached until the
+    data changes); ``offer(frame, title)`` draws the CSV and XLSX downloads of a table;
+    ``write_cursor()`` is a live cursor for a page that stores uploads (the caller closes it).
+    """
+
+    filters: Filters
+    choices: Choices
+    data: Callable[..., Any]
+    offer: Callable[[pd.DataFrame, str], None]
+    set_municipality: Callable[[str | None], None]
+    actor: Actor
+    write_cursor: Callable[[], duckdb.DuckDBPyConnection]
+
+
+def page_view(page: str) -> View:
+    """The view app.py prepared for this run; reroutes through app.py when it has not run."""
+    view = st.session_state.get(VIEW)
+    if view is None:
+        st.session_state[REQUESTED_PAGE] = page
+        st.switch_page("app.py", query_params=st.query_params.to_dict())
+    return view
+
+
+def requested_page() -> str | None:
+    """The page a visitor asked for before being sent through app.py (once), if any."""
+    return st.session_state.pop(REQUESTED_PAGE, None)
+
+
+@st.cache_resource(show_spinner="Opretter databasen med eksempeldata ...")
+def open_database(path: str) -> duckdb.DuckDBPyConnection:
+    """One connection per process; the file is created and seeded on first start."""
+    bootstrap.ensure_database(Path(path))
+    return db.connect(path)
+
+
+def cursor(path: str) -> duckdb.DuckDBPyConnection:
+    """A cursor of its own on the database at ``path``; the caller closes it."""
+    return open_database(path).cursor()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def cached_query(name: str, path: str, version: tuple, view_filters: Filters, args: tuple):
+    """The result of kl_dash.queries.<name>, kept until the data changes (upload or undo)."""
+    con = cursor(path)
+    try:
+        return getattr(queries, name)(con, view_filters, *args)
+    finally:
+        con.close()
+
+
+def offer_downloads(frame: pd.DataFrame, title: str) -> None:
+    """CSV and XLSX of exactly the rows and columns shown."""
+    row = st.container(horizontal=True)
+    row.download_button(
+        "⬇ CSV",
+        downloads.to_csv(frame),
+        file_name=downloads.file_name(title, "csv"),
+        mime="text/csv",
+        key=f"csv-{title}",
+        help=f"{title} som CSV (semikolon, UTF-8) til Excel",
+    )
+    row.download_button(
+        "⬇ Excel",
+        downloads.to_xlsx(frame, sheet_name=title),
+        file_name=downloads.file_name(title, "xlsx"),
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=f"xlsx-{title}",
+        help=f"{title} som Excel-fil",
+    )
+
+
+def publish_view(
+    path: str,
+    con: duckdb.DuckDBPyConnection,
+    view_filters: Filters,
+    choices: Choices,
+    actor: Actor,
+) -> None:
+    """Hand the pages this run's view: its filters, its actor, and data cached by version."""
+    version = queries.data_version(con)
+
+    def data(query, *args):
+        return cached_query(query.__name__, path, version, view_filters, args)
+
+    st.session_state[VIEW] = View(
+        filters=view_filters,
+        choices=choices,
+        data=data,
+        offer=offer_downloads,
+        set_municipality=sidebar.set_municipality,
+        actor=actor,
+        write_cursor=partial(cursor, path),
+    )
+
+
+def withdraw_view() -> None:
+    """No view while a login is needed: a page reached anyway is sent through app.py."""
+    st.session_state.pop(VIEW, None)
