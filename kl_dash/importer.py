@@ -1,6 +1,7 @@
 """Consultant updates: parse -> validate -> diff -> store in one transaction -> log -> undo.
 
-Five kinds of update (``KINDS``), each a table with a natural key. A file is read into a
+Five kinds of update (``update_kinds.KINDS``), each a table with a natural key, all run
+through the same pipeline: no step here knows any one kind. A file is read into a
 temporary table (``reading``), every value is parsed and checked in DuckDB SQL (so 100,000
 rows take about as long as reading them), all problems are collected at once, and the rows
 are compared with what is stored: new, changed (old -> new) or unchanged. Storing upserts the
@@ -25,137 +26,12 @@ from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_number
 from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
+from .update_kinds import KINDS, Column, Kind
 from .users import Actor, NotAllowed, require
 
 MAX_BYTES = config.max_upload_bytes()  # read once at import: a process has one limit
 PREVIEW_ROWS = 1000
 
-
-@dataclass(frozen=True)
-class Column:
-    """One column of an update file: its header, whether required, and its type."""
-
-    name: str
-    kind: str
-    required: bool = True
-    target: str | None = None  # column in the table (None: used for lookup only)
-
-
-@dataclass(frozen=True)
-class Kind:
-    """One kind of update: the file's columns, the table it fills and its natural key."""
-
-    name: str
-    title: str
-    table: str
-    columns: tuple[Column, ...]
-    key: tuple[str, ...]
-    example: dict[str, str] = field(default_factory=dict)
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-
-KINDS = {
-    "tilmeldinger": Kind(
-        "tilmeldinger",
-        "Tilmeldinger",
-        "enrollments",
-        (
-            Column("partnerskab", "programme", target="programme_id"),
-            Column("kommune", "municipality", target="municipality_code"),
-            Column("interesse", "date", target="interest_on"),
-            Column("politisk_aftale", "date", False, "agreement_on"),
-            Column("udtraadt", "date", False, "withdrawn_on"),
-            Column("netvaerk", "network", False, "network_id"),
-        ),
-        ("programme_id", "municipality_code"),
-        {
-            "partnerskab": "it-2017",
-            "kommune": "Aarhus",
-            "interesse": "23-08-2017",
-            "politisk_aftale": "28-09-2017",
-            "udtraadt": "",
-            "netvaerk": "",
-        },
-    ),
-    "deltagere": Kind(
-        "deltagere",
-        "Deltagere pr. gruppe og spor",
-        "participants",
-        (
-            Column("partnerskab", "programme", target="programme_id"),
-            Column("kommune", "enrolled", target="municipality_code"),
-            Column("gruppe", "group", target="group_id"),
-            Column("antal", "count", target="participants"),
-        ),
-        ("programme_id", "municipality_code", "group_id"),
-        {"partnerskab": "it-2017", "kommune": "Aarhus", "gruppe": "Ledelsesspor", "antal": "4"},
-    ),
-    "moeder": Kind(
-        "moeder",
-        "Møder",
-        "meetings",
-        (
-            Column("partnerskab", "programme", target="programme_id"),
-            Column("moede_id", "meeting_id", target="meeting_id"),
-            Column("titel", "text", target="title"),
-            Column("type", "meeting_type", target="meeting_type"),
-            Column("gruppe", "group_or_all", False, "group_id"),
-            Column("planlagt", "period", False, "planned_text"),
-            Column("afholdt", "date", False, "held_on"),
-            Column("form", "form", False, "form"),
-            Column("vaert", "municipality", False, "host_code"),
-        ),
-        ("programme_id", "meeting_id"),
-        {
-            "partnerskab": "it-2017",
-            "moede_id": "ps-1",
-            "titel": "Opstartskonference",
-            "type": "konference",
-            "gruppe": "Politisk styregruppe",
-            "planlagt": "primo 2018",
-            "afholdt": "16-01-2018",
-            "form": "fysisk",
-            "vaert": "",
-        },
-    ),
-    "fremmoede": Kind(
-        "fremmoede",
-        "Fremmøde",
-        "attendance",
-        (
-            Column("partnerskab", "programme", target="programme_id"),
-            Column("moede_id", "meeting", target="meeting_id"),
-            Column("kommune", "enrolled", target="municipality_code"),
-            Column("antal", "count", target="attendees"),
-        ),
-        ("programme_id", "meeting_id", "municipality_code"),
-        {"partnerskab": "it-2017", "moede_id": "ps-1", "kommune": "Aarhus", "antal": "2"},
-    ),
-    "kriteriestatus": Kind(
-        "kriteriestatus",
-        "Vurderinger af succeskriterier",
-        "criterion_status",
-        (
-            Column("partnerskab", "programme", target="programme_id"),
-            Column("kriterie", "criterion", target="criterion_no"),
-            Column("kommune", "enrolled", target="municipality_code"),
-            Column("dato", "date", target="assessed_on"),
-            Column("status", "criterion_status", target="status"),
-            Column("note", "text", False, "note"),
-        ),
-        ("programme_id", "criterion_no", "municipality_code", "assessed_on"),
-        {
-            "partnerskab": "it-2017",
-            "kriterie": "1",
-            "kommune": "Aarhus",
-            "dato": "15-12-2018",
-            "status": "i gang",
-            "note": "Strategien er vedtaget i udvalget",
-        },
-    ),
-}
 
 DATE_EXPECTED = "en dato som 23-06-2017, 23.06.2017, 23/6/2017 eller 2017-06-23"
 EXPECTED = {
@@ -175,6 +51,13 @@ EXPECTED = {
     "criterion_status": labels.allowed(labels.CRITERION_STATUS),
     "criterion": "et succeskriteriums nummer eller ordrette tekst",
     "period": 'en dato eller periode, f.eks. "primo 2018" eller 14-09-2021',
+}
+
+# Value types written as Danish words, and the codes they stand for.
+WORDS = {
+    "meeting_type": labels.MEETING_TYPES,
+    "form": labels.MEETING_FORMS,
+    "criterion_status": labels.CRITERION_STATUS,
 }
 
 # SQL expressions that parse one raw text value ``v`` (a column of upload_raw) into the
@@ -282,12 +165,7 @@ def _lookups(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
-    words = {
-        "meeting_type": labels.MEETING_TYPES,
-        "form": labels.MEETING_FORMS,
-        "criterion_status": labels.CRITERION_STATUS,
-    }
-    rows = [(kind, word, code) for kind, table in words.items() for code, word in table.items()]
+    rows = [(kind, word, code) for kind, table in WORDS.items() for code, word in table.items()]
     con.execute("CREATE OR REPLACE TEMP TABLE lk_word (kind VARCHAR, word VARCHAR, code VARCHAR)")
     con.executemany("INSERT INTO lk_word VALUES (?, ?, ?)", rows)
 
@@ -350,7 +228,7 @@ def _stage_sql(kind: Kind, found: dict[str, int]) -> str:
                 f"LEFT JOIN lk_municipality AS j_{c.name} ON j_{c.name}.key = kl_norm(u.{v})"
             )
             parsed = f"j_{c.name}.code"
-        elif c.kind in ("meeting_type", "form", "criterion_status"):
+        elif c.kind in WORDS:
             joins.append(
                 f"LEFT JOIN lk_word AS j_{c.name} ON j_{c.name}.kind = '{c.kind}' "
                 f"AND j_{c.name}.word = lower(u.{v})"
@@ -418,6 +296,24 @@ def _suggest(value: str, names: list[str]) -> str:
     return f" (mente du {close[0]}?)" if close else ""
 
 
+def _values_sql(kind: Kind, present: set[str]) -> str:
+    """SQL creating upload_values: each row's values as they would be stored (v_<column>).
+
+    A column in the file gives its parsed value; a column left out gives the stored value
+    (NULL for a new row), as storing keeps it.
+    """
+    on = " AND ".join(f"t.{c.target} = u.p_{c.name}" for c in kind.columns if c.target in kind.key)
+    values = ", ".join(
+        f"{f'u.p_{c.name}' if c.name in present else f't.{c.target}'} AS v_{c.name}"
+        for c in kind.columns
+        if c.target
+    )
+    return (
+        f"CREATE OR REPLACE TEMP TABLE upload_values AS SELECT u.*, {values} "
+        f"FROM upload_parsed AS u LEFT JOIN {kind.table} AS t ON {on}"
+    )
+
+
 def _errors(
     con, kind: Kind, raw: RawFile, present: set[str]
 ) -> tuple[list[DataError], list[DataError]]:
@@ -462,40 +358,15 @@ def _errors(
                 c.name,
                 expected,
             )
-    if kind.name == "tilmeldinger":
-        # Dates in the file, or as stored where the file leaves a column out.
-        day = {
-            "politisk_aftale": "u.p_politisk_aftale"
-            if "politisk_aftale" in present
-            else "e.agreement_on",
-            "udtraadt": "u.p_udtraadt" if "udtraadt" in present else "e.withdrawn_on",
-        }
-        joined = (
-            "FROM upload_parsed u LEFT JOIN enrollments e ON e.programme_id = "
-            "u.p_partnerskab AND e.municipality_code = u.p_kommune"
-        )
-        for later, word in (("politisk_aftale", "politisk aftale"), ("udtraadt", "udtrædelse")):
-            add(
-                f"SELECT u.rownum, coalesce(u.r_{later}, CAST({day[later]} AS VARCHAR)) "
-                f"{joined} WHERE {day[later]} < u.p_interesse ORDER BY 1",
-                later,
-                f"en dato for {word} på eller efter interesse-datoen",
-            )
+    if kind.rules:
+        con.execute(_values_sql(kind, present))
+    for rule in kind.rules:
         add(
-            f"SELECT u.rownum, coalesce(u.r_udtraadt, CAST({day['udtraadt']} AS VARCHAR)) "
-            f"{joined} WHERE {day['udtraadt']} < {day['politisk_aftale']} ORDER BY 1",
-            "udtraadt",
-            "en udtrædelse på eller efter den politiske aftale",
-        )
-    if kind.name == "deltagere":
-        add(
-            """SELECT u.rownum, u.r_antal FROM upload_parsed u JOIN programme_groups g
-               ON g.programme_id = u.p_partnerskab AND g.group_id = u.p_gruppe
-               WHERE u.p_antal NOT BETWEEN g.min_participants AND g.max_participants
-               ORDER BY 1""",
-            "antal",
-            "et antal inden for gruppens interval (gemmes alligevel)",
-            warnings,
+            f"SELECT u.rownum, coalesce(u.r_{rule.column}, CAST(u.v_{rule.column} AS VARCHAR)) "
+            f"FROM upload_values AS u WHERE {rule.where} ORDER BY 1",
+            rule.column,
+            rule.expected,
+            warnings if rule.warning else errors,
         )
     keys = [f"p_{kind.columns[[c.target for c in kind.columns].index(k)].name}" for k in kind.key]
     add(
@@ -513,18 +384,8 @@ def _errors(
 def _target_sql(kind: Kind) -> str:
     """The parsed rows as the target table's columns (with any derived columns)."""
     cols = [f"p_{c.name} AS {c.target}" for c in kind.columns if c.target]
-    if kind.name == "moeder":
-        cols += [
-            "kl_period_from(p_planlagt) AS planned_from",
-            "kl_period_to(p_planlagt) AS planned_to",
-        ]
+    cols += [f"{d.sql} AS {d.target}" for d in kind.derived]
     return f"SELECT rownum, {', '.join(cols)} FROM upload_parsed"
-
-
-# Columns an undo must restore besides the file's own values.
-_KEPT = {"meetings": ["source", "held_source", "sort_order"]}
-for _table in ("enrollments", "participants", "attendance", "criterion_status"):
-    _KEPT[_table] = ["source"]
 
 
 def _shown(kind: Kind, values: list[str], old: bool = False) -> str:
@@ -545,9 +406,7 @@ def _value_columns(kind: Kind, present: set[str] | tuple[str, ...]) -> list[str]
         for c in kind.columns
         if c.target and c.target not in kind.key and c.name in present
     ]
-    if kind.name == "moeder" and "planlagt" in present:
-        cols += ["planned_from", "planned_to"]
-    return cols
+    return cols + [d.target for d in kind.derived if d.column in present]
 
 
 def prepare(
@@ -599,7 +458,7 @@ def prepare(
     on = " AND ".join(f"t.{k} = n.{k}" for k in kind.key)
     same = " AND ".join(f"t.{v} IS NOT DISTINCT FROM n.{v}" for v in values)
     con.execute(f"CREATE OR REPLACE TEMP TABLE upload_rows AS {_target_sql(kind)}")
-    kept = values + _KEPT.get(kind.table, [])
+    kept = [*values, "source", *(stamp.target for stamp in kind.stamps)]
     compared = f"""
         SELECT n.*, t.{kind.key[0]} IS NOT NULL AS exists_before,
                coalesce({same}, false) AS same,
@@ -656,18 +515,11 @@ def store(
         return Stored(None, counts)
     kind = prepared.kind
     values = _value_columns(kind, prepared.present)
-    kept = values + _KEPT.get(kind.table, [])
+    kept = [*values, "source", *(stamp.target for stamp in kind.stamps)]
     columns = list(kind.key) + values
     on = " AND ".join(f"t.{k} = d.{k}" for k in kind.key)
-    extra_columns, extra_values, extra_updates = "", "", ""
-    if kind.table == "meetings":  # plan order for new meetings; who says a meeting was held
-        extra_columns = ", sort_order, held_source"
-        extra_values = (
-            ", coalesce(old_sort_order, (SELECT coalesce(max(m.sort_order), 0) FROM meetings m "
-            "WHERE m.programme_id = d.programme_id) + CAST(row_number() OVER (ORDER BY rownum) "
-            "AS INTEGER)), CASE WHEN held_on IS NOT NULL THEN $source END"
-        )
-        extra_updates = ", held_source = CASE WHEN d.held_on IS NOT NULL THEN $source END"
+    # Stamps on changed rows only where the file has their column (others keep what is stored).
+    stamps_changed = [stamp for stamp in kind.stamps if stamp.column in prepared.present]
     try:
         with transaction(con):
             (upload_id,) = con.execute(
@@ -706,7 +558,8 @@ def store(
             con.execute(
                 f"""
                 UPDATE {kind.table} AS t
-                SET {", ".join(f"{v} = d.{v}" for v in values)}, source = $source{extra_updates}
+                SET {", ".join(f"{v} = d.{v}" for v in values)}, source = $source
+                {"".join(f", {stamp.target} = {stamp.sql}" for stamp in stamps_changed)}
                 FROM upload_diff AS d
                 WHERE d.exists_before AND NOT d.same AND {on}
                 """,
@@ -714,8 +567,10 @@ def store(
             )
             con.execute(
                 f"""
-                INSERT INTO {kind.table} ({", ".join(columns)}, source{extra_columns})
-                SELECT {", ".join(columns)}, $source{extra_values}
+                INSERT INTO {kind.table} ({", ".join(columns)}, source
+                    {"".join(f", {stamp.target}" for stamp in kind.stamps)})
+                SELECT {", ".join(columns)}, $source
+                    {"".join(f", {stamp.sql}" for stamp in kind.stamps)}
                 FROM upload_diff AS d WHERE NOT exists_before ORDER BY rownum
                 """,
                 {"source": f"upload:{upload_id}"},
@@ -854,49 +709,6 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: Actor | str) -> i
 
 # --- Export in the format import reads -------------------------------------------------------
 
-EXPORT_SQL = {
-    "tilmeldinger": """
-        SELECT e.programme_id AS partnerskab, m.name AS kommune, e.interest_on AS interesse,
-               e.agreement_on AS politisk_aftale, e.withdrawn_on AS udtraadt,
-               n.name AS netvaerk
-        FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code
-        LEFT JOIN networks n USING (programme_id, network_id)
-        WHERE $programme IS NULL OR e.programme_id = $programme
-        ORDER BY 1, 2""",
-    "deltagere": """
-        SELECT p.programme_id AS partnerskab, m.name AS kommune, g.name AS gruppe,
-               p.participants AS antal
-        FROM participants p JOIN municipalities m ON m.code = p.municipality_code
-        JOIN programme_groups g USING (programme_id, group_id)
-        WHERE $programme IS NULL OR p.programme_id = $programme
-        ORDER BY 1, 2, g.sort_order""",
-    "moeder": """
-        SELECT t.programme_id AS partnerskab, t.meeting_id AS moede_id, t.title AS titel,
-               w.word AS type, coalesce(g.name, 'alle') AS gruppe, t.planned_text AS planlagt,
-               t.held_on AS afholdt, f.word AS form, h.name AS vaert
-        FROM meetings t
-        LEFT JOIN programme_groups g USING (programme_id, group_id)
-        JOIN (SELECT * FROM (VALUES {types}) AS v(code, word)) w ON w.code = t.meeting_type
-        LEFT JOIN (SELECT * FROM (VALUES {forms}) AS v(code, word)) f ON f.code = t.form
-        LEFT JOIN municipalities h ON h.code = t.host_code
-        WHERE $programme IS NULL OR t.programme_id = $programme
-        ORDER BY 1, t.sort_order""",
-    "fremmoede": """
-        SELECT a.programme_id AS partnerskab, a.meeting_id AS moede_id, m.name AS kommune,
-               a.attendees AS antal
-        FROM attendance a JOIN municipalities m ON m.code = a.municipality_code
-        JOIN meetings t USING (programme_id, meeting_id)
-        WHERE $programme IS NULL OR a.programme_id = $programme
-        ORDER BY 1, t.sort_order, 3""",
-    "kriteriestatus": """
-        SELECT c.programme_id AS partnerskab, c.criterion_no AS kriterie, m.name AS kommune,
-               c.assessed_on AS dato, w.word AS status, c.note
-        FROM criterion_status c JOIN municipalities m ON m.code = c.municipality_code
-        JOIN (SELECT * FROM (VALUES {statuses}) AS v(code, word)) w ON w.code = c.status
-        WHERE $programme IS NULL OR c.programme_id = $programme
-        ORDER BY 1, 2, 3, 4""",
-}
-
 
 def _values(words: dict[str, str]) -> str:
     """A VALUES list of our own fixed vocabulary (constants, never user input)."""
@@ -907,10 +719,8 @@ def export_frame(
     con: duckdb.DuckDBPyConnection, kind_name: str, programme_id: str | None = None
 ) -> pd.DataFrame:
     """The stored rows of one kind, with the columns and words that import reads."""
-    sql = EXPORT_SQL[kind_name].format(
-        types=_values(labels.MEETING_TYPES),
-        forms=_values(labels.MEETING_FORMS),
-        statuses=_values(labels.CRITERION_STATUS),
+    sql = KINDS[kind_name].export_sql.format_map(
+        {kind: _values(words) for kind, words in WORDS.items()}
     )
     frame = con.execute(sql, {"programme": programme_id}).df()
     for column in frame.columns:

@@ -1108,6 +1108,20 @@ def test_file_without_an_optional_column_keeps_what_is_stored_in_it(con):
     ).fetchall() == [(date(2017, 8, 10), date(2018, 10, 19), "nord-midt")]
 
 
+def test_meeting_file_without_held_date_changes_a_held_meeting_and_keeps_who_said_it_was_held(
+    con,
+):
+    held = "SELECT title, held_on, held_source FROM meetings WHERE meeting_id = 'ps-1'"
+    _, held_on, held_source = con.execute(held).fetchall()[0]
+    assert held_on is not None
+    data = csv_file("partnerskab;moede_id;titel;type", "it-2017;ps-1;Kickoff;konference")
+
+    stored = importer.store(con, "moeder", data, "moeder.csv", "konsulent")
+
+    assert stored.counts["changed"] == 1
+    assert con.execute(held).fetchall() == [("Kickoff", held_on, held_source)]
+
+
 def test_meeting_id_in_another_case_updates_the_existing_meeting(con):
     data = csv_file(
         "partnerskab;moede_id;titel;type;gruppe;planlagt;afholdt",
