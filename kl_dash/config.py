@@ -90,6 +90,7 @@ class Limits:
     columns: int = 200  # columns in one file (CSV fields or used Excel columns)
     cell_chars: int = 10_000  # characters in one cell
     unpacked_bytes: int = 200 * 1024 * 1024  # an .xlsx file's contents once unzipped
+    zip_ratio: int = 100  # unpacked/packed size of an .xlsx part (real sheets ~10, bombs 1000+)
     errors_kept: int = 1_000  # problems listed; past this the list says there are more
     seconds: float = 120.0  # time spent reading and checking one file
 
