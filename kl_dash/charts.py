@@ -17,26 +17,11 @@ from babel.dates import format_date as _babel_format_date
 
 from . import labels, palette
 from .formatting import LOCALE, format_date, format_number, format_share
-from .palette import Style
 
 TEMPLATE = "plotly_white"
 FONT_SIZE = 13
 MAX_DATE_TICKS = 8
 ROW_HEIGHT = 22  # px per municipality in the heatmaps
-
-# The step series of enrollment_steps, styled as the enrollment status they count.
-SERIES_STYLES: dict[str, Style] = {
-    "Tilkendegivet interesse": palette.ENROLLMENT["awaiting_agreement"],
-    "Politisk aftale": palette.ENROLLMENT["participating"],
-    "Deltager": palette.ENROLLMENT["participating"],
-    "Udtrådt": palette.ENROLLMENT["withdrawn"],
-}
-# Series without a status of their own, in turn.
-_EXTRA_SERIES_STYLES = [
-    Style(palette.BLUE, "square", "", ""),
-    Style(palette.REDDISH_PURPLE, "triangle-up", "", ""),
-    Style(palette.BLACK, "cross", "", ""),
-]
 
 _PERIOD_COLOUR = palette.SKY_BLUE
 _BAND_COLOUR = "rgba(120, 120, 120, 0.18)"
@@ -178,10 +163,14 @@ def _integer_step(top: float) -> int:
 
 
 def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
-    """The meeting plan per group: planned periods as bars, meetings held or not as markers."""
-    groups = list(dict.fromkeys(plan["group_name"]))
+    """The meeting plan per group: planned periods as bars, meetings held or not as markers.
+
+    A meeting without a group (for every group and track) is drawn on the row "Alle".
+    """
+    names = [_text(name) or labels.ALL_GROUPS for name in plan["group_name"]]
+    groups = list(dict.fromkeys(names))
     meetings = []
-    for row in plan.itertuples(index=False):
+    for group, row in zip(names, plan.itertuples(index=False), strict=True):
         start, end, held = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
         start, end = start or end, end or start
         if held is not None and held > as_of:
@@ -196,7 +185,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
         hover = "<br>".join(
             [
                 f"<b>{row.title}</b>",
-                row.group_name,
+                group,
                 f"{kind}, {form}" if form else kind,
                 f"Planlagt: {planned}",
                 f"Afholdt: {format_date(held)}"
@@ -204,7 +193,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
                 else palette.MEETING["not_held"].label,
             ]
         )
-        meetings.append((row.group_name, start, end, held, hover))
+        meetings.append((group, start, end, held, hover))
 
     days = [as_of] + [d for m in meetings for d in m[1:4] if d is not None]
     low, high = _date_range(days)
@@ -281,10 +270,11 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
 
 
 def enrollment_steps(progress: pd.DataFrame, as_of: date) -> go.Figure:
-    """Municipalities per enrollment step over time, one step line per series, to as_of."""
+    """Municipalities per enrollment step over time, one step line per series, to as_of.
+
+    ``series`` holds step codes (labels.ENROLLMENT_STEPS); each is styled by palette.
+    """
     fig = go.Figure()
-    used: set[Style] = set()
-    extra = iter(_EXTRA_SERIES_STYLES)
     days = [as_of]
     top = 1
     for series, rows in progress.groupby("series", sort=False):
@@ -294,19 +284,17 @@ def enrollment_steps(progress: pd.DataFrame, as_of: date) -> go.Figure:
             x.append(as_of)
             y.append(y[-1])
         changed = [i == 0 or y[i] != y[i - 1] for i in range(len(y))]
-        style = SERIES_STYLES.get(series) or next(extra, _EXTRA_SERIES_STYLES[-1])
-        dash = "dot" if style in used else "solid"
-        used.add(style)
+        style = palette.ENROLLMENT_STEPS[series]
         days += x
         top = max(top, *y)
         fig.add_trace(
             go.Scatter(
-                name=series,
+                name=style.label,
                 mode="lines+markers",
                 line_shape="hv",
                 x=[d.isoformat() for d in x],
                 y=y,
-                line={"color": style.colour, "width": 2.5, "dash": dash},
+                line={"color": style.colour, "width": 2.5, "dash": "solid"},
                 marker={
                     "color": style.colour,
                     "symbol": style.symbol,
@@ -316,7 +304,7 @@ def enrollment_steps(progress: pd.DataFrame, as_of: date) -> go.Figure:
                     f"{format_date(d)}: {format_number(v)} kommuner"
                     for d, v in zip(x, y, strict=True)
                 ],
-                hovertemplate=f"<b>{series}</b><br>%{{customdata}}<extra></extra>",
+                hovertemplate=f"<b>{style.label}</b><br>%{{customdata}}<extra></extra>",
             )
         )
     low, high = _date_range(days)

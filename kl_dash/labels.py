@@ -25,6 +25,23 @@ MEETING_FORMS = {"physical": "fysisk", "virtual": "virtuelt"}
 
 FOCUS_SELECTION = {"fixed": "fast", "chosen": "valgfri"}
 
+# The steps of an enrollment that enrollment_progress counts over time.
+ENROLLMENT_STEPS = {
+    "interest": "Tilkendegivet interesse",
+    "agreement": "Politisk aftale",
+    "withdrawn": "Udtrådt",
+}
+
+# A meeting for every group and track (it has no group of its own).
+ALL_GROUPS = "Alle"
+
+# Whom a municipality's profile compares it with (queries.comparison's groups).
+COMPARISON_GROUPS = {
+    "municipality": "Kommunen",
+    "network": "Netværket",
+    "everyone": "Alle deltagere",
+}
+
 ENROLLMENT_STATUS = {
     "participating": "Deltager",
     "awaiting_agreement": "Afventer politisk aftale",
@@ -58,11 +75,6 @@ def allowed(words: dict[str, str]) -> str:
     quoted = [f'"{w}"' for w in words.values()]
     return ", ".join(quoted[:-1]) + f" eller {quoted[-1]}"
 
-
-MEETING_PLAN_NOTE = (
-    'Planlagt: som partnerskabets beskrivelse skriver det ("primo 2018" = januar-april, '
-    '"medio" = maj-august, "ultimo" = september-december).'
-)
 
 # What the rows of each table are called, for summaries such as "83 tilmeldinger".
 TABLE_NOUNS = {

@@ -6,7 +6,7 @@ for bars and heatmap cells. Keys are the codes stored in the database.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from . import labels
 
@@ -18,8 +18,6 @@ BLUISH_GREEN = "#009E73"
 YELLOW = "#F0E442"
 BLUE = "#0072B2"
 VERMILLION = "#D55E00"
-REDDISH_PURPLE = "#CC79A7"
-BLACK = "#000000"
 
 LIGHT_GREY = "#C4C4C4"
 
@@ -41,6 +39,16 @@ ENROLLMENT = {
     ),
     "withdrawn": Style(VERMILLION, "x", labels.ENROLLMENT_STATUS["withdrawn"], "×"),
     "not_enrolled": Style(LIGHT_GREY, "circle-open", "Ikke tilmeldt", "–"),
+}
+
+# The steps of an enrollment over time, styled as the status each step leads to.
+ENROLLMENT_STEPS = {
+    step: replace(ENROLLMENT[status], label=labels.ENROLLMENT_STEPS[step])
+    for step, status in (
+        ("interest", "awaiting_agreement"),
+        ("agreement", "participating"),
+        ("withdrawn", "withdrawn"),
+    )
 }
 
 CRITERION = {

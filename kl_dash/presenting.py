@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import labels
+from .errors import DataError
 from .filters import Choices, Filters
 from .formatting import format_date, format_money, format_number, format_share
 from .queries import KeyFigures
@@ -194,7 +195,7 @@ def meeting_plan_table(plan: pd.DataFrame) -> pd.DataFrame:
         {
             "Møde": plan["title"],
             "Type": plan["meeting_type"].map(labels.MEETING_TYPES).str.capitalize(),
-            "Gruppe/spor": plan["group_name"],
+            "Gruppe/spor": plan["group_name"].fillna(labels.ALL_GROUPS),
             "Planlagt": plan["planned_text"].fillna("ikke fastlagt"),
             "Afholdt": plan["held_on"].map(_day),
             "Form": plan["form"].map(labels.MEETING_FORMS).fillna(""),
@@ -212,7 +213,7 @@ def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame(
         {
             "Møde": meetings["title"],
-            "Gruppe/spor": meetings["group_name"],
+            "Gruppe/spor": meetings["group_name"].fillna(labels.ALL_GROUPS),
             "Planlagt": meetings["planned_text"].fillna("ikke fastlagt"),
             "Form": meetings["form"].map(labels.MEETING_FORMS).fillna(""),
         }
@@ -255,7 +256,7 @@ def progress_table(progress: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Dato": progress["day"].map(_day),
-            "Trin": progress["series"],
+            "Trin": progress["series"].map(labels.ENROLLMENT_STEPS),
             "Kommuner i alt": progress["value"],
         }
     )
@@ -300,11 +301,11 @@ def municipality_table(table: pd.DataFrame, group_names: list[str]) -> pd.DataFr
 
 def enrollment_steps(row: dict[str, Any], requires_agreement: bool) -> list[tuple[str, str]]:
     """A municipality's steps: (step, date or 'endnu ikke')."""
-    steps = [("Tilkendegivet interesse", _day(row["interest_on"]))]
+    steps = [(labels.ENROLLMENT_STEPS["interest"], _day(row["interest_on"]))]
     if requires_agreement:
         steps.append(("Politisk aftale tiltrådt", _day(row["agreement_on"]) or "endnu ikke"))
     if row.get("withdrawn_on") is not None and not pd.isna(row["withdrawn_on"]):
-        steps.append(("Udtrådt", _day(row["withdrawn_on"])))
+        steps.append((labels.ENROLLMENT_STEPS["withdrawn"], _day(row["withdrawn_on"])))
     return steps
 
 
@@ -313,7 +314,7 @@ def profile_attendance_table(rows: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Møde": rows["title"],
-            "Gruppe/spor": rows["group_name"],
+            "Gruppe/spor": rows["group_name"].fillna(labels.ALL_GROUPS),
             "Afholdt": rows["held_on"].map(_day),
             "Fremmødte": rows["attendees"].astype("Int64"),
             "Tilmeldte": rows["expected"].astype("Int64"),
@@ -341,7 +342,10 @@ def comparison_table(rows: pd.DataFrame) -> pd.DataFrame:
     """The municipality against its network and all participants."""
     return pd.DataFrame(
         {
-            "": rows["group"],
+            "": [
+                labels.COMPARISON_GROUPS[group] + (f" ({network})" if group == "network" else "")
+                for group, network in zip(rows["group"], rows["network_name"], strict=True)
+            ],
             "Fremmøde": rows["attendance_rate"].map(_share),
             "Succeskriterier opnået": rows["criteria_share"].map(_share),
         }
@@ -432,7 +436,7 @@ def definition_plan(p) -> pd.DataFrame:
                 "meeting_id": m.id,
                 "title": m.title,
                 "meeting_type": m.type,
-                "group_name": groups.get(m.group, "Alle"),
+                "group_name": groups.get(m.group),
                 "planned_text": m.planned,
                 "planned_from": m.planned_from,
                 "planned_to": m.planned_to,
@@ -485,14 +489,27 @@ def definition_facts(p) -> list[tuple[str, str]]:
     return facts
 
 
-def errors_table(errors: list) -> pd.DataFrame:
-    """Problems found in a file as a table: where, value and what was expected."""
+def _heading(default: str, words: list[str]) -> str:
+    """'Række', or 'Række/linje' when some of the errors point at lines of a TOML file."""
+    return "/".join(dict.fromkeys([default, *words])).capitalize()
+
+
+def errors_table(errors: list[DataError]) -> pd.DataFrame:
+    """One row per problem, for every page: Fil, Række, Kolonne, Værdi, Forventet.
+
+    Rows are numbered as Excel counts them (header = 1); a TOML file's errors point at lines
+    and keys, and the headings then say so ("Række/linje", "Kolonne/nøgle").
+    """
     return pd.DataFrame(
         {
             "Fil": [e.file for e in errors],
-            "Række/linje": ["" if e.row is None else e.row for e in errors],
-            "Kolonne/nøgle": [e.column or "" for e in errors],
-            "Værdi": ["" if e.value is None else str(e.value) for e in errors],
+            _heading("række", [e.row_word for e in errors]): pd.array(
+                [e.row for e in errors], dtype="Int64"
+            ),
+            _heading("kolonne", [e.column_word for e in errors if e.column is not None]): [
+                e.column or "" for e in errors
+            ],
+            "Værdi": ["(tom)" if e.value in (None, "") else str(e.value) for e in errors],
             "Forventet": [e.expected for e in errors],
         }
     )

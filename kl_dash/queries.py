@@ -48,7 +48,7 @@ in_view AS (
     SELECT * FROM scope WHERE $status IS NULL OR status = $status
 ),
 meetings_in_view AS (
-    SELECT mt.*, coalesce(g.name, 'Alle') AS group_name, coalesce(g.sort_order, 0) AS group_order
+    SELECT mt.*, g.name AS group_name, coalesce(g.sort_order, 0) AS group_order
     FROM meetings AS mt
     LEFT JOIN programme_groups AS g USING (programme_id, group_id)
     WHERE mt.programme_id = $programme
@@ -211,8 +211,8 @@ def previous_key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> Ke
 
 MEETING_PLAN_SQL = f"""
 WITH {SCOPE}
-SELECT meeting_id, title, meeting_type, group_name, group_order, planned_text, planned_from,
-       planned_to, CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form
+SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, planned_text,
+       planned_from, planned_to, CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form
 FROM meetings_in_view
 ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on),
          sort_order
@@ -220,7 +220,10 @@ ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, he
 
 
 def meeting_plan(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """The meeting plan in date order; held_on is empty for meetings not held by the date."""
+    """The meeting plan in date order; held_on is empty for meetings not held by the date.
+
+    group_name is empty for a meeting for every group and track.
+    """
     return _frame(con, MEETING_PLAN_SQL, filters)
 
 
@@ -242,11 +245,11 @@ def next_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int =
 ENROLLMENT_PROGRESS_SQL = f"""
 WITH {SCOPE},
 events AS (
-    SELECT interest_on AS day, 'Tilkendegivet interesse' AS series FROM scope
+    SELECT interest_on AS day, 'interest' AS series FROM scope
     UNION ALL
-    SELECT agreement_on, 'Politisk aftale' FROM scope WHERE agreement_on <= $as_of
+    SELECT agreement_on, 'agreement' FROM scope WHERE agreement_on <= $as_of
     UNION ALL
-    SELECT withdrawn_on, 'Udtrådt' FROM scope WHERE withdrawn_on <= $as_of
+    SELECT withdrawn_on, 'withdrawn' FROM scope WHERE withdrawn_on <= $as_of
 ),
 per_day AS (
     SELECT day, series, count(*) AS n FROM events GROUP BY ALL
@@ -264,7 +267,10 @@ ORDER BY series, day
 
 
 def enrollment_progress(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Cumulative enrollment steps over time up to the status date: day, series, value."""
+    """Cumulative enrollment steps over time up to the status date: day, series, value.
+
+    ``series`` is the step's code (labels.ENROLLMENT_STEPS).
+    """
     return _frame(con, ENROLLMENT_PROGRESS_SQL, filters)
 
 
@@ -432,7 +438,7 @@ def profile_focus_areas(con: duckdb.DuckDBPyConnection, filters: Filters) -> lis
 def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The chosen municipality against its network and all participants: attendance, criteria.
 
-    Columns: group ('Kommunen', 'Netværket', 'Alle deltagere'), attendance_rate,
+    Columns: group ('municipality', 'network', 'everyone'), network_name, attendance_rate,
     criteria_share.
     """
     from dataclasses import replace
@@ -445,20 +451,22 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     rows = []
     if not own.empty:
         network = own["network_name"].iloc[0]
-        groups = [("Kommunen", own)]
+        groups = [("municipality", own)]
         if isinstance(network, str):
-            groups.append((f"Netværket ({network})", table[table["network_name"] == network]))
-        groups.append(("Alle deltagere", table))
-        for label, part in groups:
+            groups.append(("network", table[table["network_name"] == network]))
+        groups.append(("everyone", table))
+        for group, part in groups:
             total = part["criteria_total"].iloc[0] if len(part) else 0
             rows.append(
                 {
-                    "group": label,
+                    "group": group,
+                    "network_name": network if group == "network" else None,
                     "attendance_rate": part["attendance_rate"].mean(),
                     "criteria_share": part["criteria_reached"].mean() / total if total else None,
                 }
             )
-    return pd.DataFrame(rows, columns=["group", "attendance_rate", "criteria_share"])
+    columns = ["group", "network_name", "attendance_rate", "criteria_share"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 # --- Meetings and tracks ---------------------------------------------------------------------

@@ -121,19 +121,6 @@ def read_summary(raw: RawFile) -> str:
     return ", ".join(parts)
 
 
-def error_table(errors: list[DataError]) -> pd.DataFrame:
-    """One row per problem: Fil, Række (as Excel counts, header = 1), Kolonne, Værdi, Forventet."""
-    return pd.DataFrame(
-        {
-            "Fil": [e.file for e in errors],
-            "Række": pd.array([e.row for e in errors], dtype="Int64"),
-            "Kolonne": [e.column or "" for e in errors],
-            "Værdi": ["(tom)" if e.value in (None, "") else str(e.value) for e in errors],
-            "Forventet": [e.expected for e in errors],
-        }
-    )
-
-
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 
 

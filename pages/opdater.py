@@ -4,7 +4,7 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import config, importer, queries, upload_view
+from kl_dash import config, importer, presenting, queries, upload_view
 from kl_dash.errors import InvalidInput, KlDashError
 from kl_dash.ui import frame, login
 
@@ -35,7 +35,7 @@ def show_table(table, title: str) -> None:
 
 def show_problems(problems, title: str) -> None:
     """Every problem at once; a static table shows each text in full, unless there are many."""
-    table = upload_view.error_table(problems)
+    table = presenting.errors_table(problems)
     if len(table) > 100:
         return show_table(table, title)
     st.table(upload_view.markdown_cells(table), hide_index=True)

@@ -34,7 +34,7 @@ def trace(fig: go.Figure, name: str):
 def plan() -> pd.DataFrame:
     rows = [
         # meeting_id, title, group, type, planned_text, from, to, held_on, form
-        ("ps-1", "Opstartskonference", "Alle", "conference", "primo 2018", "2018-01-01",
+        ("ps-1", "Opstartskonference", None, "conference", "primo 2018", "2018-01-01",
          "2018-04-30", "2018-01-09", "physical"),
         ("ug-1", "Opstartsseminar", "Udviklingsgruppen", "seminar", "1. november 2017",
          "2017-11-01", "2017-11-01", "2017-11-01", None),
@@ -43,7 +43,7 @@ def plan() -> pd.DataFrame:
         ("ms-2", "Netværksmøde", "Medarbejderspor", "workshop", None, None, None,
          "2018-05-10", "virtual"),
         ("ms-3", "Afslutning", "Medarbejderspor", "workshop", None, None, None, None, None),
-        ("ps-3", "Afslutningskonference", "Alle", "conference", "ultimo 2019", "2019-09-01",
+        ("ps-3", "Afslutningskonference", None, "conference", "ultimo 2019", "2019-09-01",
          "2019-12-31", None, None),
     ]  # fmt: skip
     frame = pd.DataFrame(
@@ -63,7 +63,7 @@ def progress() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "day": [day("2017-06-01"), day("2017-07-01"), day("2017-08-15"), day("2018-03-01")],
-            "series": ["Tilkendegivet interesse"] * 2 + ["Politisk aftale", "Udtrådt"],
+            "series": ["interest"] * 2 + ["agreement", "withdrawn"],
             "value": [3, 7, 5, 1],
         }
     )
@@ -153,7 +153,9 @@ def all_figures(
 # --- palette ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["ENROLLMENT", "CRITERION", "MEETING", "RANGE"])
+@pytest.mark.parametrize(
+    "name", ["ENROLLMENT", "ENROLLMENT_STEPS", "CRITERION", "MEETING", "RANGE"]
+)
 def test_each_status_in_a_palette_has_its_own_colour_symbol_and_mark(name):
     styles = list(getattr(palette, name).values())
     for attribute in ("colour", "symbol", "label", "mark"):
