@@ -10,7 +10,7 @@ from kl_dash import db
 from kl_dash.formatting import format_number
 
 from .conftest import PROJECT_ROOT
-from .test_pages import widget
+from .test_pages import app_ran, widget
 
 APP = str(PROJECT_ROOT / "app.py")
 
@@ -142,3 +142,16 @@ def test_a_broken_database_file_gives_a_danish_error_not_a_traceback(monkeypatch
     at = start(monkeypatch, path)
     assert not at.exception
     assert any("kan ikke åbnes som DuckDB-database" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    "page", sorted(f"pages/{p.name}" for p in (PROJECT_ROOT / "pages").glob("*.py"))
+)
+def test_every_page_file_runs_inside_app_py(monkeypatch, db_path, page):
+    at = start(monkeypatch, db_path, partnerskab="it-2017")
+    at.switch_page(page).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert app_ran(at)  # app.py's sidebar: the partnership chooser ...
+    assert any("Lokal tilstand" in w.value for w in at.sidebar.warning)  # ... and its notices
+    assert any("Eksempeldata" in i.value for i in at.sidebar.info)
+    assert at.title  # and the page itself

@@ -6,9 +6,11 @@ import io
 
 import pandas as pd
 import pytest
+from argon2 import PasswordHasher
 from streamlit.testing.v1 import AppTest
 
-from kl_dash import db, downloads, importer, users
+from kl_dash import auth, db, downloads, importer, users
+from kl_dash.users import Actor
 
 from .conftest import PROJECT_ROOT
 
@@ -29,6 +31,15 @@ def app(monkeypatch, path, **env) -> AppTest:
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=60)
     at.query_params["partnerskab"] = "it-2017"
     return at
+
+
+def with_account_made_before_names_were_reserved(path, name: str, role: str) -> None:
+    """An account with a name kl-dash user add refuses today (e.g. one made by an old version)."""
+    con = db.connect(path)
+    con.execute(
+        "INSERT INTO users VALUES (?, ?, ?, now())", [name, role, PasswordHasher().hash(PASSWORD)]
+    )
+    con.close()
 
 
 def log_in(at: AppTest, name: str, password: str = PASSWORD) -> AppTest:
@@ -86,6 +97,65 @@ def test_a_viewer_cannot_reach_the_upload_page_an_editor_can(monkeypatch, db_pat
     assert not editor.exception and editor.title[0].value == "Opdater data"
     assert any("logget ind som kirsten" in c.value for c in editor.caption)
     assert not editor.text_input  # no name to type: the login says who uploads
+
+
+def test_an_editor_account_named_lokal_is_not_local_mode_on_the_upload_page(monkeypatch, db_path):
+    with_users(db_path, ("kirsten", "editor"))
+    with_account_made_before_names_were_reserved(db_path, "lokal", "editor")
+    con = db.connect(db_path)
+    (name,) = con.execute(
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "WHERE programme_id = 'it-2017' ORDER BY 1 LIMIT 1"
+    ).fetchall()[0]
+    rows = f"partnerskab;kommune;gruppe;antal\nit-2017;{name};Ledelsesspor;4\n".encode()
+    stored = importer.store(con, "deltagere", rows, "d.csv", Actor("kirsten", "editor"))
+    con.close()
+    at = log_in(app(monkeypatch, db_path).run(), "lokal")
+    at.switch_page("pages/opdater.py").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert not at.text_input  # no name to type: the uploads are recorded as "lokal"
+    assert any("logget ind som lokal (redaktør)" in c.value for c in at.caption)
+    assert not any("Lokal tilstand" in w.value for w in at.sidebar.warning)
+    at.selectbox(key="undo-upload").set_value(stored.upload_id).run()
+    next(b for b in at.button if b.label == "Fortryd upload").click().run()
+    assert any("kun den, der lavede den" in e.value for e in at.error)
+    con = db.connect(db_path)
+    undone = con.execute("SELECT undone_at FROM uploads WHERE id = ?", [stored.upload_id])
+    assert undone.fetchall() == [(None,)]
+    con.close()
+
+
+def test_an_account_named_anonym_is_logged_in_and_can_log_out(monkeypatch, db_path):
+    with_account_made_before_names_were_reserved(db_path, "anonym", "viewer")
+    at = log_in(app(monkeypatch, db_path).run(), "anonym")
+    assert not at.exception
+    assert any(c.value == "Logget ind som anonym" for c in at.sidebar.caption)
+    assert any(m.label == "Kommuner" for m in at.metric)
+    next(b for b in at.sidebar.button if b.label == "Log ud").click().run()
+    assert at.title[0].value == "Log ind" and shows_no_data(at)
+
+
+def test_how_someone_acts_is_decided_by_the_session_never_by_the_name(con):
+    public = auth.Settings(required=False, public_read=True, oidc=False, roles={})
+    assert auth.current_actor(con, public, None, Actor("x", "viewer")) == auth.LOCAL_ACTOR
+    users.add_user(con, "kirsten", "editor", PASSWORD, "test")
+    named_lokal = Actor(users.LOCAL_NAME, "editor")
+    assert auth.current_actor(con, public, None, named_lokal).mode == "account"
+    assert auth.current_actor(con, public, None, None).mode == "anonymous"
+    closed = auth.Settings(required=False, public_read=False, oidc=False, roles={})
+    assert auth.current_actor(con, closed, None, None) is None
+    sso = auth.Settings(required=False, public_read=False, oidc=True, roles={"editor": ["@kl.dk"]})
+    assert auth.current_actor(con, sso, "krj@kl.dk", None) == Actor("krj@kl.dk", "editor", "sso")
+    assert auth.current_actor(con, sso, "x@gmail.com", None) is None
+
+
+def test_settings_come_from_the_environment_secrets_and_server_address():
+    secrets = {"auth": {"client_id": "id"}, "kl_dash": {"roles": {"editor": ["@kl.dk"]}}}
+    local = auth.settings({}, "127.0.0.1", {"KL_DASH_PUBLIC_READ": "1"})
+    assert local == auth.Settings(required=False, public_read=True, oidc=False, roles={})
+    exposed = auth.settings(secrets, "0.0.0.0", {})
+    assert exposed.required and exposed.oidc and exposed.roles == {"editor": ["@kl.dk"]}
+    assert auth.settings({}, "localhost", {"KL_DASH_AUTH": "required"}).required
 
 
 def test_public_reading_shows_the_pages_but_never_uploads(monkeypatch, db_path):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 import pytest
 from click.testing import CliRunner
 
-from kl_dash import importer, programme_store, users
+from kl_dash import db, importer, programme_store, users
 from kl_dash.cli import main
 from kl_dash.users import Actor, LoginRefused, NotAllowed
 
@@ -108,3 +108,27 @@ def test_user_commands_on_the_command_line(db_path):
     removed = runner.invoke(main, ["user", "remove", "kirsten", "--db", str(db_path)])
     assert removed.exit_code == 0
     assert "lokal tilstand" in runner.invoke(main, ["user", "list", "--db", str(db_path)]).output
+
+
+@pytest.mark.parametrize("name", ["lokal", "anonym", "Lokal"])
+def test_the_names_shown_for_local_mode_and_anonymous_reading_are_refused_as_accounts(
+    db_path, name
+):
+    refused = CliRunner().invoke(
+        main,
+        ["user", "add", name, "--role", "editor", "--db", str(db_path)],
+        input="hemmeligt-kodeord\n",
+    )
+    assert refused.exit_code == 1
+    assert f'"{name}" kan ikke bruges som brugernavn' in refused.stderr
+    con = db.connect(db_path)
+    assert users.list_users(con) == []
+    con.close()
+
+
+def test_a_plain_name_is_the_trusted_command_line_acting_as_admin(con):
+    assert users.actor_of("ane") == Actor("ane", "admin", "cli")
+    users.add_user(con, "kirsten", "editor", "hemmeligt-kodeord", "ane")
+    assert users.list_users(con)[0][:2] == ("kirsten", "editor")
+    with pytest.raises(ValueError, match="unknown actor mode"):
+        Actor("ane", "admin", "lokal")

@@ -71,7 +71,7 @@ def page(config: auth.Settings, cursor: Callable[[], duckdb.DuckDBPyConnection])
 def log_out() -> None:
     """End this session's login (and the single sign-on, when used)."""
     st.session_state.pop(ACTOR_KEY, None)
-    if st.user.is_logged_in:
+    if st.user.get("is_logged_in"):  # st.user has no is_logged_in without an [auth] section
         st.logout()
 
 
