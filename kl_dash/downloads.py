@@ -33,17 +33,10 @@ _DANISH_LETTERS = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 
 def neutralise(value: object) -> object:
     """Text a spreadsheet would run as a formula, with a leading quote; anything else as is."""
-    # Text already starting with quotes before a trigger gets one more, so unneutralise can
-    # tell it apart from text this function quoted.
+    # Text already starting with quotes before a trigger gets one more, so that the importer
+    # (kl_unneutralise) can tell it apart from text this function quoted.
     if isinstance(value, str) and value.lstrip("'").startswith(FORMULA_TRIGGERS):
         return "'" + value
-    return value
-
-
-def unneutralise(value: str) -> str:
-    """Text as it was before neutralise: one leading quote fewer if quotes precede a trigger."""
-    if value.startswith("'") and value.lstrip("'").startswith(FORMULA_TRIGGERS):
-        return value[1:]
     return value
 
 
