@@ -996,6 +996,7 @@ def garbled_uploads(draw) -> tuple[str, bytes]:
     return kind, data
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60,
     deadline=None,
