@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 
 import click
 from click.testing import CliRunner
@@ -101,3 +103,21 @@ def test_only_config_reads_the_environment():
             continue
         text = path.read_text(encoding="utf-8")
         assert not reads.search(text), path.relative_to(PROJECT_ROOT)
+
+
+def collected(*args: str) -> list[str]:
+    """The test ids pytest collects in tests/e2e with the given options."""
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        cwd=PROJECT_ROOT,
+        capture_output=True,
+        text=True,
+    )
+    return [line for line in run.stdout.splitlines() if "::" in line]
+
+
+def test_the_fast_lane_leaves_out_the_browser_tests_the_readme_command_runs():
+    everything = collected("tests/e2e")
+    assert everything and all(test.startswith("tests/e2e/") for test in everything)
+    assert collected("tests/e2e", "-m", "not e2e and not slow") == []
+    assert 'pytest -m "not e2e and not slow"' in README
