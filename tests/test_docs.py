@@ -5,9 +5,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+import tomllib
+from importlib import metadata
 
 import click
 from click.testing import CliRunner
+from packaging.requirements import Requirement
+from packaging.utils import canonicalize_name
 
 from kl_dash import config
 from kl_dash.cli import main
@@ -121,3 +125,43 @@ def test_the_fast_lane_leaves_out_the_browser_tests_the_readme_command_runs():
     assert everything and all(test.startswith("tests/e2e/") for test in everything)
     assert collected("tests/e2e", "-m", "not e2e and not slow") == []
     assert 'pytest -m "not e2e and not slow"' in README
+
+
+def pins() -> dict[str, str]:
+    """constraints.txt as {canonical name: version}."""
+    lines = (PROJECT_ROOT / "constraints.txt").read_text(encoding="utf-8").splitlines()
+    found = {}
+    for line in lines:
+        if line.strip() and not line.startswith("#"):
+            name, version = line.split("==")
+            found[canonicalize_name(name)] = version.strip()
+    return found
+
+
+def test_both_readme_installs_use_the_pinned_versions():
+    for command in readme_commands():
+        assert "pip install -c constraints.txt -e " in command
+
+
+def test_every_dependency_is_pinned_inside_the_range_pyproject_allows():
+    project = tomllib.loads((PROJECT_ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    required = (
+        project["project"]["dependencies"] + project["project"]["optional-dependencies"]["dev"]
+    )
+    pinned = pins()
+    for text in required:
+        requirement = Requirement(text)
+        version = pinned.get(canonicalize_name(requirement.name))
+        assert version is not None, f"{requirement.name} is not in constraints.txt"
+        assert requirement.specifier.contains(version), f"{requirement.name}=={version}: {text}"
+
+
+def test_the_suite_runs_on_the_pinned_versions():
+    for name, version in pins().items():
+        try:
+            installed = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue  # a package only some platforms install
+        assert installed == version, (
+            f"{name} {installed} is installed, constraints.txt pins {version}"
+        )
