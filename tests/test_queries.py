@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import inspect
+import re
 from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from kl_dash import queries
+from kl_dash import labels, queries
 from kl_dash.filters import Filters
 
 MID = date(2018, 6, 1)
@@ -148,3 +151,31 @@ def test_comparison_puts_the_municipality_beside_its_network_and_everyone(con):
     assert list(rows["group"]) == ["municipality", "network", "everyone"]
     assert list(rows["network_name"].isna()) == [True, False, True]
     assert rows["attendance_rate"].between(0, 1).all()
+
+
+def test_queries_return_codes_and_leave_the_danish_words_to_labels():
+    source = inspect.getsource(queries)
+    words = {
+        word.lower()
+        for names in (
+            labels.ENROLLMENT_STEPS,
+            labels.ENROLLMENT_STATUS,
+            labels.CRITERION_STATUS,
+            labels.MEETING_TYPES,
+            labels.MEETING_FORMS,
+            labels.GROUP_KINDS,
+            labels.COMPARISON_GROUPS,
+            {"all": labels.ALL_GROUPS},
+        )
+        for code, word in names.items()
+        if word != code
+    }
+    strings = [
+        node.value
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    ]
+    literals = {text.lower() for sql in strings for text in re.findall(r"'([^']*)'", sql)}
+    assert "withdrawn" in literals  # the SQL was read
+    assert not literals & words
+    assert not re.search("[æøåÆØÅ]", source)
