@@ -12,6 +12,12 @@ anonymous reading, which are refused as account names.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import hmac
+import random
+import secrets
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -25,6 +31,8 @@ ROLES = ("viewer", "editor", "admin")
 ROLE_NAMES = {"viewer": "læser", "editor": "redaktør", "admin": "administrator"}
 MAX_FAILURES = 5
 FIRST_WAIT = timedelta(seconds=30)
+MAX_DOUBLINGS = 10  # the wait stops growing at 30 s * 2**10, about 8.5 hours
+LOGIN_RETRIES = 200  # tries of one login statement that conflicts with parallel logins
 _HASHER = PasswordHasher()
 
 # How an actor came to act: a local account's login, the app in local mode (no accounts; the
@@ -143,37 +151,84 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, by: A
         raise KlDashError(f'Brugeren "{name}" findes ikke.')
 
 
+def _login_retrying(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[tuple]:
+    """Run one statement of a login, again after a write-write conflict with another login."""
+    for attempt in range(LOGIN_RETRIES):
+        try:
+            return con.execute(sql, params).fetchall()
+        except (duckdb.TransactionException, duckdb.ConstraintException):
+            time.sleep(random.uniform(0, 0.001 * (attempt + 1)))
+    raise LoginRefused("Login er travlt lige nu. Prøv igen om lidt.")
+
+
+def _name_hash(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """The name tried, as kept in login_attempts: HMAC-SHA256 under the database's secret."""
+    rows = con.execute("SELECT secret FROM login_secret").fetchall()
+    if not rows:
+        _login_retrying(
+            con,
+            "INSERT INTO login_secret VALUES (1, $secret) ON CONFLICT DO NOTHING",
+            {"secret": secrets.token_hex(32)},
+        )
+        rows = con.execute("SELECT secret FROM login_secret").fetchall()
+    key = bytes.fromhex(rows[0][0])
+    return hmac.new(key, name.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash no password matches, checked for unknown names so they take as long to refuse."""
+    return _HASHER.hash(secrets.token_hex(32))
+
+
 def authenticate(
     con: duckdb.DuckDBPyConnection, name: str, password: str, now: datetime | None = None
 ) -> Actor:
     """The actor for a correct name and password; LoginRefused otherwise.
 
-    After five wrong passwords for a name, every further try must wait (30 seconds,
-    doubling); the same holds for names that do not exist, so the answer never tells.
+    Every try is counted before the password is checked, in one atomic statement, so tries
+    made in parallel count one each: after five for a name, further tries wait (30 seconds,
+    doubling) without a check. Unknown names are counted and checked (against a dummy hash)
+    alike, so neither the answer nor its time tells whether a name exists. The name tried is
+    kept only as a keyed hash: a password typed into the name field is not stored.
     """
     now = now or datetime.now()
-    rows = con.execute(
-        "SELECT failures, locked_until FROM login_attempts WHERE name = ?", [name]
-    ).fetchall()
-    failures, locked_until = rows[0] if rows else (0, None)
-    if locked_until is not None and locked_until > now:
-        wait = int((locked_until - now).total_seconds()) + 1
+    name_hash = _name_hash(con, name)
+    counted = _login_retrying(
+        con,
+        """
+        INSERT INTO login_attempts VALUES ($name_hash, 1, NULL)
+        ON CONFLICT DO UPDATE SET
+            failures = login_attempts.failures + 1,
+            locked_until = CASE WHEN login_attempts.failures + 1 >= $max THEN $now
+                + INTERVAL 1 SECOND * CAST($wait * pow(2, least(login_attempts.failures + 1
+                    - $max, $doublings)) AS BIGINT) END
+        WHERE login_attempts.locked_until IS NULL OR login_attempts.locked_until <= $now
+        RETURNING failures
+        """,
+        {
+            "name_hash": name_hash,
+            "max": MAX_FAILURES,
+            "now": now,
+            "wait": FIRST_WAIT.total_seconds(),
+            "doublings": MAX_DOUBLINGS,
+        },
+    )
+    if not counted:
+        rows = con.execute(
+            "SELECT locked_until FROM login_attempts WHERE name_hash = ?", [name_hash]
+        ).fetchall()
+        locked_until = rows[0][0] if rows and rows[0][0] else now
+        wait = max(int((locked_until - now).total_seconds()) + 1, 1)
         raise LoginRefused(f"For mange forkerte forsøg. Prøv igen om {wait} sekunder.")
     found = con.execute("SELECT role, password_hash FROM users WHERE name = ?", [name]).fetchall()
     try:
-        if not found:
-            raise VerificationError("unknown name")
-        _HASHER.verify(found[0][1], password)
+        right = _HASHER.verify(found[0][1] if found else _dummy_hash(), password) and found
     except (VerificationError, InvalidHashError):
-        failures += 1
-        lock = (
-            now + FIRST_WAIT * 2 ** (failures - MAX_FAILURES) if failures >= MAX_FAILURES else None
-        )
-        con.execute(
-            "INSERT INTO login_attempts VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET "
-            "failures = excluded.failures, locked_until = excluded.locked_until",
-            [name, failures, lock],
-        )
-        raise LoginRefused("Forkert brugernavn eller adgangskode.") from None
-    con.execute("DELETE FROM login_attempts WHERE name = ?", [name])
+        right = False
+    if not right:
+        raise LoginRefused("Forkert brugernavn eller adgangskode.")
+    _login_retrying(
+        con, "DELETE FROM login_attempts WHERE name_hash = $name_hash", {"name_hash": name_hash}
+    )
     return Actor(name, found[0][0])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import threading
 from datetime import datetime, timedelta
 
+import argon2
 import pytest
 from click.testing import CliRunner
 
@@ -132,3 +135,81 @@ def test_a_plain_name_is_the_trusted_command_line_acting_as_admin(con):
     assert users.list_users(con)[0][:2] == ("kirsten", "editor")
     with pytest.raises(ValueError, match="unknown actor mode"):
         Actor("ane", "admin", "lokal")
+
+# --- logins under many users (issue 13) ------------------------------------------------------
+
+
+def _try_at_once(con, name: str, password: str, tries: int) -> list[str]:
+    """Each try on its own cursor of one connection, as the app's sessions do; the answers."""
+    start = threading.Barrier(tries)
+    answers: list[str] = []
+
+    def attempt() -> None:
+        cursor = con.cursor()
+        start.wait()
+        try:
+            users.authenticate(cursor, name, password, NOW)
+            answers.append("logget ind")
+        except LoginRefused as exc:
+            answers.append(str(exc))
+        except Exception as exc:  # what must never happen: recorded to fail the test
+            answers.append(f"{type(exc).__name__}: {exc}")
+        finally:
+            cursor.close()
+
+    threads = [threading.Thread(target=attempt) for _ in range(tries)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return answers
+
+
+@pytest.mark.parametrize("name", ["kirsten", "findes-ikke"])
+def test_twenty_wrong_passwords_at_once_count_each_so_the_wait_starts_after_five(con, name):
+    users.add_user(con, "kirsten", "editor", "hemmeligt-kodeord", ADMIN)
+
+    answers = _try_at_once(con, name, "forkert-kodeord", 20)
+
+    assert sorted(set(answers)) == [
+        "For mange forkerte forsøg. Prøv igen om 31 sekunder.",
+        "Forkert brugernavn eller adgangskode.",
+    ], answers
+    assert answers.count("Forkert brugernavn eller adgangskode.") == users.MAX_FAILURES
+    assert con.execute("SELECT failures FROM login_attempts").fetchall() == [(5,)]
+    with pytest.raises(LoginRefused, match="Prøv igen om"):
+        users.authenticate(con, name, "hemmeligt-kodeord", NOW + timedelta(seconds=10))
+
+
+def test_a_password_typed_into_the_name_field_is_not_kept(con, reference_con):
+    for database in (con, reference_con):
+        with pytest.raises(LoginRefused):
+            users.authenticate(database, "MitHemmeligeKodeord!", "", NOW)
+
+    kept = [
+        database.execute("SELECT * FROM login_attempts").fetchall()
+        for database in (con, reference_con)
+    ]
+    assert "MitHemmeligeKodeord" not in repr(kept)
+    assert all(re.fullmatch("[0-9a-f]{64}", rows[0][0]) for rows in kept)
+    assert kept[0][0][0] != kept[1][0][0]  # each database hashes under its own secret
+
+
+def test_an_unknown_name_is_checked_against_a_hash_as_costly_as_a_real_one(con, monkeypatch):
+    users.add_user(con, "kirsten", "editor", "hemmeligt-kodeord", ADMIN)
+    checked = []
+
+    class RecordingHasher(argon2.PasswordHasher):
+        def verify(self, stored: str, password: str) -> bool:
+            checked.append(argon2.extract_parameters(stored))
+            return super().verify(stored, password)
+
+    monkeypatch.setattr(users, "_HASHER", RecordingHasher())
+    answers = []
+    for name in ("kirsten", "findes-ikke"):
+        with pytest.raises(LoginRefused) as refused:
+            users.authenticate(con, name, "forkert-kodeord", NOW)
+        answers.append(str(refused.value))
+
+    assert answers[0] == answers[1]
+    assert len(checked) == 2 and checked[0] == checked[1]
