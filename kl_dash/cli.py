@@ -9,8 +9,11 @@ from pathlib import Path
 
 import click
 
-from . import bootstrap, db, downloads, importer, labels, programme_store, users
+from . import bootstrap, db, downloads, importer, labels, programme_store, upload_log, users
 from .errors import InvalidInput, KlDashError
+from .programmes import to_toml
+from .undo import undo as undo_upload
+from .update_kinds import KINDS
 
 DB_OPTION = click.option(
     "--db",
@@ -100,6 +103,7 @@ def _database(db_path: Path | None, file: Path | None = None) -> Iterator:
     """
     con = _open(db_path)
     try:
+        programme_store.purge_removed(con)  # left by an undo interrupted before its purge
         yield con
     except InvalidInput as exc:
         for error in exc.errors:
@@ -122,7 +126,7 @@ def _default_user() -> str:
 
 
 @main.command(name="import")
-@click.argument("kind", type=click.Choice(list(importer.KINDS)))
+@click.argument("kind", type=click.Choice(list(KINDS)))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @DB_OPTION
 @click.option("--dry-run", is_flag=True, help="Vis kun, hvad der ville ændre sig; gem intet.")
@@ -160,15 +164,13 @@ def import_(kind: str, file: Path, db_path, dry_run: bool, user: str | None, she
 def uploads(db_path) -> None:
     """Vis upload-loggen: hvem, hvornår, hvilken fil og hvad den ændrede."""
     with _database(db_path) as con:
-        log = importer.upload_log(con)
+        log = upload_log.entries(con)
     if log.empty:
         click.echo("Ingen uploads endnu.")
         return
     for row in log.itertuples():
         undone = (
-            f"  fortrudt {row.undone_at:%d-%m-%Y %H:%M} af {row.undone_by}"
-            if (row.undone_by)
-            else ""
+            f"  fortrudt {row.undone_at:%d-%m-%Y %H:%M} af {row.undone_by}" if row.undone_at else ""
         )
         click.echo(
             f"{row.id:>4}  {row.uploaded_at:%d-%m-%Y %H:%M}  {row.uploaded_by}  {row.kind}  "
@@ -184,12 +186,12 @@ def uploads(db_path) -> None:
 def undo(upload_id: int, db_path, user: str | None) -> None:
     """Fortryd en upload: gendan præcis tilstanden fra før den."""
     with _database(db_path) as con:
-        restored = importer.undo(con, upload_id, user or _default_user())
+        restored = undo_upload(con, upload_id, user or _default_user())
     click.echo(f"Upload {upload_id} er fortrudt; {restored} rækker er gendannet.")
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(list(importer.KINDS)))
+@click.argument("kind", type=click.Choice(list(KINDS)))
 @click.option("--partnerskab", default=None, help="Kun dette partnerskab (id).")
 @DB_OPTION
 @click.option(
@@ -289,7 +291,7 @@ def programme_update(file: Path, db_path, user: str | None, yes: bool) -> None:
 def programme_export(programme_id: str, db_path, out: Path | None) -> None:
     """Skriv et partnerskab som definitionsfil (TOML)."""
     with _database(db_path) as con:
-        text = programme_store.to_toml(programme_store.load(con, programme_id))
+        text = to_toml(programme_store.load(con, programme_id))
     if out is None:
         click.echo(text, nl=False)
     else:

@@ -81,7 +81,9 @@ def load_choices(con: duckdb.DuckDBPyConnection, programme_id: str, today: date)
     """The choices for ``programme_id`` (which must exist), read from the database."""
     programmes = dict(
         con.execute(
-            "SELECT id, short_name FROM programmes ORDER BY invitation_date DESC, id"
+            "SELECT id, short_name FROM programmes "
+            "WHERE id NOT IN (SELECT programme_id FROM removed_programmes) "  # undone partnerships
+            "ORDER BY invitation_date DESC, id"
         ).fetchall()
     )
     first, last = con.execute(

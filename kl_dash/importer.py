@@ -5,29 +5,28 @@ through the same pipeline: no step here knows any one kind. A file is read into 
 temporary table (``reading``), every value is parsed and checked in DuckDB SQL (so 100,000
 rows take about as long as reading them), all problems are collected at once, and the rows
 are compared with what is stored: new, changed (old -> new) or unchanged. Storing upserts the
-new and changed rows, logs the upload in ``uploads`` with the rows as they were before
-(``upload_changes``), and can be undone exactly.
+new and changed rows and records them in the upload log (``upload_log``) with the rows as
+they were before, so that ``undo`` can put them back exactly.
 """
 
 from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import duckdb
 import pandas as pd
 
-from . import config, labels
+from . import config, labels, upload_log
 from .db import transaction
 from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_number
 from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
 from .update_kinds import KINDS, Column, Kind
-from .users import Actor, NotAllowed, require
+from .users import Actor, require
 
 MAX_BYTES = config.max_upload_bytes()  # read once at import: a process has one limit
 PREVIEW_ROWS = 1000
@@ -140,11 +139,15 @@ def _lookups(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE lk_programme AS
+        WITH current AS (
+            SELECT * FROM programmes
+            WHERE id NOT IN (SELECT programme_id FROM removed_programmes)
+        )
         SELECT DISTINCT key, id FROM (
-            SELECT lower(id) AS key, id FROM programmes
-            UNION ALL SELECT lower(case_id), id FROM programmes
-            UNION ALL SELECT lower(name), id FROM programmes
-            UNION ALL SELECT lower(short_name), id FROM programmes
+            SELECT lower(id) AS key, id FROM current
+            UNION ALL SELECT lower(case_id), id FROM current
+            UNION ALL SELECT lower(name), id FROM current
+            UNION ALL SELECT lower(short_name), id FROM current
         )
         """
     )
@@ -458,11 +461,10 @@ def prepare(
     on = " AND ".join(f"t.{k} = n.{k}" for k in kind.key)
     same = " AND ".join(f"t.{v} IS NOT DISTINCT FROM n.{v}" for v in values)
     con.execute(f"CREATE OR REPLACE TEMP TABLE upload_rows AS {_target_sql(kind)}")
-    kept = [*values, "source", *(stamp.target for stamp in kind.stamps)]
     compared = f"""
         SELECT n.*, t.{kind.key[0]} IS NOT NULL AS exists_before,
                coalesce({same}, false) AS same,
-               {", ".join(f"t.{v} AS old_{v}" for v in kept)}
+               {", ".join(f"t.{v} AS old_{v}" for v in values)}
         FROM upload_rows AS n LEFT JOIN {kind.table} AS t ON {on}
     """
     con.execute(f"CREATE OR REPLACE TEMP TABLE upload_diff AS {compared}")
@@ -515,43 +517,29 @@ def store(
         return Stored(None, counts)
     kind = prepared.kind
     values = _value_columns(kind, prepared.present)
-    kept = [*values, "source", *(stamp.target for stamp in kind.stamps)]
     columns = list(kind.key) + values
+    (programme_id,) = con.execute("SELECT min(p_partnerskab) FROM upload_parsed").fetchall()[0]
     on = " AND ".join(f"t.{k} = d.{k}" for k in kind.key)
     # Stamps on changed rows only where the file has their column (others keep what is stored).
     stamps_changed = [stamp for stamp in kind.stamps if stamp.column in prepared.present]
     try:
         with transaction(con):
-            (upload_id,) = con.execute(
-                """
-                INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind,
-                                     programme_id, rows_new, rows_changed, rows_unchanged,
-                                     undo_data)
-                VALUES (?, ?, ?, ?, ?, (SELECT min(p_partnerskab) FROM upload_parsed), ?, ?, ?, ?)
-                RETURNING id
-                """,
-                [
-                    datetime.now(),
-                    user,
-                    file_name,
-                    prepared.sha256,
-                    kind.name,
-                    counts["new"],
-                    counts["changed"],
-                    counts["unchanged"],
-                    json.dumps({"table": kind.table, "key": list(kind.key)}),
-                ],
-            ).fetchall()[0]
-            con.execute(
-                f"""
-                INSERT INTO upload_changes
-                SELECT $upload_id, rownum, '{kind.table}',
-                       to_json(struct_pack({", ".join(f"{k} := {k}" for k in kind.key)})),
-                       CASE WHEN exists_before THEN to_json(struct_pack(
-                           {", ".join(f"{v} := old_{v}" for v in kept)})) END
-                FROM upload_diff WHERE NOT same
-                """,
-                {"upload_id": upload_id},
+            upload_id = upload_log.record(
+                con,
+                user=user,
+                file_name=file_name,
+                sha256=prepared.sha256,
+                kind=kind.name,
+                programme_id=programme_id,
+                counts=(counts["new"], counts["changed"], counts["unchanged"]),
+                undo_data={"table": kind.table, "key": list(kind.key)},
+            )
+            upload_log.record_rows(
+                con,
+                upload_id,
+                kind.table,
+                f"SELECT rownum AS row_number, {', '.join(kind.key)} FROM upload_diff "
+                "WHERE NOT same",
             )
             # Changed rows are updated in place and new rows inserted: DuckDB refuses an upsert
             # on a table that other tables reference (meetings, enrollments).
@@ -582,129 +570,6 @@ def store(
             + str(exc).split("\n", 1)[0]
         ) from exc
     return Stored(upload_id, counts)
-
-
-# --- The upload log and undo -----------------------------------------------------------------
-
-
-def upload_log(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    """Every stored upload, newest first."""
-    return con.execute(
-        """
-        SELECT id, uploaded_at, uploaded_by, file_name, kind, programme_id, rows_new,
-               rows_changed, rows_unchanged, sha256, undone_at, undone_by
-        FROM uploads ORDER BY id DESC
-        """
-    ).df()
-
-
-def _key_match(table_alias: str, key: list[str], json_column: str) -> str:
-    return " AND ".join(
-        f"CAST({table_alias}.{k} AS VARCHAR) = json_extract_string({json_column}, '$.{k}')"
-        for k in key
-    )
-
-
-def undo(con: duckdb.DuckDBPyConnection, upload_id: int, user: Actor | str) -> int:
-    """Restore exactly the state before upload ``upload_id``; return the rows restored.
-
-    Refused (KlDashError, nothing changed) when the upload does not exist, is already undone,
-    or when later uploads changed the same rows or depend on them: those are named, to be
-    undone first.
-    """
-    actor = require(user, "editor", "fortryde uploads")
-    rows = con.execute(
-        "SELECT undo_data, undone_at, uploaded_by FROM uploads WHERE id = ?", [upload_id]
-    ).fetchall()
-    row = rows[0] if rows else None
-    if row is None:
-        raise KlDashError(f"Upload {upload_id} findes ikke i upload-loggen.")
-    if row[1] is not None:
-        raise KlDashError(f"Upload {upload_id} er allerede fortrudt.")
-    if row[2] != actor.name and not actor.may("admin"):
-        raise NotAllowed(
-            f"Upload {upload_id} er lavet af {row[2]}; kun den, der lavede den, eller en "
-            "administrator kan fortryde den."
-        )
-    user = actor.name
-    spec = json.loads(row[0])
-    if "programme" in spec:  # a partnership definition (kl-dash programme add/update)
-        from . import programme_store
-
-        return programme_store.undo(con, upload_id, spec, user)
-    table, key = spec["table"], spec["key"]
-    later = [
-        i
-        for (i,) in con.execute(
-            """
-            SELECT DISTINCT later.upload_id
-            FROM upload_changes AS this
-            JOIN upload_changes AS later
-              ON later.table_name = this.table_name AND later.row_key = this.row_key
-             AND later.upload_id > this.upload_id
-            JOIN uploads AS u ON u.id = later.upload_id AND u.undone_at IS NULL
-            WHERE this.upload_id = ?
-            ORDER BY 1
-            """,
-            [upload_id],
-        ).fetchall()
-    ]
-    if later:
-        raise KlDashError(
-            f"Upload {', '.join(map(str, later))} har siden ændret de samme rækker. "
-            f"Fortryd {'den' if len(later) == 1 else 'dem'} først, og fortryd så upload "
-            f"{upload_id}."
-        )
-    types = dict(
-        con.execute(
-            "SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?",
-            [table],
-        ).fetchall()
-    )
-    try:
-        with transaction(con):
-            (restored,) = con.execute(
-                "SELECT count(*) FROM upload_changes WHERE upload_id = ?", [upload_id]
-            ).fetchall()[0]
-            con.execute(
-                f"""
-                DELETE FROM {table} AS t USING upload_changes AS c
-                WHERE c.upload_id = ? AND c.before IS NULL AND {_key_match("t", key, "c.row_key")}
-                """,
-                [upload_id],
-            )
-            before_columns = [
-                k
-                for (k,) in con.execute(
-                    "SELECT DISTINCT unnest(json_keys(before)) FROM upload_changes "
-                    "WHERE upload_id = ? AND before IS NOT NULL",
-                    [upload_id],
-                ).fetchall()
-            ]
-            if before_columns:
-                assignments = ", ".join(
-                    f"{c} = CAST(json_extract_string(c.before, '$.{c}') AS {types[c]})"
-                    for c in before_columns
-                )
-                con.execute(
-                    f"""
-                    UPDATE {table} AS t SET {assignments} FROM upload_changes AS c
-                    WHERE c.upload_id = ? AND c.before IS NOT NULL
-                      AND {_key_match("t", key, "c.row_key")}
-                    """,
-                    [upload_id],
-                )
-            con.execute(
-                "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE id = ?",
-                [datetime.now(), user, upload_id],
-            )
-    except duckdb.ConstraintException as exc:
-        raise KlDashError(
-            f"Upload {upload_id} kan ikke fortrydes, fordi andre data bygger på de rækker, den "
-            "tilføjede (f.eks. fremmøde eller deltagere for en tilmelding). Fortryd de senere "
-            "uploads først."
-        ) from exc
-    return restored
 
 
 # --- Export in the format import reads -------------------------------------------------------

@@ -1,24 +1,24 @@
-"""Partnerships as stored: read back, written out as a definition file, added, changed, undone.
+"""Partnerships as stored: read back, compared with a definition, added, changed, retired.
 
-Adding and changing a partnership happen in one transaction each and are logged in
-``uploads`` (kind 'partnerskab') with the definition as it was before, so they can be undone.
-A change that would remove a meeting with attendance, a criterion with assessments, a group
-with participants or meetings, a focus area chosen by a municipality or a network in use is
-refused with a message naming them; nothing is ever dropped silently.
+Adding and changing a partnership happen in one transaction each and are logged in the upload
+log (kind 'partnerskab') row by row with each row as it was before, so that ``undo`` puts them
+back like any other upload. An undone add deletes the parts and retires the partnership
+(``retire``, ``purge_removed``): DuckDB cannot delete a row and the rows that refer to it in
+one transaction. A change that would remove a meeting with attendance, a criterion with
+assessments, a group with participants or meetings, a focus area chosen by a municipality or a
+network in use is refused with a message naming them; nothing is ever dropped silently.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import duckdb
-import tomli_w
 
-from . import labels
+from . import labels, upload_log
 from .db import transaction
 from .errors import KlDashError
 from .programmes import (
@@ -32,7 +32,6 @@ from .programmes import (
     header_row,
     parse_programme,
     part_rows,
-    store_programme,
 )
 from .users import Actor, require
 
@@ -60,14 +59,20 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: list) -> list[dict[s
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
 
 
+# A partnership removed by an undo (removed_programmes) is not stored any more.
+_CURRENT = "id NOT IN (SELECT programme_id FROM removed_programmes)"
+
+
 def exists(con: duckdb.DuckDBPyConnection, programme_id: str) -> bool:
     """True when a partnership with this id is stored."""
-    return bool(_rows(con, "SELECT id FROM programmes WHERE id = ?", [programme_id]))
+    return bool(
+        _rows(con, f"SELECT id FROM programmes WHERE id = ? AND {_CURRENT}", [programme_id])
+    )
 
 
 def load(con: duckdb.DuckDBPyConnection, programme_id: str) -> Programme:
     """The stored partnership as a Programme (raises KlDashError when it does not exist)."""
-    found = _rows(con, "SELECT * FROM programmes WHERE id = ?", [programme_id])
+    found = _rows(con, f"SELECT * FROM programmes WHERE id = ? AND {_CURRENT}", [programme_id])
     if not found:
         raise KlDashError(f'Partnerskabet "{programme_id}" findes ikke.')
     h = found[0]
@@ -143,75 +148,6 @@ def load(con: duckdb.DuckDBPyConnection, programme_id: str) -> Programme:
     )
 
 
-def to_toml(p: Programme) -> str:
-    """The partnership as a definition file in the documented format."""
-    run_from, _, run_to = p.run_text.partition(" til ")
-    data: dict[str, Any] = {
-        "id": p.id,
-        "name": p.name,
-        "short_name": p.short_name,
-        "case_id": p.case_id,
-        "purpose": p.purpose,
-        "invitation_date": p.invitation_date,
-        "interest_deadline": p.interest_deadline,
-        "agreement_deadline": p.agreement_deadline,
-        "requires_agreement": p.requires_agreement,
-        "kickoff": p.kickoff,
-        "run_from": run_from,
-        "run_to": run_to,
-        "price_dkk": p.price_dkk,
-        "price_per_year_dkk": p.price_per_year_dkk,
-        "price_text": p.price_text,
-        "focus_selection": labels.FOCUS_SELECTION[p.focus_selection],
-        "networks_note": p.networks_note,
-        "sources": list(p.sources),
-        "groups": [
-            {
-                "id": g.id,
-                "name": g.name,
-                "kind": labels.GROUP_KINDS[g.kind],
-                "min": g.min,
-                "max": g.max,
-                "description": g.description,
-                "source": g.source,
-            }
-            for g in p.groups
-        ],
-        "networks": [{"id": n.id, "name": n.name, "source": n.source} for n in p.networks],
-        "focus_areas": [{"id": f.id, "name": f.name, "source": f.source} for f in p.focus_areas],
-        "meetings": [
-            {
-                "id": m.id,
-                "title": m.title,
-                "type": labels.MEETING_TYPES[m.type],
-                "group": m.group,
-                "planned": m.planned,
-                "form": labels.MEETING_FORMS.get(m.form),
-                "source": m.source,
-            }
-            for m in p.meetings
-        ],
-        "criteria": [
-            {"no": c.no, "text": c.text, "agreed_on": c.agreed_on, "source": c.source}
-            for c in p.criteria
-        ],
-    }
-
-    def clean(value: Any) -> Any:
-        if isinstance(value, dict):
-            return {k: clean(v) for k, v in value.items() if v is not None}
-        if isinstance(value, list):
-            return [clean(v) for v in value]
-        return value
-
-    body = tomli_w.dumps({k: v for k, v in clean(data).items() if v != []})
-    return (
-        f"# Partnership definition: {p.name}\n"
-        "# Format: docs/programme-format.md in kl_dash. Written by kl-dash programme export.\n\n"
-        + body
-    )
-
-
 @dataclass(frozen=True)
 class Change:
     """One difference between the stored partnership and a definition file, in Danish."""
@@ -265,43 +201,114 @@ def changes(con: duckdb.DuckDBPyConnection, new: Programme) -> tuple[list[Change
     return found, refusals
 
 
-def _log(
-    con,
+def check(text: str, file_name: str) -> Programme:
+    """Parse and check a definition file (raises InvalidInput with every problem)."""
+    return parse_programme(text, file_name)
+
+
+@dataclass(frozen=True)
+class _TableRows:
+    """What making a stored partnership equal to a definition does to one table."""
+
+    table: str
+    key: tuple[str, ...]  # the table's primary key
+    removed: list[tuple]  # keys of rows to delete
+    changed: list[dict[str, Any]]  # rows to update (all their non-key columns)
+    added: list[dict[str, Any]]  # rows to insert
+    unchanged: int
+
+    def keys(self) -> list[tuple]:
+        """The keys of every row this touches."""
+        return self.removed + [tuple(r[k] for k in self.key) for r in self.changed + self.added]
+
+
+def _plan(old: Programme | None, new: Programme) -> list[_TableRows]:
+    """The rows that turn ``old`` (None: nothing stored) into ``new``, parents first."""
+    before = {"programmes": [header_row(old)] if old else []} | (part_rows(old) if old else {})
+    after = {"programmes": [header_row(new)]} | part_rows(new)
+    keys = {"programmes": ("id",)} | {table: ("programme_id", *key) for table, key in PARTS}
+    plan = []
+    for table, key in keys.items():
+        old_rows = {tuple(r[k] for k in key): r for r in before.get(table, [])}
+        new_rows = {tuple(r[k] for k in key): r for r in after[table]}
+        changed = [r for k, r in new_rows.items() if k in old_rows and r != old_rows[k]]
+        plan.append(
+            _TableRows(
+                table,
+                key,
+                removed=sorted(old_rows.keys() - new_rows.keys(), key=str),
+                changed=changed,
+                added=[r for k, r in new_rows.items() if k not in old_rows],
+                unchanged=len(new_rows.keys() & old_rows.keys()) - len(changed),
+            )
+        )
+    return plan
+
+
+def _counts(plan: list[_TableRows]) -> tuple[int, int, int]:
+    """Rows new, changed (or removed) and unchanged, as the upload log counts them."""
+    return (
+        sum(len(t.added) for t in plan),
+        sum(len(t.changed) + len(t.removed) for t in plan),
+        sum(t.unchanged for t in plan),
+    )
+
+
+def _write(con: duckdb.DuckDBPyConnection, upload_id: int, plan: list[_TableRows]) -> None:
+    """Log every row the plan touches with its before-image, then write it (caller's tx)."""
+    row = 1
+    for t in plan:
+        row = upload_log.record_keys(con, upload_id, t.table, t.keys(), row)
+    for t in plan:
+        where = " AND ".join(f"{c} = ?" for c in t.key)
+        for key in t.removed:
+            con.execute(f"DELETE FROM {t.table} WHERE {where}", list(key))
+        for r in t.changed:
+            # Key and unique columns never change (an update refuses a new case_id), and
+            # DuckDB cannot set them on a row that other tables reference.
+            values = [c for c in r if c not in (*t.key, "case_id")]
+            con.execute(
+                f"UPDATE {t.table} SET {', '.join(f'{c} = ?' for c in values)} WHERE {where}",
+                [r[c] for c in values] + [r[c] for c in t.key],
+            )
+        if t.added:
+            columns = list(t.added[0])
+            con.executemany(
+                f"INSERT INTO {t.table} ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' for _ in columns)})",
+                [[r[c] for c in columns] for r in t.added],
+            )
+
+
+def _store(
+    con: duckdb.DuckDBPyConnection,
+    plan: list[_TableRows],
     p: Programme,
     text: str,
     file_name: str,
     user: str,
-    before: str | None,
-    counts: tuple[int, int, int],
 ) -> int:
-    (upload_id,) = con.execute(
-        """
-        INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, programme_id,
-                             rows_new, rows_changed, rows_unchanged, undo_data)
-        VALUES (?, ?, ?, ?, 'partnerskab', ?, ?, ?, ?, ?) RETURNING id
-        """,
-        [
-            datetime.now(),
-            user,
-            file_name,
-            hashlib.sha256(text.encode()).hexdigest(),
-            p.id,
-            *counts,
-            json.dumps({"programme": p.id, "before": before}),
-        ],
-    ).fetchall()[0]
+    """Write a plan and log it as one upload, in one transaction; return the upload id."""
+    with transaction(con):
+        upload_id = upload_log.record(
+            con,
+            user=user,
+            file_name=file_name,
+            sha256=hashlib.sha256(text.encode()).hexdigest(),
+            kind="partnerskab",
+            programme_id=p.id,
+            counts=_counts(plan),
+            undo_data={"programme": p.id},
+        )
+        _write(con, upload_id, plan)
     return upload_id
-
-
-def check(text: str, file_name: str) -> Programme:
-    """Parse and check a definition file (raises InvalidInput with every problem)."""
-    return parse_programme(text, file_name)
 
 
 def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor | str) -> int:
     """Store a new partnership in one transaction, logged and undoable; return the upload id."""
     user = require(user, "editor", "tilføje partnerskaber").name
     p = check(text, file_name)
+    purge_removed(con)  # a partnership removed by an undo frees its id and case id
     if exists(con, p.id):
         raise KlDashError(
             f'Partnerskabet "{p.id}" findes allerede. Brug "kl-dash programme update" for at '
@@ -310,47 +317,7 @@ def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor |
     taken = con.execute("SELECT count(*) FROM programmes WHERE case_id = ?", [p.case_id])
     if taken.fetchall()[0][0]:
         raise KlDashError(f"Sags-ID {p.case_id} bruges allerede af et andet partnerskab.")
-    rows = sum(len(r) for r in part_rows(p).values()) + 1
-    with transaction(con):
-        store_programme(con, p)
-        upload_id = _log(con, p, text, file_name, user, None, (rows, 0, 0))
-    return upload_id
-
-
-def _apply(con: duckdb.DuckDBPyConnection, new: Programme) -> None:
-    """Make the stored partnership equal to ``new`` (caller checked refusals, owns the tx)."""
-    head = header_row(new)
-    settable = [c for c in head if c not in ("id", "case_id")]
-    con.execute(
-        f"UPDATE programmes SET {', '.join(f'{c} = ?' for c in settable)} WHERE id = ?",
-        [head[c] for c in settable] + [new.id],
-    )
-    old_parts, new_parts = part_rows(load(con, new.id)), part_rows(new)
-    for table, key in PARTS:
-        before = {tuple(r[k] for k in key): r for r in old_parts[table]}
-        after = {tuple(r[k] for k in key): r for r in new_parts[table]}
-        for k in before.keys() - after.keys():
-            con.execute(
-                f"DELETE FROM {table} WHERE programme_id = ? AND "
-                + " AND ".join(f"{c} = ?" for c in key),
-                [new.id, *k],
-            )
-        for k in after.keys() & before.keys():
-            values = [c for c in after[k] if c not in ("programme_id", *key)]
-            if any(after[k][c] != before[k][c] for c in values):
-                con.execute(
-                    f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} "
-                    f"WHERE programme_id = ? AND " + " AND ".join(f"{c} = ?" for c in key),
-                    [after[k][c] for c in values] + [new.id, *k],
-                )
-        added = [after[k] for k in after.keys() - before.keys()]
-        if added:
-            columns = list(added[0])
-            con.executemany(
-                f"INSERT INTO {table} ({', '.join(columns)}) "
-                f"VALUES ({', '.join('?' for _ in columns)})",
-                [[row[c] for c in columns] for row in added],
-            )
+    return _store(con, _plan(None, p), p, text, file_name, user)
 
 
 def update(
@@ -367,59 +334,45 @@ def update(
         raise KlDashError("Ændringen er afvist; intet er ændret:\n" + "\n".join(refusals))
     if not found:
         return None
-    before = to_toml(load(con, new.id))
-    with transaction(con):
-        _apply(con, new)
-        removed = sum(c.removes for c in found)
-        upload_id = _log(
-            con, new, text, file_name, user, before, (len(found) - removed, removed, 0)
-        )
-    return upload_id
+    return _store(con, _plan(load(con, new.id), new), new, text, file_name, user)
 
 
-def undo(con: duckdb.DuckDBPyConnection, upload_id: int, undo_data: dict, user: str) -> int:
-    """Undo a partnership upload: remove an added one, or restore the previous definition."""
-    programme_id, before = undo_data["programme"], undo_data["before"]
-    later = [
-        i
-        for (i,) in con.execute(
-            "SELECT id FROM uploads WHERE id > ? AND programme_id = ? AND undone_at IS NULL "
-            "ORDER BY id",
-            [upload_id, programme_id],
-        ).fetchall()
-    ]
-    if later:
-        raise KlDashError(
-            f"Upload {', '.join(map(str, later))} har siden ændret partnerskabet "
-            f"{programme_id}. Fortryd {'den' if len(later) == 1 else 'dem'} først."
-        )
+# What refers to a partnership's enrollments and parts: data that an undone add would orphan.
+_DATA_TABLES = ("enrollments", "participants", "attendance", "criterion_status")
+
+
+def retire(con: duckdb.DuckDBPyConnection, programme_id: str, upload_id: int) -> None:
+    """Mark a partnership as removed by undoing upload ``upload_id`` (in the undo's tx).
+
+    Every reader of the programme list leaves it out from then on; ``purge_removed`` deletes
+    its programmes row once the deletion of its parts is committed. Refused (KlDashError)
+    while data hangs on it.
+    """
+    for table in _DATA_TABLES:
+        (used,) = con.execute(
+            f"SELECT count(*) FROM {table} WHERE programme_id = ?", [programme_id]
+        ).fetchall()[0]
+        if used:
+            raise KlDashError(
+                f"Partnerskabet {programme_id} har nu data ({labels.TABLE_NOUNS[table]}); "
+                "fjern dem først."
+            )
+    con.execute(
+        "INSERT INTO removed_programmes VALUES (?, ?, ?)", [programme_id, upload_id, datetime.now()]
+    )
+
+
+def purge_removed(con: duckdb.DuckDBPyConnection) -> None:
+    """Delete the programmes rows of removed partnerships, and their records (idempotent).
+
+    Runs in a transaction of its own, after the one that deleted their parts: DuckDB checks a
+    foreign key against committed rows only.
+    """
+    (waiting,) = con.execute("SELECT count(*) FROM removed_programmes").fetchall()[0]
+    if not waiting:
+        return
     with transaction(con):
-        if before is None:
-            p = load(con, programme_id)
-            for table in ("enrollments", "participants", "attendance", "criterion_status"):
-                (used,) = con.execute(
-                    f"SELECT count(*) FROM {table} WHERE programme_id = ?", [programme_id]
-                ).fetchall()[0]
-                if used:
-                    raise KlDashError(
-                        f"Partnerskabet {programme_id} har nu data ({table}); fjern dem først."
-                    )
-            for table, _ in reversed(PARTS):
-                con.execute(f"DELETE FROM {table} WHERE programme_id = ?", [programme_id])
-            restored = sum(len(r) for r in part_rows(p).values()) + 1
-        else:
-            previous = parse_programme(before, "forrige definition")
-            found, refusals = changes(con, previous)
-            if refusals:
-                raise KlDashError("Fortrydelsen er afvist:\n" + "\n".join(refusals))
-            _apply(con, previous)
-            restored = len(found)
         con.execute(
-            "UPDATE uploads SET undone_at = ?, undone_by = ? WHERE id = ?",
-            [datetime.now(), user, upload_id],
+            "DELETE FROM programmes WHERE id IN (SELECT programme_id FROM removed_programmes)"
         )
-    if before is None:
-        # DuckDB checks foreign keys against committed rows: the programme row itself can go
-        # only once the deletion of its parts is committed.
-        con.execute("DELETE FROM programmes WHERE id = ?", [programme_id])
-    return restored
+        con.execute("DELETE FROM removed_programmes")

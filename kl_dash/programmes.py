@@ -1,6 +1,7 @@
-"""Programme definitions: one TOML file per partnership, parsed, checked and stored.
+"""Programme definitions: one TOML file per partnership, parsed, checked, written and stored.
 
-The format is documented in docs/programme-format.md. Parsing collects every problem in a
+The format is documented in docs/programme-format.md; ``parse_programme`` reads it and
+``to_toml`` writes it, here and nowhere else. Parsing collects every problem in a
 file before it gives up, each with its key path (e.g. ``meetings[3].planned``).
 """
 
@@ -14,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import tomli_w
 
 from . import labels
 from .errors import DataError, InvalidInput
@@ -404,6 +406,75 @@ def _line_of(text: str, path: str | None) -> int | None:
         if re.match(rf"{re.escape(key)}\s*=", stripped):
             return i + 1
     return table_start + 1 if table_start else None
+
+
+def to_toml(p: Programme) -> str:
+    """The partnership as a definition file in the documented format."""
+    run_from, _, run_to = p.run_text.partition(" til ")
+    data: dict[str, Any] = {
+        "id": p.id,
+        "name": p.name,
+        "short_name": p.short_name,
+        "case_id": p.case_id,
+        "purpose": p.purpose,
+        "invitation_date": p.invitation_date,
+        "interest_deadline": p.interest_deadline,
+        "agreement_deadline": p.agreement_deadline,
+        "requires_agreement": p.requires_agreement,
+        "kickoff": p.kickoff,
+        "run_from": run_from,
+        "run_to": run_to,
+        "price_dkk": p.price_dkk,
+        "price_per_year_dkk": p.price_per_year_dkk,
+        "price_text": p.price_text,
+        "focus_selection": labels.FOCUS_SELECTION[p.focus_selection],
+        "networks_note": p.networks_note,
+        "sources": list(p.sources),
+        "groups": [
+            {
+                "id": g.id,
+                "name": g.name,
+                "kind": labels.GROUP_KINDS[g.kind],
+                "min": g.min,
+                "max": g.max,
+                "description": g.description,
+                "source": g.source,
+            }
+            for g in p.groups
+        ],
+        "networks": [{"id": n.id, "name": n.name, "source": n.source} for n in p.networks],
+        "focus_areas": [{"id": f.id, "name": f.name, "source": f.source} for f in p.focus_areas],
+        "meetings": [
+            {
+                "id": m.id,
+                "title": m.title,
+                "type": labels.MEETING_TYPES[m.type],
+                "group": m.group,
+                "planned": m.planned,
+                "form": labels.MEETING_FORMS.get(m.form),
+                "source": m.source,
+            }
+            for m in p.meetings
+        ],
+        "criteria": [
+            {"no": c.no, "text": c.text, "agreed_on": c.agreed_on, "source": c.source}
+            for c in p.criteria
+        ],
+    }
+
+    def clean(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {k: clean(v) for k, v in value.items() if v is not None}
+        if isinstance(value, list):
+            return [clean(v) for v in value]
+        return value
+
+    body = tomli_w.dumps({k: v for k, v in clean(data).items() if v != []})
+    return (
+        f"# Partnership definition: {p.name}\n"
+        "# Format: docs/programme-format.md in kl_dash. Written by kl-dash programme export.\n\n"
+        + body
+    )
 
 
 def load_programme_file(path: Path) -> Programme:

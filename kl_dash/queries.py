@@ -108,6 +108,7 @@ def programmes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
                agreement_deadline, kickoff_date, start_date, end_date, run_text, price_dkk,
                price_per_year_dkk, requires_agreement
         FROM programmes
+        WHERE id NOT IN (SELECT programme_id FROM removed_programmes)  -- undone, not yet purged
         ORDER BY invitation_date DESC, id
         """
     ).df()

@@ -18,8 +18,9 @@ import pandas as pd
 from . import importer, labels, reference
 from .errors import DataError, InvalidInput
 from .formatting import format_date, format_number
-from .importer import KINDS, Kind, Prepared, Stored
+from .importer import Prepared, Stored
 from .reading import RawFile
+from .update_kinds import KINDS, Kind
 
 # Danish headings for the importer's (English) table columns.
 HEADINGS = {
@@ -227,7 +228,7 @@ def _when(value: Any) -> str:
 
 
 def log_table(log: pd.DataFrame, programmes: Mapping[str, str]) -> pd.DataFrame:
-    """importer.upload_log as the page shows it: one row per upload, newest first."""
+    """upload_log.entries as the page shows it: one row per upload, newest first."""
     return pd.DataFrame(
         {
             "Upload": log["id"].astype("Int64"),
@@ -240,7 +241,7 @@ def log_table(log: pd.DataFrame, programmes: Mapping[str, str]) -> pd.DataFrame:
             "Ændrede": log["rows_changed"].astype("Int64"),
             "Uændrede": log["rows_unchanged"].astype("Int64"),
             "Fortrudt": [
-                f"{_when(at)} af {by}" if by else ""
+                f"{_when(at)} af {by}" if pd.notna(at) else ""
                 for at, by in zip(log["undone_at"], log["undone_by"], strict=True)
             ],
         }

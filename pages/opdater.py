@@ -4,9 +4,10 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import config, importer, presenting, queries, upload_view
+from kl_dash import config, importer, presenting, queries, update_kinds, upload_log, upload_view
 from kl_dash.errors import InvalidInput, KlDashError
 from kl_dash.ui import frame, login
+from kl_dash.undo import undo as undo_upload
 
 view = frame.page_view("pages/opdater.py")
 write_cursor = view.write_cursor  # a live cursor, for writing
@@ -49,8 +50,8 @@ st.caption(
 )
 user = login.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
 
-titles = {name: k.title for name, k in importer.KINDS.items()}
-kind = importer.KINDS[
+titles = {name: k.title for name, k in update_kinds.KINDS.items()}
+kind = update_kinds.KINDS[
     st.selectbox("Hvad vil du opdatere?", list(titles), format_func=titles.get, key="upload-kind")
 ]
 st.subheader("1. Hent skabelonen, og udfyld den")
@@ -122,7 +123,7 @@ if uploaded is not None:
 st.header("Upload-log")
 show_message("undo")
 with closing(write_cursor()) as con:
-    log = importer.upload_log(con)
+    log = upload_log.entries(con)
 if log.empty:
     st.info("Der er ikke gemt nogen uploads endnu.")
 else:
@@ -139,7 +140,7 @@ else:
         if undo:
             with closing(write_cursor()) as con:
                 try:
-                    restored = importer.undo(con, chosen, user)
+                    restored = undo_upload(con, chosen, user)
                 except KlDashError as exc:
                     st.error(str(exc))
                 else:

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kl_dash import charts, presenting, programme_store
 from kl_dash.errors import InvalidInput, KlDashError
+from kl_dash.programmes import to_toml
 from kl_dash.ui import frame, login
 
 view = frame.page_view("pages/partnerskab.py")
@@ -22,7 +23,7 @@ with st.expander("Skabelon og vejledning"):
         "Skabelon", list(view.choices.programmes), format_func=view.choices.programmes.get
     )
     with closing(write_cursor()) as con:
-        template = programme_store.to_toml(programme_store.load(con, template_id))
+        template = to_toml(programme_store.load(con, template_id))
     st.download_button(
         "⬇ Hent som TOML", template, file_name=f"{template_id}.toml", mime="text/plain"
     )

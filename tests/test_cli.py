@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sysconfig
 from pathlib import Path
@@ -183,3 +184,23 @@ def test_export_then_import_changes_nothing_even_for_neutralised_notes(db_path, 
 def test_export_refuses_an_unknown_file_type(db_path, tmp_path):
     result = run("export", "moeder", "--db", str(db_path), "--out", str(tmp_path / "x.pdf"))
     assert result.exit_code == 1 and ".csv eller .xlsx" in result.stderr
+
+
+def test_uploads_lists_an_undone_and_an_open_upload(db_path, tmp_path):
+    header = "partnerskab;kriterie;kommune;dato;status;note"
+    for criterion in (1, 2):
+        path = tmp_path / f"kriterie-{criterion}.csv"
+        path.write_text(
+            f"{header}\nit-2017;{criterion};Frederiksberg;15-11-2017;opnået;\n", encoding="utf-8"
+        )
+        stored = run("import", "kriteriestatus", str(path), "--db", str(db_path), "--user", "krj")
+        assert stored.exit_code == 0, stored.output
+    assert run("undo", "1", "--db", str(db_path), "--user", "krj").exit_code == 0
+
+    listed = run("uploads", "--db", str(db_path))
+
+    assert listed.exit_code == 0, listed.output
+    newest, oldest = listed.output.splitlines()
+    assert newest.split()[0] == "2" and "fortrudt" not in newest
+    assert oldest.split()[0] == "1"
+    assert re.search(r"fortrudt \d\d-\d\d-\d{4} \d\d:\d\d af krj$", oldest), oldest

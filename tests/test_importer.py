@@ -20,8 +20,9 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from kl_dash import bootstrap, db, downloads, importer
+from kl_dash import bootstrap, db, downloads, importer, upload_log
 from kl_dash.errors import DataError, InvalidInput, KlDashError
+from kl_dash.undo import undo
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 LOG_TABLES = ("uploads", "upload_changes")
@@ -702,7 +703,7 @@ def test_uploading_the_same_file_again_changes_nothing_and_logs_nothing(con):
     assert first.upload_id is not None
     assert again == importer.Stored(None, {"new": 0, "changed": 0, "unchanged": 6})
     assert snapshot(con) == before
-    assert importer.upload_log(con)["id"].tolist() == [first.upload_id]
+    assert upload_log.entries(con)["id"].tolist() == [first.upload_id]
 
 
 # --- export -> import ------------------------------------------------------------------------
@@ -801,11 +802,11 @@ def test_undo_restores_every_table_after_new_and_changed_rows(con, kind):
     stored = importer.store(con, kind, data, f"{kind}.csv", "konsulent")
     assert stored.counts == {"new": 1, "changed": 1, "unchanged": 0}
     assert snapshot(con, log=False) != before
-    restored = importer.undo(con, stored.upload_id, "leder")
+    restored = undo(con, stored.upload_id, "leder")
 
     assert restored == 2
     assert snapshot(con, log=False) == before
-    log = importer.upload_log(con).iloc[0]
+    log = upload_log.entries(con).iloc[0]
     assert (log.id, log.kind, log.rows_new, log.rows_changed) == (stored.upload_id, kind, 1, 1)
     assert log.undone_by == "leder" and not pd.isna(log.undone_at)
 
@@ -830,31 +831,31 @@ def test_undo_is_refused_while_a_later_upload_changed_the_same_rows(con):
     changed = snapshot(con)
 
     with pytest.raises(KlDashError) as refused:
-        importer.undo(con, first.upload_id, "leder")
+        undo(con, first.upload_id, "leder")
 
     assert f"Upload {later.upload_id} har siden ændret de samme rækker" in str(refused.value)
     assert f"fortryd så upload {first.upload_id}" in str(refused.value)
     assert snapshot(con) == changed
-    assert importer.undo(con, later.upload_id, "leder") == 1
-    assert importer.undo(con, first.upload_id, "leder") == 1
+    assert undo(con, later.upload_id, "leder") == 1
+    assert undo(con, first.upload_id, "leder") == 1
     assert snapshot(con, log=False) == before
 
 
 def test_undo_twice_is_refused(con):
     data = fixture("tilmeldinger_windows1252_semikolon.csv")
     stored = importer.store(con, "tilmeldinger", data, "tilmeldinger.csv", "konsulent")
-    importer.undo(con, stored.upload_id, "leder")
+    undo(con, stored.upload_id, "leder")
     undone = snapshot(con)
 
     with pytest.raises(KlDashError, match=f"Upload {stored.upload_id} er allerede fortrudt"):
-        importer.undo(con, stored.upload_id, "leder")
+        undo(con, stored.upload_id, "leder")
 
     assert snapshot(con) == undone
 
 
 def test_undo_of_an_unknown_upload_is_refused(con):
     with pytest.raises(KlDashError, match="Upload 4711 findes ikke i upload-loggen"):
-        importer.undo(con, 4711, "leder")
+        undo(con, 4711, "leder")
 
 
 def test_undo_of_enrollments_that_later_participants_rely_on_is_refused(con):
@@ -871,7 +872,7 @@ def test_undo_of_enrollments_that_later_participants_rely_on_is_refused(con):
     stored = snapshot(con)
 
     with pytest.raises(KlDashError, match="Fortryd de senere uploads først"):
-        importer.undo(con, enrolling.upload_id, "leder")
+        undo(con, enrolling.upload_id, "leder")
 
     assert snapshot(con) == stored
 
@@ -1020,7 +1021,7 @@ def test_garbled_files_never_crash_and_never_leave_partial_changes(con, upload):
         return
     event("stored" if stored.upload_id else "nothing to store")
     if stored.upload_id is not None:
-        importer.undo(con, stored.upload_id, "hypothesis")
+        undo(con, stored.upload_id, "hypothesis")
     assert snapshot(con, log=False) == {t: v for t, v in before.items() if t not in LOG_TABLES}
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from kl_dash import db, programme_store
+from kl_dash.programmes import to_toml
 
 from .test_pages import app_ran, open_app, widget
 from .test_programme_store import FIXTURE
@@ -51,7 +52,7 @@ def test_a_broken_file_lists_every_problem_and_stores_nothing(monkeypatch, db_pa
 
 def test_a_change_that_would_lose_data_is_refused(monkeypatch, db_path):
     con = db.connect(db_path)
-    text = programme_store.to_toml(programme_store.load(con, "faellesskaber-2021"))
+    text = to_toml(programme_store.load(con, "faellesskaber-2021"))
     con.close()
     text = text[: text.index("[[criteria]]")]  # drops the criteria, which have assessments
     at = open_app(monkeypatch, db_path, PAGE)

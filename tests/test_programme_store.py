@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
+
 import duckdb
 import pytest
 from click.testing import CliRunner
 
-from kl_dash import db, importer, programme_store
+from kl_dash import db, importer, programme_store, upload_log
 from kl_dash.cli import main
 from kl_dash.errors import InvalidInput, KlDashError
-from kl_dash.programmes import load_programme_file
+from kl_dash.programmes import load_programme_file, to_toml
 from kl_dash.reference import PROGRAMMES_DIR
+from kl_dash.undo import undo
 
 from .conftest import PROJECT_ROOT
 from .test_db import _dump
@@ -30,11 +33,11 @@ def test_export_then_add_on_an_empty_database_gives_the_same_partnership(
     reference_con, tmp_path, path
 ):
     original = programme_store.load(reference_con, path.stem)
-    text = programme_store.to_toml(original)
+    text = to_toml(original)
     empty = db.connect(tmp_path / "empty.duckdb")
     programme_store.add(empty, text, f"{path.stem}.toml", "test")
     assert programme_store.load(empty, path.stem) == original
-    assert programme_store.to_toml(programme_store.load(empty, path.stem)) == text
+    assert to_toml(programme_store.load(empty, path.stem)) == text
     empty.close()
 
 
@@ -48,11 +51,14 @@ def test_a_new_partnership_of_another_shape_is_added_and_undone(con):
         6,
         5,
     )
-    log = importer.upload_log(con)
+    log = upload_log.entries(con)
     assert log.loc[log["id"] == upload_id, "kind"].item() == "partnerskab"
-    importer.undo(con, upload_id, "t")
+    undo(con, upload_id, "t")
     after = _dump(con)
     assert after.pop("uploads") != before.pop("uploads")  # the log keeps the undone upload
+    # ... and every row it added: the programmes row, 1 group, 3 networks, 2 focus areas,
+    # 6 meetings and 5 criteria
+    assert len(after.pop("upload_changes")) == 18 and before.pop("upload_changes") == []
     assert after == before
 
 
@@ -67,7 +73,7 @@ def test_adding_twice_or_with_a_used_case_id_is_refused(con):
 
 
 def test_an_update_shows_its_changes_and_can_be_undone(con):
-    original = programme_store.to_toml(programme_store.load(con, "it-2017"))
+    original = to_toml(programme_store.load(con, "it-2017"))
     changed = original.replace('"Midtvejskonference"', '"Midtvejskonference i Odense"')
     found, refusals = programme_store.changes(con, programme_store.check(changed, "it.toml"))
     assert refusals == []
@@ -77,14 +83,18 @@ def test_an_update_shows_its_changes_and_can_be_undone(con):
     before = _dump(con)
     upload_id = programme_store.update(con, changed, "it.toml", "t")
     assert programme_store.load(con, "it-2017").meetings[1].title == "Midtvejskonference i Odense"
-    importer.undo(con, upload_id, "t")
+    undo(con, upload_id, "t")
     after = _dump(con)
     after.pop("uploads"), before.pop("uploads")
+    ((*_, table, key, image),) = after.pop("upload_changes")  # the one row it changed
+    assert (table, key) == ("meetings", '{"programme_id":"it-2017","meeting_id":"ps-2"}')
+    assert json.loads(image)["title"] == "Midtvejskonference"
+    before.pop("upload_changes")
     assert after == before
 
 
 def test_removing_a_meeting_with_attendance_or_a_criterion_with_assessments_is_refused(con):
-    original = programme_store.to_toml(programme_store.load(con, "faellesskaber-2021"))
+    original = to_toml(programme_store.load(con, "faellesskaber-2021"))
     without = original.split("[[meetings]]")
     text = "[[meetings]]".join(without[:1] + without[2:])  # drops pm-1
     text = text[: text.index("[[criteria]]")]  # drops all three criteria

@@ -10,8 +10,10 @@ import argon2
 import pytest
 from click.testing import CliRunner
 
-from kl_dash import db, importer, programme_store, users
+from kl_dash import db, importer, programme_store, upload_log, users
 from kl_dash.cli import main
+from kl_dash.programmes import to_toml
+from kl_dash.undo import undo
 from kl_dash.users import Actor, LoginRefused, NotAllowed
 
 NOW = datetime(2026, 1, 1, 12, 0)
@@ -73,7 +75,7 @@ def test_a_viewer_cannot_import_an_editor_can(con):
         importer.store(con, "deltagere", data, "d.csv", VIEWER)
     assert con.execute("SELECT * FROM participants ORDER BY ALL").fetchall() == before
     stored = importer.store(con, "deltagere", data, "d.csv", EDITOR)
-    log = importer.upload_log(con)
+    log = upload_log.entries(con)
     assert log.loc[log["id"] == stored.upload_id, "uploaded_by"].item() == "kirsten"
 
 
@@ -84,14 +86,14 @@ def test_editors_undo_their_own_uploads_admins_any(con):
     ).fetchall()[0]
     stored = importer.store(con, "deltagere", ROW.format(name=name).encode(), "d.csv", EDITOR)
     with pytest.raises(NotAllowed, match="kun den, der lavede den"):
-        importer.undo(con, stored.upload_id, Actor("bent", "editor"))
+        undo(con, stored.upload_id, Actor("bent", "editor"))
     with pytest.raises(NotAllowed):
-        importer.undo(con, stored.upload_id, VIEWER)
-    assert importer.undo(con, stored.upload_id, ADMIN) == 1
+        undo(con, stored.upload_id, VIEWER)
+    assert undo(con, stored.upload_id, ADMIN) == 1
 
 
 def test_a_viewer_cannot_add_a_partnership(con):
-    text = programme_store.to_toml(programme_store.load(con, "it-2017"))
+    text = to_toml(programme_store.load(con, "it-2017"))
     with pytest.raises(NotAllowed):
         programme_store.add(con, text.replace('"it-2017"', '"it-2099"'), "x.toml", VIEWER)
 
@@ -135,6 +137,7 @@ def test_a_plain_name_is_the_trusted_command_line_acting_as_admin(con):
     assert users.list_users(con)[0][:2] == ("kirsten", "editor")
     with pytest.raises(ValueError, match="unknown actor mode"):
         Actor("ane", "admin", "lokal")
+
 
 # --- logins under many users (issue 13) ------------------------------------------------------
 
