@@ -337,18 +337,19 @@ def update(
     return _store(con, _plan(load(con, new.id), new), new, text, file_name, user)
 
 
-# What refers to a partnership's enrollments and parts: data that an undone add would orphan.
-_DATA_TABLES = ("enrollments", "participants", "attendance", "criterion_status")
-
-
 def retire(con: duckdb.DuckDBPyConnection, programme_id: str, upload_id: int) -> None:
     """Mark a partnership as removed by undoing upload ``upload_id`` (in the undo's tx).
 
-    Every reader of the programme list leaves it out from then on; ``purge_removed`` deletes
-    its programmes row once the deletion of its parts is committed. Refused (KlDashError)
-    while data hangs on it.
+    Call it once the undo has deleted the rows the upload added. Every reader of the
+    programme list leaves the partnership out from then on; ``purge_removed`` deletes its
+    programmes row once that is committed. Refused (KlDashError) while any row still refers
+    to it, such as an enrollment or a meeting a later upload added.
     """
-    for table in _DATA_TABLES:
+    referring = con.execute(
+        "SELECT table_name FROM duckdb_constraints() WHERE constraint_type = 'FOREIGN KEY' "
+        "AND referenced_table = 'programmes' ORDER BY table_name"
+    ).fetchall()
+    for (table,) in referring:
         (used,) = con.execute(
             f"SELECT count(*) FROM {table} WHERE programme_id = ?", [programme_id]
         ).fetchall()[0]

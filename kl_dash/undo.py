@@ -50,9 +50,9 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, actor: Actor | str) -> 
     added = [key["id"] for key in upload_log.added_keys(con, upload_id, "programmes")]
     try:
         with transaction(con):
+            restored = upload_log.restore(con, upload_id, leave=frozenset({"programmes"}))
             for programme_id in added:
                 programme_store.retire(con, programme_id, upload_id)
-            restored = upload_log.restore(con, upload_id, leave=frozenset({"programmes"}))
             upload_log.mark_undone(con, upload_id, actor.name)
     except duckdb.ConstraintException as exc:
         raise KlDashError(

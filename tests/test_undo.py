@@ -144,3 +144,22 @@ def test_an_added_partnership_with_enrollments_is_not_undone_and_nothing_changes
 
     assert snapshot(con) == before
     con.close()
+
+
+def test_an_added_partnership_is_not_undone_while_a_later_upload_added_a_meeting_to_it(added):
+    con = db.connect(added)
+    data = csv_file("partnerskab;moede_id;titel;type", f"{PROGRAMME};ekstra-1;Ekstra;seminar")
+    later = importer.store(con, "moeder", data, "moeder.csv", "konsulent").upload_id
+    before = snapshot(con)
+
+    with pytest.raises(KlDashError, match=f"Partnerskabet {PROGRAMME} har nu data \\(møder\\)"):
+        undo(con, 1, "konsulent")
+
+    assert snapshot(con) == before
+    undo(con, later, "konsulent")
+    undo(con, 1, "konsulent")
+    assert not programme_store.exists(con, PROGRAMME)
+    assert con.execute("SELECT count(*) FROM programmes WHERE id = ?", [PROGRAMME]).fetchall() == [
+        (0,)
+    ]
+    con.close()

@@ -143,3 +143,19 @@ def test_a_partnership_upload_of_an_older_version_is_refused_and_nothing_changes
         undo(con, 1, "kl")
 
     assert snapshot(con) == before
+
+
+def test_an_upload_logged_by_an_older_version_with_partial_rows_is_undone_exactly(con):
+    start = snapshot(con, log=False)
+    upload_id = retitle_by_file(con, "Opstart")
+    # Older versions kept only the columns an upload could change, not the whole row.
+    con.execute(
+        "UPDATE upload_changes SET before = json_object('title', before->>'title', "
+        "'source', before->>'source', 'held_source', before->>'held_source', "
+        "'sort_order', CAST(before->>'sort_order' AS INTEGER)) WHERE upload_id = ?",
+        [upload_id],
+    )
+
+    undo(con, upload_id, "konsulent")
+
+    assert snapshot(con, log=False) == start
