@@ -8,6 +8,7 @@ version is upgraded when it is opened, never dropping data.
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from .errors import DatabaseInUse, NotAKlDashDatabase
 ENV_VAR = config.DB.name
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_BLOCK_START = 3 * 4096  # DuckDB's main header and two database headers precede the blocks
 
 
 @dataclass(frozen=True)
@@ -122,28 +124,127 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
     return applied
 
 
-def open_file(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open a DuckDB file as it is (no migration), with a Danish error if it is not one."""
+def _unopenable(path: Path) -> str:
+    """Why DuckDB could not open ``path``, in Danish."""
     try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as exc:
-        if "lock" in str(exc).lower():
+        with path.open("rb") as f:
+            head = f.read(12)
+    except FileNotFoundError:
+        return f"{path} findes ikke."
+    except OSError:
+        return f"{path} kan ikke læses; har du adgang til filen? Filen er ikke ændret."
+    if not head:
+        found = "tom (0 bytes)"
+    elif head[8:12] != b"DUCK":  # DuckDB's magic word
+        found = "ikke en DuckDB-database"
+    else:
+        found = "beskadiget, ufuldstændig eller skrevet af en nyere DuckDB"
+    return f"{path} kan ikke åbnes som DuckDB-database: filen er {found}. Filen er ikke ændret."
+
+
+def _refuse_cut_short(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse a file that ends before the last block its tables use (a copy broken off).
+
+    DuckDB reads a table's blocks only when a query needs them, so a file cut short opens
+    and fails later, on the first page that reads a lost block. A file at least as long as
+    all the blocks DuckDB counts is whole; a shorter one (DuckDB also trims free blocks at
+    the end) is checked against the blocks its tables use.
+    """
+    size = path.stat().st_size
+    total, block_size = con.execute(
+        "SELECT total_blocks, block_size FROM pragma_database_size() "
+        "WHERE database_name = current_database()"
+    ).fetchall()[0]
+    if size >= _BLOCK_START + total * block_size:
+        return
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() "
+        "WHERE database_name = current_database() AND NOT temporary"
+    ).fetchall()
+    used = [
+        con.execute(
+            "SELECT max(block_id) FROM pragma_storage_info(?) WHERE block_id >= 0", [table]
+        ).fetchall()[0][0]
+        for (table,) in tables
+    ]
+    last = max((block for block in used if block is not None), default=-1)
+    needed = _BLOCK_START + (last + 1) * block_size
+    if size < needed:
+        size_text, needed_text = (f"{n:,}".replace(",", ".") for n in (size, needed))
+        raise NotAKlDashDatabase(
+            f"{path} er ufuldstændig: filen fylder {size_text} bytes, men dens tabeller rækker "
+            f"til byte {needed_text}. Den er måske blevet afkortet under en kopiering eller da "
+            "disken var fuld. Filen er ikke ændret; gendan den fra en sikkerhedskopi."
+        )
+
+
+def _create_private(path: Path) -> None:
+    """A new, empty database file at ``path`` that only its owner may read or write.
+
+    The file will hold password hashes. DuckDB creates files readable by all (as the umask
+    allows), so an empty database is made elsewhere and its bytes written to a file created
+    with mode 0600; a file that appeared meanwhile is left as it is.
+    """
+    with tempfile.TemporaryDirectory() as staging:
+        empty = Path(staging) / "empty.duckdb"
+        duckdb.connect(str(empty)).close()
+        data = empty.read_bytes()
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+
+
+def open_file(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB file as it is (no migration), with a Danish error if it is not one.
+
+    A file that is not DuckDB, is damaged or is cut short is refused and not changed. A
+    missing file is created (unless ``read_only``) with mode 0600.
+    """
+    path = Path(path)
+    if not read_only and not path.exists():
+        _create_private(path)
+    try:
+        con = duckdb.connect(str(path), read_only=read_only)
+    except duckdb.Error as exc:
+        if isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower():
             raise DatabaseInUse(
                 f"{path} er i brug af et andet program (f.eks. appen, der kører). DuckDB "
                 "tillader kun én proces ad gangen; stop den anden proces og prøv igen."
             ) from exc
-        raise NotAKlDashDatabase(f"{path} kan ikke åbnes som DuckDB-database: {exc}") from exc
+        raise NotAKlDashDatabase(_unopenable(path)) from exc
+    try:
+        _refuse_cut_short(con, path)
+    except duckdb.Error as exc:
+        con.close()
+        raise NotAKlDashDatabase(_unopenable(path)) from exc
+    except BaseException:
+        con.close()
+        raise
+    return con
 
 
 def connect(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file at ``path`` and bring its schema up to date."""
+    """Open the database file at ``path`` and bring its schema up to date.
+
+    A folder made for it is private to its owner (mode 0700), like the file (0600): DuckDB
+    writes recent changes, password hashes too, to a ``.wal`` file beside it, readable by all.
+    """
     path = Path(path)
     if read_only:
         return open_file(path, read_only=True)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     con = open_file(path)
     try:
         migrate(con)
+    except (duckdb.IOException, duckdb.SerializationException) as exc:
+        con.close()
+        raise NotAKlDashDatabase(
+            f"{path} kan ikke læses som kl_dash-database: en del af filen er beskadiget. "
+            "Filen er ikke ændret; gendan den fra en sikkerhedskopi."
+        ) from exc
     except Exception:
         con.close()
         raise

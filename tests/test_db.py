@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import re
+import stat
+
 import duckdb
 import pytest
+from click.testing import CliRunner
 
 from kl_dash import db, example_data, reference
+from kl_dash.cli import main
 from kl_dash.errors import NotAKlDashDatabase
 
 CORE_TABLES = {
@@ -310,3 +315,57 @@ def test_a_file_that_is_not_duckdb_is_refused(tmp_path):
     with pytest.raises(NotAKlDashDatabase, match="kan ikke åbnes som DuckDB-database"):
         db.connect(path)
     assert path.read_text() == "not a database"
+
+
+# --- a damaged file (issue 13) ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("share", [0.0, 0.0005, 0.3, 0.9])
+def test_a_truncated_database_is_refused_in_danish_on_the_command_line_and_left_as_it_is(
+    example_db_file, tmp_path, share
+):
+    whole = example_db_file.read_bytes()
+    path = tmp_path / "afkortet.duckdb"
+    path.write_bytes(whole[: int(len(whole) * share)])
+    before = path.read_bytes()
+
+    result = CliRunner().invoke(main, ["uploads", "--db", str(path)])
+
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert result.stderr.startswith(f"Fejl: {path} ")
+    assert re.search("ufuldstændig|kan ikke åbnes som DuckDB-database: filen er tom", result.stderr)
+    assert "Error" not in result.stderr and "Traceback" not in result.stderr
+    assert path.read_bytes() == before
+    assert not path.with_name(path.name + ".wal").exists()
+
+
+def test_a_database_cut_inside_its_tables_is_refused_when_opened_not_on_a_later_page(
+    example_db_file, tmp_path
+):
+    whole = example_db_file.read_bytes()
+    path = tmp_path / "afkortet.duckdb"
+    path.write_bytes(whole[: len(whole) // 2])
+
+    with pytest.raises(NotAKlDashDatabase, match="ufuldstændig: filen fylder") as refused:
+        db.open_file(path, read_only=True)
+
+    assert "gendan den fra en sikkerhedskopi" in str(refused.value)
+    assert path.read_bytes() == whole[: len(whole) // 2]
+
+
+def test_a_new_database_file_and_its_new_folder_are_private_to_their_owner(tmp_path):
+    path = tmp_path / "ny" / "kl_dash.duckdb"
+
+    db.connect(path).close()
+
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+
+
+def test_a_database_made_by_init_is_private_to_its_owner(tmp_path):
+    path = tmp_path / "kl_dash.duckdb"
+
+    result = CliRunner().invoke(main, ["init", "--no-example", "--db", str(path)])
+
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
