@@ -13,10 +13,16 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import PROJECT_ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+# Charts, metrics and select boxes are drawn by code the browser loads on first use; on a busy
+# machine that takes longer than Playwright's default 5 seconds. A wait, not a timed assert:
+# each check passes as soon as the element is there.
+expect.set_options(timeout=30_000)
 
 
 def pytest_collection_modifyitems(config, items):
