@@ -126,20 +126,18 @@ def copy_to_pg(duck: duckdb.DuckDBPyConnection, pg, schema: str = "public") -> i
     return total
 
 
-def timed(fn: Callable[[], object], runs: int = 30, warmup: int = 3) -> dict[str, float]:
-    """Median and p95 wall time of ``fn`` in milliseconds."""
+def timed(fns: dict[str, Callable[[], object]], runs: int = 30, warmup: int = 3) -> dict:
+    """Median wall time in ms of each function, called in turn so load hits them alike."""
     for _ in range(warmup):
-        fn()
-    samples = []
+        for fn in fns.values():
+            fn()
+    samples: dict[str, list[float]] = {name: [] for name in fns}
     for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return {
-        "median_ms": statistics.median(samples),
-        "p95_ms": samples[int(0.95 * (len(samples) - 1))],
-    }
+        for name, fn in fns.items():
+            t = time.perf_counter()
+            fn()
+            samples[name].append((time.perf_counter() - t) * 1000)
+    return {name: statistics.median(values) for name, values in samples.items()}
 
 
 def normalise(rows: list[tuple]) -> list[tuple]:

@@ -80,7 +80,7 @@ def run_statements(con, stmts: list[str]) -> list[tuple[str, str]]:
 
 
 def migrations_through_extension() -> None:
-    print("## 1a. kl_dash migrations 001-004 run by DuckDB into an ATTACHed PostgreSQL")
+    print("## 1a. Every kl_dash migration run by DuckDB into an ATTACHed PostgreSQL")
     stmts = [s for _, sql in migrations() for s in statements(sql)]
     for schema, variant in (("ext_mig", stmts), ("ext_mig_edited", [pg_ddl(s)[0] for s in stmts])):
         pg_exec(f"DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}")
@@ -256,12 +256,13 @@ def latency(example_db: str) -> None:
     for name in TIMED + ["data_version"]:
         sql = qs[name]
         p = params(sql)
-        floor = timed(lambda sql=sql, p=p: native.execute(sql, p).df())
-        ext = timed(lambda sql=sql, p=p: con.execute(sql, p).df())
-        print(
-            f"  {name:24} | {floor['median_ms']:.2f} | {ext['median_ms']:.2f} | "
-            f"{ext['median_ms'] / floor['median_ms']:.1f}x"
+        ms = timed(
+            {
+                "floor": lambda sql=sql, p=p: native.execute(sql, p).df(),
+                "ext": lambda sql=sql, p=p: con.execute(sql, p).df(),
+            },
         )
+        print(f"  {name:24} | {ms['floor']:.2f} | {ms['ext']:.2f} | {ms['ext'] / ms['floor']:.1f}x")
     before = con.execute(qs["data_version"]).fetchone()
     pg_exec(
         "INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, rows_new, "
@@ -336,11 +337,15 @@ def ducklake(example_db: str) -> None:
     for name in TIMED + ["data_version"]:
         sql = qs[name]
         p = params(sql)
-        floor = timed(lambda sql=sql, p=p: native.execute(sql, p).df(), runs=15)
-        lake = timed(lambda sql=sql, p=p: con.execute(sql, p).df(), runs=15)
+        ms = timed(
+            {
+                "floor": lambda sql=sql, p=p: native.execute(sql, p).df(),
+                "lake": lambda sql=sql, p=p: con.execute(sql, p).df(),
+            },
+            runs=15,
+        )
         print(
-            f"  {name:24} | {floor['median_ms']:.2f} | {lake['median_ms']:.2f} | "
-            f"{lake['median_ms'] / floor['median_ms']:.1f}x"
+            f"  {name:24} | {ms['floor']:.2f} | {ms['lake']:.2f} | {ms['lake'] / ms['floor']:.1f}x"
         )
     files = sum(1 for _ in LAKE_DATA.rglob("*.parquet"))
     print(

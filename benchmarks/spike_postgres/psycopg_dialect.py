@@ -136,7 +136,7 @@ def main(example_db: str) -> None:
     )
 
     all_ddl = [s for _, sql in migrations() for s in statements(sql)]
-    print("## 1. Migrations 001-004 on PostgreSQL")
+    print("## 1. Every kl_dash migration on PostgreSQL")
     raw = run_ddl(pg, "raw_mig", all_ddl)
     t = time.perf_counter()
     glot_stmts = [transpile(s) for s in all_ddl]
@@ -275,19 +275,23 @@ def main(example_db: str) -> None:
     )
 
     print("\n## 5. Latency: native DuckDB file vs PG through psycopg (same process, same run)")
-    print("median of 30 runs after 3 warm-ups, to a DataFrame (DuckDB .df(), psycopg rows)")
+    print("median of 30 interleaved runs after 3 warm-ups, to a DataFrame")
     print(f"{'query':24} | DuckDB ms (floor) | DuckDB portable | PG portable | PG / floor")
     with psycopg.connect(PG_URL, autocommit=True) as c:
         for name in TIMED + ["data_version"]:
             sql, text = qs[name], ported[name]
             p = params(sql)
-            floor = timed(lambda sql=sql, p=p: duck.execute(sql, p).df())
-            duck_p = timed(lambda text=text, p=p: duck.execute(text, p).df())
             pg_sql = pyformat(text)
-            got = timed(lambda pg_sql=pg_sql, p=p: pd.DataFrame(c.execute(pg_sql, p).fetchall()))
+            ms = timed(
+                {
+                    "floor": lambda sql=sql, p=p: duck.execute(sql, p).df(),
+                    "duck_portable": lambda text=text, p=p: duck.execute(text, p).df(),
+                    "pg": lambda q=pg_sql, p=p: pd.DataFrame(c.execute(q, p).fetchall()),
+                }
+            )
             print(
-                f"{name:24} | {floor['median_ms']:.2f} | {duck_p['median_ms']:.2f} | "
-                f"{got['median_ms']:.2f} | {got['median_ms'] / floor['median_ms']:.2f}x"
+                f"{name:24} | {ms['floor']:.2f} | {ms['duck_portable']:.2f} | {ms['pg']:.2f} | "
+                f"{ms['pg'] / ms['floor']:.2f}x"
             )
     pg.close()
 
