@@ -482,3 +482,16 @@ def test_cell_problems_kept_stop_one_past_the_limit(con, monkeypatch):
     raw = reading.read_upload(con, data, "nul.csv")
 
     assert len(raw.problems) == 4
+
+
+def test_a_workbook_whose_content_types_do_not_inflate_is_refused(con):
+    # Found by the hostile-input suite: zlib's error escaped the check of the zip's parts.
+    data = bytearray(workbook([HEADER, [*ROW, "x"]]))
+    with zipfile.ZipFile(io.BytesIO(bytes(data))) as z:
+        member = z.getinfo("[Content_Types].xml")
+    start = member.header_offset + 30 + len(member.filename) + len(member.extra)
+    data[start : start + 8] = b"\xff" * 8
+
+    error = refusal(con, bytes(data), "typer.xlsx")
+
+    assert "der kan åbnes" in error.expected
