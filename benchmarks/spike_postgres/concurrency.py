@@ -223,7 +223,7 @@ def _login_worker(args) -> int:
                 "RETURNING failures, locked_until",
                 [now],
             ).fetchone()
-        else:  # users.authenticate today: read, add one in Python, upsert the result
+        else:  # users.authenticate before commit 63c3229: read, add one in Python, upsert
             rows = con.execute(
                 "SELECT failures FROM spike_logins WHERE name = 'spike-race'"
             ).fetchall()

@@ -59,6 +59,10 @@ PROBES = {
         "INSERT INTO spike_logins VALUES ('probe', 1, NULL) ON CONFLICT (name) DO UPDATE "
         "SET failures = spike_logins.failures + 1 RETURNING failures"
     ),
+    "INTERVAL 1 SECOND (users.authenticate)": (
+        "SELECT TIMESTAMP '2026-01-01' + INTERVAL 1 SECOND * 30"
+    ),
+    "INTERVAL '1 second'": "SELECT TIMESTAMP '2026-01-01' + INTERVAL '1 second' * 30",
     "DELETE ... RETURNING": "DELETE FROM spike_logins WHERE name = 'probe' RETURNING name",
     "UPDATE t AS a SET .. FROM": (
         "UPDATE enrollments AS t SET source = t.source FROM programmes AS p "
