@@ -1,4 +1,4 @@
-"""Consultant updates: parse -> validate -> diff -> store in one transaction -> log -> undo.
+"""Consultant updates: read -> validate -> diff -> store, in one transaction with its log entry.
 
 Five kinds of update (``update_kinds.KINDS``), each a table with a natural key, all run
 through the same pipeline: no step here knows any one kind. A file is read into a
