@@ -4,7 +4,7 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import charts, presenting, programme_store
+from kl_dash import charts, config, presenting, programme_store
 from kl_dash.errors import InvalidInput, KlDashError
 from kl_dash.programmes import to_toml
 from kl_dash.ui import frame, login
@@ -34,7 +34,12 @@ with st.expander("Skabelon og vejledning"):
 
 user = login.uploader(view.actor)  # the logged-in user, or (local mode) the name typed in
 round_ = st.session_state.get("programme-round", 0)
-upload = st.file_uploader("Definitionsfil (.toml)", type=["toml"], key=f"programme-{round_}")
+upload = st.file_uploader(
+    "Definitionsfil (.toml)",
+    type=["toml"],
+    key=f"programme-{round_}",
+    max_upload_size=config.MAX_UPLOAD_MB.value(),
+)
 if message := st.session_state.pop("programme-stored", None):
     st.success(message)
 if upload is None:
