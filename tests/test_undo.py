@@ -163,3 +163,22 @@ def test_an_added_partnership_is_not_undone_while_a_later_upload_added_a_meeting
         (0,)
     ]
     con.close()
+
+
+def test_after_an_interrupted_undo_the_app_purges_the_partnership_when_it_starts(
+    added, tmp_path, monkeypatch
+):
+    from .test_pages import open_app
+
+    path = tmp_path / "interrupted.duckdb"
+    statements = undo_until_crash(added, tmp_path / "count.duckdb", 0)
+    undo_until_crash(added, path, statements - 1)  # in the purge, after the undo committed
+
+    at = open_app(monkeypatch, path, "pages/overblik.py")
+
+    assert not at.exception, [e.message for e in at.exception]
+    con = db.connect(path)
+    assert con.execute("SELECT count(*) FROM programmes WHERE id = ?", [PROGRAMME]).fetchall() == [
+        (0,)
+    ]
+    con.close()

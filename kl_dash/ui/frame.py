@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kl_dash import bootstrap, db, downloads, queries
+from kl_dash import bootstrap, db, downloads, programme_store, queries
 from kl_dash.filters import Choices, Filters
 from kl_dash.ui import sidebar
 from kl_dash.users import Actor
@@ -66,7 +66,9 @@ def requested_page() -> str | None:
 def open_database(path: str) -> duckdb.DuckDBPyConnection:
     """One connection per process; the file is created and seeded on first start."""
     bootstrap.ensure_database(Path(path))
-    return db.connect(path)
+    con = db.connect(path)
+    programme_store.purge_removed(con)  # a partnership undone just before a crash
+    return con
 
 
 def cursor(path: str) -> duckdb.DuckDBPyConnection:
