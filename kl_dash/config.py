@@ -93,6 +93,7 @@ class Limits:
     zip_ratio: int = 100  # unpacked/packed size of an .xlsx part (real sheets ~10, bombs 1000+)
     errors_kept: int = 1_000  # problems listed; past this the list says there are more
     seconds: float = 120.0  # time spent reading and checking one file
+    nesting: int = 10  # lists and tables inside each other in a partnership file (2 are used)
 
 
 LIMITS = Limits()

@@ -18,11 +18,14 @@ import duckdb
 import tomli_w
 
 from . import labels
+from .config import LIMITS
 from .errors import DataError, InvalidInput
 from .periods import PeriodError, parse_period
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 MEETING_ID = re.compile(r"[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*")
+INTEGER_MAX = 2**31 - 1  # the largest value of DuckDB's INTEGER, the type of every count
+WHOLE_NUMBER = "et helt tal fra {} til 2.147.483.647"
 
 
 @dataclass(frozen=True)
@@ -172,8 +175,8 @@ class _Reader:
         value = table.get(key)
         if value is None and not required:
             return None
-        if type(value) is not int or value < 0:
-            self.error(path, value, "et helt tal på 0 eller mere")
+        if type(value) is not int or not 0 <= value <= INTEGER_MAX:
+            self.error(path, value, WHOLE_NUMBER.format(0))
             return None
         return value
 
@@ -227,6 +230,8 @@ class _Reader:
 
 def parse_programme(text: str, file: str) -> Programme:
     """Parse and check a programme definition; raise InvalidInput listing every problem."""
+    if too_deep := _nested_too_deep(text, file):
+        raise InvalidInput([too_deep])
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -334,8 +339,8 @@ def parse_programme(text: str, file: str) -> Programme:
     criteria = []
     for path, item in r.items(data, "criteria"):
         no = item.get("no")
-        if type(no) is not int or no < 1:
-            r.error(f"{path}.no", no, "et helt tal på 1 eller mere")
+        if type(no) is not int or not 1 <= no <= INTEGER_MAX:
+            r.error(f"{path}.no", no, WHOLE_NUMBER.format(1))
         criteria.append(
             Criterion(
                 no,
@@ -380,6 +385,63 @@ def parse_programme(text: str, file: str) -> Programme:
         criteria=tuple(criteria),
         **programme,
     )
+
+
+def _nested_too_deep(text: str, file: str) -> DataError | None:
+    """The line where lists and inline tables nest deeper than LIMITS.nesting, if any.
+
+    tomllib parses nesting by recursion and fails with RecursionError a few hundred levels
+    down; a partnership file uses two. Brackets inside strings and comments do not count.
+    """
+    depth, line, opened_at, i = 0, 1, 0, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\n":
+            line += 1
+        elif char == "#":  # a comment runs to the end of its line
+            i = text.find("\n", i)
+            if i < 0:
+                break
+            continue
+        elif char in "\"'":
+            end = _string_end(text, i)
+            if end is None:
+                return None  # an unterminated string: tomllib names its line
+            line += text.count("\n", i, end)
+            i = end
+            continue
+        elif char in "[{":
+            depth += 1
+            if depth == 1:
+                opened_at = i
+            if depth > LIMITS.nesting:
+                start = text.rfind("\n", 0, opened_at) + 1
+                key, _, value = text[start:opened_at].rpartition("=")
+                value = (value + text[opened_at : i + 1]).strip()
+                expected = f"højst {LIMITS.nesting} niveauer af lister og tabeller inde i hinanden"
+                return DataError(
+                    file, line, key.strip() or None, value[:40], expected, "nøgle", "linje"
+                )
+        elif char in "]}":
+            depth = max(depth - 1, 0)
+        i += 1
+    return None
+
+
+def _string_end(text: str, start: int) -> int | None:
+    """The index just after the TOML string that opens at ``start``; None if it never ends."""
+    quote = text[start] * 3 if text.startswith(text[start] * 3, start) else text[start]
+    at = start + len(quote)
+    while (found := text.find(quote, at)) >= 0:
+        escapes = len(text[at:found]) - len(text[at:found].rstrip("\\"))
+        if quote[0] == '"' and escapes % 2:  # an escaped quote in a basic string
+            at = found + 1
+            continue
+        end = found + len(quote)
+        while len(quote) == 3 and text[end : end + 1] == quote[0] and end < found + 5:
+            end += 1  # up to two quotes may end a multi-line string's content
+        return end
+    return None
 
 
 _ITEM_PATH = re.compile(r"([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?")

@@ -160,3 +160,29 @@ def test_programme_commands_check_add_export_on_the_command_line(tmp_path):
     assert refused.exit_code != 0  # answered no: nothing stored
     stored = runner.invoke(main, ["programme", "update", str(changed), "--db", str(path), "--yes"])
     assert stored.exit_code == 0 and "Gemt som upload 2" in stored.output
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("price_dkk = 45000", "price_dkk = 4294967296"),
+        ("sources = [", "sources = " + "[" * 2000 + "]" * 2000 + "\nextra = ["),
+    ],
+)
+def test_check_and_add_refuse_huge_numbers_and_deep_nesting_in_danish_storing_nothing(
+    db_path, tmp_path, old, new
+):
+    hostile = tmp_path / "hostile.toml"
+    hostile.write_text(FIXTURE.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
+    con = db.connect(db_path)
+    before = _dump(con)
+    con.close()
+    runner = CliRunner()
+    checked = runner.invoke(main, ["programme", "check", str(hostile)])
+    added = runner.invoke(main, ["programme", "add", str(hostile), "--db", str(db_path)])
+    for result in (checked, added):
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+        assert "hostile.toml, linje " in result.output and "forventet" in result.output
+    con = db.connect(db_path)
+    assert _dump(con) == before
+    con.close()

@@ -60,3 +60,40 @@ def test_duplicate_ids_and_unknown_keys_are_refused():
 def test_a_file_that_is_not_toml_names_the_line():
     messages = errors_of('id = "x"\nname = \n')
     assert len(messages) == 1 and "linje 2" in messages[0] and "gyldig TOML" in messages[0]
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "key"),
+    [
+        ("price_dkk = 130000", "price_dkk = 2147483648", "price_dkk"),
+        ("min = 3\nmax = 5", "min = 3\nmax = 99999999999999999999", "groups[3].max"),
+        ("no = 1\n", "no = 9223372036854775807\n", "criteria[1].no"),
+    ],
+)
+def test_a_number_beyond_what_the_database_holds_is_refused_by_line_key_and_value(old, new, key):
+    broken = IT_2017.replace(old, new, 1)
+    value = new.rsplit("= ", 1)[1].strip()
+    lines = broken.splitlines()
+    line = next(i for i, text in enumerate(lines, 1) if text.startswith(new.splitlines()[-1]))
+    [message] = errors_of(broken)
+    assert message.startswith(f'ny.toml, linje {line}, nøgle "{key}": "{value}"')
+    assert message.endswith("2.147.483.647")
+
+
+@pytest.mark.parametrize("opening", ["[", "{ a = "])
+def test_arrays_or_tables_nested_too_deep_are_refused_naming_line_and_key(opening):
+    closing = "]" if opening == "[" else "}"
+    deep = f"{IT_2017}\nextra = {opening * 5000}1{closing * 5000}\n"
+    [message] = errors_of(deep)
+    line = len(IT_2017.splitlines()) + 2
+    assert message.startswith(f'ny.toml, linje {line}, nøgle "extra": "{opening * 3}')
+    assert "højst 10 niveauer" in message
+
+
+def test_brackets_inside_strings_and_comments_are_no_nesting():
+    lines = IT_2017.splitlines()
+    purpose = next(i for i, line in enumerate(lines) if line.startswith("purpose = "))
+    lines[purpose] = "purpose = '''[[[[[[[[[[[[[[[[[[[[[[\n{{{{{{{{{{{{{{{'''  # [[[[[[[[[[[[[[[[[["
+    text = "\n".join(lines).replace('price_text = "', 'price_text = "\\"[[[[[[[[[[[[[[[[[ ', 1)
+    programme = parse_programme(text, "ny.toml")
+    assert programme.purpose.startswith("[[[[") and programme.price_text.startswith('"[[[[')
