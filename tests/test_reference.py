@@ -40,6 +40,73 @@ def test_all_98_municipalities_with_codes_and_regions(reference_con):
     assert all(re.fullmatch(r"\d{3}", code) for code in named)
 
 
+# Danmarks Statistik's list of municipality codes (Regioner, landsdele og kommuner,
+# v1:2007-, NUTS_V1_2007_DK; the KOMMUNE classification), written out here as the independent
+# statement the shipped CSV and the database are checked against: region, then code name.
+OFFICIAL_MUNICIPALITIES = {
+    "Hovedstaden": """
+        101 København, 147 Frederiksberg, 151 Ballerup, 153 Brøndby, 155 Dragør,
+        157 Gentofte, 159 Gladsaxe, 161 Glostrup, 163 Herlev, 165 Albertslund, 167 Hvidovre,
+        169 Høje-Taastrup, 173 Lyngby-Taarbæk, 175 Rødovre, 183 Ishøj, 185 Tårnby,
+        187 Vallensbæk, 190 Furesø, 201 Allerød, 210 Fredensborg, 217 Helsingør,
+        219 Hillerød, 223 Hørsholm, 230 Rudersdal, 240 Egedal, 250 Frederikssund,
+        260 Halsnæs, 270 Gribskov, 400 Bornholm""",
+    "Sjælland": """
+        253 Greve, 259 Køge, 265 Roskilde, 269 Solrød, 306 Odsherred, 316 Holbæk, 320 Faxe,
+        326 Kalundborg, 329 Ringsted, 330 Slagelse, 336 Stevns, 340 Sorø, 350 Lejre,
+        360 Lolland, 370 Næstved, 376 Guldborgsund, 390 Vordingborg""",
+    "Syddanmark": """
+        410 Middelfart, 420 Assens, 430 Faaborg-Midtfyn, 440 Kerteminde, 450 Nyborg,
+        461 Odense, 479 Svendborg, 480 Nordfyns, 482 Langeland, 492 Ærø, 510 Haderslev,
+        530 Billund, 540 Sønderborg, 550 Tønder, 561 Esbjerg, 563 Fanø, 573 Varde, 575 Vejen,
+        580 Aabenraa, 607 Fredericia, 621 Kolding, 630 Vejle""",
+    "Midtjylland": """
+        615 Horsens, 657 Herning, 661 Holstebro, 665 Lemvig, 671 Struer, 706 Syddjurs,
+        707 Norddjurs, 710 Favrskov, 727 Odder, 730 Randers, 740 Silkeborg, 741 Samsø,
+        746 Skanderborg, 751 Aarhus, 756 Ikast-Brande, 760 Ringkøbing-Skjern, 766 Hedensted,
+        779 Skive, 791 Viborg""",
+    "Nordjylland": """
+        773 Morsø, 787 Thisted, 810 Brønderslev, 813 Frederikshavn, 820 Vesthimmerlands,
+        825 Læsø, 840 Rebild, 846 Mariagerfjord, 849 Jammerbugt, 851 Aalborg, 860 Hjørring""",
+}
+
+
+def official_triples() -> set[tuple[str, str, str]]:
+    """(code, name, region) for each of the 98 municipalities on Danmarks Statistik's list."""
+    return {
+        (code, name, region)
+        for region, listed in OFFICIAL_MUNICIPALITIES.items()
+        for code, name in (item.split(maxsplit=1) for item in listed.split(","))
+    }
+
+
+def test_the_official_list_written_here_holds_98_municipalities_with_distinct_codes():
+    triples = official_triples()
+    assert len(triples) == 98
+    assert len({code for code, _, _ in triples}) == len({name for _, name, _ in triples}) == 98
+
+
+def test_the_shipped_codes_names_and_regions_are_danmarks_statistiks(reference_con):
+    shipped = {(r["code"], r["name"], r["region"]) for r in municipality_rows()}
+    stored = set(reference_con.execute("SELECT code, name, region FROM municipalities").fetchall())
+    assert shipped == official_triples()
+    assert stored == official_triples()
+
+
+def test_gribskov_and_halsnaes_carry_their_own_codes(reference_con):
+    named = dict(reference_con.execute("SELECT name, code FROM municipalities").fetchall())
+    assert (named["Halsnæs"], named["Gribskov"]) == ("260", "270")
+    (alias,) = reference_con.execute(
+        "SELECT code FROM municipality_aliases WHERE alias = 'Halsnaes'"
+    ).fetchone()
+    assert alias == "260"
+
+
+def test_the_reference_readme_names_the_official_source():
+    readme = (PROGRAMMES_DIR.parent / "reference" / "README.md").read_text(encoding="utf-8")
+    assert "Danmarks Statistik" in readme and "dst.dk" in readme
+
+
 def check_list(con, table: str, column: str) -> list[str]:
     """The values a CHECK (column IN (...)) constraint of the real database allows, in order."""
     [expression] = [
