@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from . import bootstrap, db, downloads, importer, labels, programme_store, upload_log, users
-from .errors import InvalidInput, KlDashError
+from .errors import InvalidInput, KlDashError, count_errors
 from .programmes import to_toml
 from .undo import undo as undo_upload
 from .update_kinds import KINDS
@@ -109,7 +109,9 @@ def _database(db_path: Path | None, file: Path | None = None) -> Iterator:
         for error in exc.errors:
             click.echo(error.message(), err=True)
         name = file.name if file else "filen"
-        raise CliError(f"{len(exc.errors)} fejl i {name}; intet er gemt.") from exc
+        raise CliError(
+            f"{count_errors(len(exc.errors), exc.more)} i {name}; intet er gemt."
+        ) from exc
     except KlDashError as exc:
         raise CliError(str(exc)) from exc
     finally:
@@ -139,7 +141,7 @@ def import_(kind: str, file: Path, db_path, dry_run: bool, user: str | None, she
         for warning in prepared.warnings:
             click.echo(f"Advarsel: {warning.message()}", err=True)
         if not prepared.ok:
-            raise InvalidInput(prepared.errors)
+            raise InvalidInput(prepared.errors, prepared.more_errors)
         counts = prepared.counts
         click.echo(
             f"{file.name} ({prepared.raw.encoding}, {prepared.raw.rows} rækker): "

@@ -33,11 +33,21 @@ class KlDashError(Exception):
 
 
 class InvalidInput(KlDashError):
-    """Input that failed validation; carries every problem found, not just the first."""
+    """Input that failed validation; carries every problem found (up to a limit), not the first.
 
-    def __init__(self, errors: list[DataError]):
+    ``more`` says the input had more problems than ``errors`` lists (see config.LIMITS).
+    """
+
+    def __init__(self, errors: list[DataError], more: bool = False):
         self.errors = errors
+        self.more = more
         super().__init__("\n".join(e.message() for e in errors))
+
+
+def count_errors(count: int, more: bool = False) -> str:
+    """'3 fejl', or 'mere end 1.000 fejl; de første 1.000 vises' when the list was cut."""
+    shown = f"{count:,}".replace(",", ".")
+    return f"mere end {shown} fejl; de første {shown} vises" if more else f"{shown} fejl"
 
 
 class NotAKlDashDatabase(KlDashError):

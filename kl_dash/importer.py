@@ -22,7 +22,7 @@ import pandas as pd
 from . import config, labels, upload_log
 from .db import transaction
 from .errors import DataError, InvalidInput, KlDashError
-from .formatting import format_number
+from .formatting import format_date, format_number
 from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
 from .update_kinds import KINDS, Column, Kind
@@ -38,7 +38,7 @@ EXPECTED = {
     "municipality": "en kommune: navn, kode eller en kendt navnevariant",
     "enrolled": "en kommune der er tilmeldt partnerskabet (upload tilmeldinger først)",
     "date": DATE_EXPECTED,
-    "count": "et helt tal på 0 eller mere",
+    "count": "et helt tal på 0 eller mere, f.eks. 4 eller 1.234 (ikke 2,5 eller 4.0)",
     "network": "et netværk i partnerskabet (id eller navn)",
     "group": "en gruppe eller et spor i partnerskabet (id eller navn)",
     "group_or_all": 'en gruppe eller et spor i partnerskabet, eller tom/"alle"',
@@ -63,13 +63,23 @@ WORDS = {
 # stored value; NULL where it cannot be parsed. Lookups join tables built in _prepare_sql.
 _PARSE = {
     "date": "kl_date({v})",
-    "count": "CASE WHEN regexp_full_match(replace({v}, '.', ''), '[0-9]+') "
-    "THEN try_cast(replace({v}, '.', '') AS INTEGER) END",
+    # A whole number as people write it: "4", or "1.234" with a point between each group of
+    # three digits. "2.5" and "4.0" are no counts (the point is no thousands separator there).
+    "count": "CASE WHEN regexp_full_match(trim({v}), '[0-9]+|[0-9]{{1,3}}([.][0-9]{{3}})+') "
+    "THEN try_cast(replace(trim({v}), '.', '') AS INTEGER) END",
     "text": "kl_unneutralise({v})",
     "meeting_id": "CASE WHEN regexp_full_match({v}, '[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*') "
     "THEN {v} END",
     "period": "kl_period_text({v})",
 }
+
+
+# A date must lie within its partnership's plausible window: from the year before the
+# invitation to a few years after the end (a typo like 0001 or 9999 is refused, not stored).
+YEARS_BEFORE = 1
+YEARS_AFTER = 3
+# Value types that are dates, and the SQL giving the date of a parsed value ``v``.
+_DATED = {"date": "{v}", "period": "kl_period_from({v})"}
 
 
 def _macros(con: duckdb.DuckDBPyConnection) -> None:
@@ -288,6 +298,7 @@ class Prepared:
     new: pd.DataFrame = field(default_factory=pd.DataFrame)
     changed: pd.DataFrame = field(default_factory=pd.DataFrame)
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
+    more_errors: bool = False  # the file has more problems than the LIMITS.errors_kept listed
 
     @property
     def ok(self) -> bool:
@@ -324,8 +335,12 @@ def _errors(
     file = raw.file_name
     names = [n for (n,) in con.execute("SELECT name FROM municipalities").fetchall()]
 
+    # Each query keeps at most one more problem than is listed: the first ones by row of all
+    # queries together are then among them, and memory stays bounded for any file.
+    limit = config.LIMITS.errors_kept + 1
+
     def add(sql: str, column: str, expected: str, target: list = errors) -> None:
-        for row, value in con.execute(sql).fetchall():
+        for row, value in con.execute(f"{sql} LIMIT {limit}").fetchall():
             target.append(DataError(file, row, column, value, expected))
 
     for c in kind.columns:
@@ -343,7 +358,7 @@ def _errors(
         if c.kind == "group_or_all":
             bad += f" AND lower(r_{c.name}) NOT IN ('alle', 'alle grupper')"
         if c.kind in ("municipality", "enrolled"):
-            for row, value in con.execute(bad + " ORDER BY 1").fetchall():
+            for row, value in con.execute(f"{bad} ORDER BY 1 LIMIT {limit}").fetchall():
                 errors.append(
                     DataError(
                         file, row, c.name, value, EXPECTED["municipality"] + _suggest(value, names)
@@ -361,6 +376,30 @@ def _errors(
                 c.name,
                 expected,
             )
+        if c.kind in _DATED:
+            day = _DATED[c.kind].format(v=f"u.p_{c.name}")
+            found = con.execute(
+                f"""SELECT u.rownum, u.r_{c.name}, w.first_day, w.last_day
+                    FROM upload_parsed AS u JOIN (
+                        SELECT id, make_date(year(invitation_date) - $before, 1, 1) AS first_day,
+                               make_date(year(end_date) + $after, 12, 31) AS last_day
+                        FROM programmes) AS w ON w.id = u.p_partnerskab
+                    WHERE {day} NOT BETWEEN w.first_day AND w.last_day
+                    ORDER BY 1 LIMIT {limit}""",
+                {"before": YEARS_BEFORE, "after": YEARS_AFTER},
+            ).fetchall()
+            for row, value, first_day, last_day in found:
+                errors.append(
+                    DataError(
+                        file,
+                        row,
+                        c.name,
+                        value,
+                        f"en dato mellem {format_date(first_day)} og {format_date(last_day)} "
+                        f"(fra året før invitationen til {YEARS_AFTER} år efter "
+                        "partnerskabets afslutning)",
+                    )
+                )
     if kind.rules:
         con.execute(_values_sql(kind, present))
     for rule in kind.rules:
@@ -372,14 +411,27 @@ def _errors(
             warnings if rule.warning else errors,
         )
     keys = [f"p_{kind.columns[[c.target for c in kind.columns].index(k)].name}" for k in kind.key]
-    add(
-        f"""SELECT rownum, concat_ws(' / ', {", ".join(k.replace("p_", "r_") for k in keys)})
-            FROM (SELECT *, row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY rownum)
-                  AS n FROM upload_parsed WHERE {" AND ".join(f"{k} IS NOT NULL" for k in keys)})
-            WHERE n > 1 ORDER BY 1""",
-        ", ".join(c.name for c in kind.columns if f"p_{c.name}" in keys),
-        "en nøgle der ikke allerede står i en tidligere række i filen",
-    )
+    key_columns = ", ".join(c.name for c in kind.columns if f"p_{c.name}" in keys)
+    repeated = con.execute(
+        f"""SELECT rownum, concat_ws(' / ', {", ".join(k.replace("p_", "r_") for k in keys)}),
+                   first_row
+            FROM (SELECT *,
+                         row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY rownum) AS n,
+                         min(rownum) OVER (PARTITION BY {", ".join(keys)}) AS first_row
+                  FROM upload_parsed WHERE {" AND ".join(f"{k} IS NOT NULL" for k in keys)})
+            WHERE n > 1 ORDER BY 1 LIMIT {limit}"""
+    ).fetchall()
+    for row, value, first_row in repeated:
+        errors.append(
+            DataError(
+                file,
+                row,
+                key_columns,
+                value,
+                f"en nøgle der ikke allerede står i en tidligere række i filen (den står også "
+                f"i række {first_row})",
+            )
+        )
     errors.sort(key=lambda e: (e.row or 0, e.column or ""))
     return errors, warnings
 
@@ -454,7 +506,16 @@ def prepare(
     errors += raw.problems + row_errors
     errors.sort(key=lambda e: (e.row or 0, e.column or ""))
     warnings += row_warnings
-    prepared = Prepared(kind, raw, sha, errors, warnings, tuple(found))
+    kept = config.LIMITS.errors_kept
+    prepared = Prepared(
+        kind,
+        raw,
+        sha,
+        errors[:kept],
+        warnings[:kept],
+        tuple(found),
+        more_errors=len(errors) > kept,
+    )
     if errors:
         return prepared
     values = _value_columns(kind, prepared.present)
@@ -511,7 +572,7 @@ def store(
     user = require(user, "editor", "gemme opdateringer").name
     prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
     if not prepared.ok:
-        raise InvalidInput(prepared.errors)
+        raise InvalidInput(prepared.errors, prepared.more_errors)
     counts = prepared.counts
     if not counts["new"] and not counts["changed"]:
         return Stored(None, counts)

@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from . import importer, labels, reference
-from .errors import DataError, InvalidInput
+from .errors import DataError, InvalidInput, count_errors
 from .formatting import format_date, format_number
 from .importer import Prepared, Stored
 from .reading import RawFile
@@ -70,6 +70,7 @@ class Checked:
     prepared: Prepared | None
     errors: list[DataError] = field(default_factory=list)
     warnings: list[DataError] = field(default_factory=list)
+    more_errors: bool = False  # more problems than listed (config.LIMITS.errors_kept)
 
     @property
     def nothing_changes(self) -> bool:
@@ -90,8 +91,8 @@ def check(
     try:
         prepared = importer.prepare(con, kind_name, data, file_name, sheet, max_mb * 1024 * 1024)
     except InvalidInput as exc:
-        return Checked(None, exc.errors)
-    return Checked(prepared, prepared.errors, prepared.warnings)
+        return Checked(None, exc.errors, more_errors=exc.more)
+    return Checked(prepared, prepared.errors, prepared.warnings, prepared.more_errors)
 
 
 def status_update(checked: Checked, file_name: str) -> dict[str, Any]:
@@ -130,12 +131,12 @@ def markdown_cells(table: pd.DataFrame) -> pd.DataFrame:
     return table.astype(object).map(lambda v: "" if pd.isna(v) else _MARKDOWN.sub(r"\\\1", str(v)))
 
 
-def problems_sentence(count: int, warning: bool = False) -> str:
+def problems_sentence(count: int, warning: bool = False, more: bool = False) -> str:
     """'3 fejl – intet er gemt. ...' or '1 advarsel: ...'."""
     if warning:
         noun = "advarsel" if count == 1 else "advarsler"
         return f"{format_number(count)} {noun} – de stopper ikke filen, men se efter."
-    return f"{format_number(count)} fejl – intet er gemt. Ret filen og prøv igen."
+    return f"{count_errors(count, more).capitalize()} – intet er gemt. Ret filen og prøv igen."
 
 
 @cache

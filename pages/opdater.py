@@ -86,7 +86,7 @@ if uploaded is not None:
         status.write(f"Kolonner i filen: {', '.join(checked.prepared.raw.headers)}")
 
     if checked.errors:
-        st.error(upload_view.problems_sentence(len(checked.errors)))
+        st.error(upload_view.problems_sentence(len(checked.errors), more=checked.more_errors))
         show_problems(checked.errors, "Fejl i filen")
     if checked.warnings:
         st.warning(upload_view.problems_sentence(len(checked.warnings), warning=True))

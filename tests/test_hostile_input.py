@@ -267,20 +267,9 @@ HAND_MADE = [
 ]
 
 
-# Rules of the importer's validation (issue 13), not of reading; strict, so that the marker
-# must go when they land.
-PENDING = {"date in year 1", "date in 1899", "date in 9999", "count with a decimal point"}
-IMPORTER_RULE = pytest.mark.xfail(
-    strict=True, reason="issue 13: plausible dates and whole counts are checked by the importer"
-)
-
-
 @pytest.mark.parametrize(
     ("kind", "file_name", "data", "expected"),
-    [
-        pytest.param(*case[1:], id=case[0], marks=[IMPORTER_RULE] if case[0] in PENDING else [])
-        for case in HAND_MADE
-    ],
+    [pytest.param(*case[1:], id=case[0]) for case in HAND_MADE],
 )
 def test_a_hand_made_hostile_file_is_answered_in_danish_and_a_refusal_changes_nothing(
     con, kind, file_name, data, expected

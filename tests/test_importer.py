@@ -15,12 +15,14 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from kl_dash import bootstrap, db, downloads, importer, upload_log
+from kl_dash.cli import main
 from kl_dash.errors import DataError, InvalidInput, KlDashError
 from kl_dash.undo import undo
 
@@ -413,7 +415,7 @@ def test_political_agreement_before_interest_is_an_error(con):
     assert_error(error, 2, "politisk_aftale", "22-06-2021", "på eller efter interesse-datoen")
 
 
-@pytest.mark.parametrize("written", ["-1", "tre", "2,5"])
+@pytest.mark.parametrize("written", ["-1", "tre", "2,5", "2.5", "4.0", "12.34", "1.2345", ".5"])
 def test_count_that_is_not_a_whole_number_of_0_or_more_is_an_error(con, written):
     data = csv_file(
         "partnerskab;kommune;gruppe;antal", f"it-2017;Frederiksberg;ledelsesspor;{written}"
@@ -488,7 +490,7 @@ def test_duplicate_key_within_the_file_is_an_error_on_the_later_row(con):
         4,
         "partnerskab, kommune, gruppe",
         "it-2017 / 147 / Ledelsesspor",
-        "en nøgle der ikke allerede står i en tidligere række i filen",
+        "en nøgle der ikke allerede står i en tidligere række i filen (den står også i række 2)",
     )
 
 
@@ -1143,3 +1145,74 @@ def test_workbook_is_read_after_a_query_left_its_result_unfetched(con):
     )
 
     assert prepared.ok
+
+
+@pytest.mark.parametrize(("written", "stored"), [("4", 4), (" 5 ", 5), ("1.234", 1234), ("0", 0)])
+def test_count_written_as_people_write_it_is_stored_as_that_whole_number(con, written, stored):
+    data = csv_file(
+        "partnerskab;kommune;gruppe;antal", f"it-2017;Frederiksberg;ledelsesspor;{written}"
+    )
+
+    prepared = importer.prepare(con, "deltagere", data, "a.csv")
+
+    assert prepared.ok, prepared.errors
+    importer.store(con, "deltagere", data, "a.csv", "Kirsten")
+    assert (
+        count(
+            con,
+            "SELECT participants FROM participants WHERE programme_id = 'it-2017' "
+            "AND municipality_code = '147' AND group_id = 'ledelsesspor'",
+        )
+        == stored
+    )
+
+
+@pytest.mark.parametrize("written", ["01-01-0001", "31-12-1899", "31-12-9999", "01-01-2015"])
+def test_date_outside_the_partnerships_plausible_window_is_an_error(con, written):
+    data = csv_file(
+        "partnerskab;kriterie;kommune;dato;status", f"it-2017;1;Frederiksberg;{written};i gang"
+    )
+
+    error = one_error(importer.prepare(con, "kriteriestatus", data, "a.csv"))
+
+    assert_error(error, 2, "dato", written, "en dato mellem 1. januar 2016 og 31. december")
+
+
+@pytest.mark.parametrize("written", ["01-01-2016", "15-12-2018", "31-12-2022"])
+def test_date_inside_the_partnerships_plausible_window_is_accepted(con, written):
+    data = csv_file(
+        "partnerskab;kriterie;kommune;dato;status", f"it-2017;1;Frederiksberg;{written};i gang"
+    )
+
+    assert importer.prepare(con, "kriteriestatus", data, "a.csv").ok
+
+
+def test_a_planned_period_far_outside_the_partnership_is_an_error(con):
+    data = csv_file(
+        "partnerskab;moede_id;titel;type;planlagt", "it-2017;ny-1;Ekstra møde;seminar;primo 2099"
+    )
+
+    error = one_error(importer.prepare(con, "moeder", data, "a.csv"))
+
+    assert_error(error, 2, "planlagt", "primo 2099", "en dato mellem 1. januar 2016")
+
+
+def test_a_file_with_very_many_bad_rows_lists_the_first_thousand_and_says_there_are_more(
+    db_path, tmp_path
+):
+    rows = [f"it-2017;Ukendt {i};ledelsesspor;4" for i in range(2500)]
+    data = csv_file("partnerskab;kommune;gruppe;antal", *rows)
+    con = db.connect(db_path)
+
+    prepared = importer.prepare(con, "deltagere", data, "mange.csv")
+
+    con.close()
+    assert len(prepared.errors) == 1000 and prepared.more_errors
+    assert [e.row for e in prepared.errors] == list(range(2, 1002))
+    path = tmp_path / "mange.csv"
+    path.write_bytes(data)
+    result = CliRunner().invoke(main, ["import", "deltagere", str(path), "--db", str(db_path)])
+    assert result.exit_code == 1
+    assert "mere end 1.000 fejl; de første 1.000 vises i mange.csv; intet er gemt" in (
+        result.output
+    )

@@ -183,6 +183,19 @@ def test_a_file_with_many_errors_lists_them_all_in_a_scrollable_table(monkeypatc
     assert sql(db_path, "SELECT count(*) FROM uploads") == [(0,)]
 
 
+def test_a_file_with_more_errors_than_the_limit_shows_the_first_thousand_and_says_so(
+    monkeypatch, db_path
+):
+    rows = [f"it-2017;Ukendt {n};01-09-2017;;;" for n in range(1500)]
+    at = start(monkeypatch, db_path)
+    upload(at, enrollment_file(db_path, rows), "mange.csv")
+    assert not at.exception
+    assert at.error[0].value.startswith("Mere end 1.000 fejl; de første 1.000 vises")
+    shown = at.dataframe[0].value
+    assert len(shown) == 1000 and list(shown["Række"][-1:]) == [1001]
+    assert sql(db_path, "SELECT count(*) FROM uploads") == [(0,)]
+
+
 def test_the_same_file_twice_changes_nothing_the_second_time(monkeypatch, db_path):
     data = enrollment_file(db_path)
     at = start(monkeypatch, db_path)
