@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from . import bootstrap, db, downloads, importer, labels, programme_store, upload_log, users
+from . import bootstrap, config, db, downloads, importer, labels, programme_store, upload_log, users
 from .errors import InvalidInput, KlDashError, count_errors
 from .programmes import to_toml
 from .undo import undo as undo_upload
@@ -219,6 +219,12 @@ def programme() -> None:
 
 
 def _read_definition(file: Path) -> str:
+    limit = config.max_upload_bytes()
+    if file.stat().st_size > limit:
+        raise CliError(
+            f"{file.name}: filen fylder {file.stat().st_size:,} bytes; forventet en fil på højst "
+            f"{config.MAX_UPLOAD_MB.value()} MB ({config.MAX_UPLOAD_MB.name})".replace(",", ".")
+        )
     try:
         return file.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:

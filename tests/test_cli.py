@@ -204,3 +204,18 @@ def test_uploads_lists_an_undone_and_an_open_upload(db_path, tmp_path):
     assert newest.split()[0] == "2" and "fortrudt" not in newest
     assert oldest.split()[0] == "1"
     assert re.search(r"fortrudt \d\d-\d\d-\d{4} \d\d:\d\d af krj$", oldest), oldest
+
+
+def test_a_partnership_file_over_the_upload_limit_is_refused_before_it_is_read(
+    tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KL_DASH_MAX_UPLOAD_MB", "1")
+    big = tmp_path / "stor.toml"
+    big.write_text("# " + "x" * (1024 * 1024) + "\n", encoding="utf-8")
+
+    result = CliRunner().invoke(main, ["programme", "check", str(big)])
+
+    assert result.exit_code == 1
+    assert "stor.toml: filen fylder 1.048.579 bytes; forventet en fil på højst 1 MB" in (
+        result.output
+    )
