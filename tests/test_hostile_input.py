@@ -23,6 +23,8 @@ from openpyxl import Workbook
 from kl_dash import importer
 from kl_dash.errors import DataError, InvalidInput, KlDashError
 
+from .test_reading import workbook
+
 # --- what is checked -----------------------------------------------------------------------
 
 
@@ -101,17 +103,6 @@ def outcome(con: duckdb.DuckDBPyConnection, kind: str, data: bytes, file_name: s
 
 def csv_file(*lines: str, encoding: str = "utf-8") -> bytes:
     return "".join(line + "\r\n" for line in lines).encode(encoding)
-
-
-def workbook(rows: list[list], title: str = "Ark1") -> bytes:
-    book = Workbook()
-    sheet = book.active
-    sheet.title = title
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
 
 
 def rezip(xlsx: bytes, parts: dict[str, bytes]) -> bytes:
