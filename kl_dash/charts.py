@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 from babel.dates import format_date as _babel_format_date
 
 from . import labels, palette
-from .formatting import LOCALE, format_date, format_number, format_share
+from .formatting import LOCALE, danish_sort_key, format_date, format_number, format_share
 
 TEMPLATE = "plotly_white"
 FONT_SIZE = 13
@@ -47,14 +47,9 @@ def _text(value) -> str | None:
     return str(value) or None
 
 
-def _danish_key(name: str) -> str:
-    """Sort key putting æ, ø, å after z, as a Danish reader expects."""
-    return name.lower().translate(str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"}))
-
-
 def _sort_value(value):
     """Sort key for a column of counts or names: names in Danish order."""
-    return _danish_key(value) if isinstance(value, str) else value
+    return danish_sort_key(value) if isinstance(value, str) else value
 
 
 def _wrap(text: str, width: int = 24) -> str:
@@ -401,7 +396,7 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
 
 def _heatmap_rows(cells: pd.DataFrame) -> list[str]:
     """Municipality names in Danish alphabetical order, top to bottom."""
-    return sorted(cells["municipality"].unique(), key=_danish_key)
+    return sorted(cells["municipality"].unique(), key=danish_sort_key)
 
 
 def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:

@@ -2,7 +2,7 @@
 
 Pure functions; kl_dash/ui/sidebar.py draws the widgets and keeps the values in the URL, so a
 link sent to a colleague opens the same view:
-``?partnerskab=it-2017&region=Midtjylland&kommune=Aarhus&spor=ledelsesspor&dato=2018-06-01``.
+``?partnerskab=it-2017&region=Syddanmark&kommune=Odense&spor=ledelsesspor&dato=2018-06-01``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Any
 import duckdb
 
 from . import labels
-from .formatting import format_date
+from .formatting import danish_sort_key, format_date
 from .reference import REGIONS
 
 # URL parameter names (Danish, they are what people see in a shared link).
@@ -102,13 +102,12 @@ def load_choices(con: duckdb.DuckDBPyConnection, programme_id: str, today: date)
             [programme_id],
         ).fetchall()
     )
-    municipalities = dict(
-        con.execute(
-            "SELECT m.code, m.name FROM enrollments e JOIN municipalities m "
-            "ON m.code = e.municipality_code WHERE e.programme_id = ? ORDER BY m.name",
-            [programme_id],
-        ).fetchall()
-    )
+    enrolled = con.execute(
+        "SELECT m.code, m.name FROM enrollments e JOIN municipalities m "
+        "ON m.code = e.municipality_code WHERE e.programme_id = ?",
+        [programme_id],
+    ).fetchall()
+    municipalities = dict(sorted(enrolled, key=lambda row: danish_sort_key(row[1])))
     aliases = dict(con.execute("SELECT alias, code FROM municipality_aliases").fetchall())
     return Choices(
         programmes=programmes,

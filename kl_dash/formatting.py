@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from babel.dates import format_date as _format_date
@@ -29,3 +30,15 @@ def format_money(value: float) -> str:
 def format_share(value: float) -> str:
     """0.85 -> 85 %."""
     return format_percent(value, format="#,##0 %", locale=LOCALE)
+
+
+_AA_AT_WORD_START = re.compile(r"\baa")
+_AFTER_Z = str.maketrans({"æ": "z{", "ø": "z|", "å": "z}"})
+
+
+def danish_sort_key(text: str) -> str:
+    """Key for Danish alphabetical order: æ, ø, å after z, and "aa" starting a word as å.
+
+    So Ærø, Aabenraa, Aalborg and Aarhus come last, in that order, as in a Danish list.
+    """
+    return _AA_AT_WORD_START.sub("å", text.casefold()).translate(_AFTER_Z)

@@ -15,7 +15,13 @@ import pandas as pd
 from . import labels
 from .errors import DataError
 from .filters import Choices, Filters
-from .formatting import format_date, format_money, format_number, format_share
+from .formatting import (
+    danish_sort_key,
+    format_date,
+    format_money,
+    format_number,
+    format_share,
+)
 from .queries import KeyFigures
 from .reference import REGIONS
 
@@ -44,6 +50,11 @@ def _delta(now: float | None, before: float | None, share: bool = False) -> str 
         points = round(change * 100)
         return None if points == 0 else f"{points:+d} procentpoint"
     return None if change == 0 else f"{change:+,.0f}".replace(",", ".")
+
+
+def _danish_order(names: pd.Index) -> list[str]:
+    """Names in Danish alphabetical order (Aabenraa after Ærø)."""
+    return sorted(names, key=danish_sort_key)
 
 
 def _month(day: date) -> str:
@@ -358,12 +369,14 @@ def attendance_matrix(cells: pd.DataFrame) -> pd.DataFrame:
         index="municipality", columns="meeting", values="attendees", aggfunc="first", sort=False
     )
     order = cells.drop_duplicates("meeting").sort_values("meeting_order")["meeting"]
-    wide = wide.reindex(columns=list(order)).astype("Int64")
+    wide = wide.reindex(index=_danish_order(wide.index), columns=list(order)).astype("Int64")
     return wide.rename_axis("Kommune").reset_index().rename_axis(None, axis=1)
 
 
 def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
     """People per municipality and group against the range the group asks for."""
+    rows = rows.assign(key=rows["municipality"].map(danish_sort_key))
+    rows = rows.sort_values(["sort_order", "key"], ignore_index=True)
     outside = (rows["participants"] < rows["min_participants"]) | (
         rows["participants"] > rows["max_participants"]
     )
@@ -407,7 +420,7 @@ def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
         index="municipality", columns="criterion_no", values="status", aggfunc="first", sort=False
     )
     wide.columns = [f"Kriterium {c}" for c in wide.columns]
-    return wide.rename_axis("Kommune").reset_index()
+    return wide.reindex(_danish_order(wide.index)).rename_axis("Kommune").reset_index()
 
 
 def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from .filters import Filters
+from .formatting import danish_sort_key
 
 # How far back "change since the previous period" looks.
 PREVIOUS_PERIOD = timedelta(days=91)
@@ -379,7 +380,7 @@ def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
             index="code", columns="group_name", values="participants", aggfunc="sum", sort=False
         )
         table = table.merge(wide, how="left", left_on="code", right_index=True)
-    return table
+    return table.sort_values("name", key=lambda s: s.map(danish_sort_key), ignore_index=True)
 
 
 PROFILE_ATTENDANCE_SQL = f"""

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from kl_dash.formatting import format_date, format_money, format_number, format_share
+from kl_dash.formatting import (
+    danish_sort_key,
+    format_date,
+    format_money,
+    format_number,
+    format_share,
+)
 
 
 def test_dates_are_written_the_danish_way():
@@ -23,3 +29,17 @@ def test_money_in_kroner():
 
 def test_shares_as_percent():
     assert format_share(0.85).replace("\xa0", " ") == "85 %"
+
+
+def test_names_sort_the_danish_way_with_aa_as_the_last_letter():
+    names = ["Aarhus", "Ærø", "Vejle", "Aabenraa", "Odense", "Aalborg", "Assens", "Ølstykke"]
+    assert sorted(names, key=danish_sort_key) == [
+        "Assens",
+        "Odense",
+        "Vejle",
+        "Ærø",
+        "Ølstykke",
+        "Aabenraa",
+        "Aalborg",
+        "Aarhus",
+    ]

@@ -11,6 +11,8 @@ import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 from streamlit.testing.v1 import AppTest
 
+from kl_dash.formatting import danish_sort_key
+
 from .conftest import PROJECT_ROOT
 from .test_queries import independent_figures
 
@@ -218,3 +220,24 @@ def test_another_partnership_starts_from_its_own_status_date(monkeypatch, db_pat
     assert widget(at.date_input, "as_of").value == date(2019, 8, 31)
     assert widget(at.selectbox, "group_id").value is None
     assert dict(at.query_params) == {"partnerskab": "kvalitet-2017"}
+
+
+def test_municipalities_are_listed_in_danish_order_with_aa_last(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017")
+    names = list(at.dataframe[0].value["Kommune"])
+    assert names == sorted(names, key=danish_sort_key)
+    assert names[-2:] == ["Aabenraa", "Aalborg"]
+    options = widget(at.selectbox, "municipality_code").options
+    assert options[-2:] == ["Aabenraa", "Aalborg"]
+
+
+def test_the_readme_profile_link_opens_the_profile_of_a_municipality_in_that_partnership(
+    monkeypatch, db_path
+):
+    import re
+
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    programme, name = re.search(r"`\?partnerskab=([\w-]+)&kommune=(\w+)`", readme).groups()
+    at = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab=programme, kommune=name)
+    assert not at.exception and not at.main.warning
+    assert any(h.value == f"Profil: {name}" for h in at.header)
