@@ -160,13 +160,15 @@ def _integer_step(top: float) -> int:
 def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     """The meeting plan per group: planned periods as bars, meetings held or not as markers.
 
-    A meeting without a group (for every group and track) is drawn on the row "Alle".
+    A meeting without a group (for every group and track) is drawn on the row "Alle". A held
+    date that is example data (column held_example) is marked so in the hover and legend.
     """
     names = [_text(name) or labels.ALL_GROUPS for name in plan["group_name"]]
     groups = list(dict.fromkeys(names))
     meetings = []
     for group, row in zip(names, plan.itertuples(index=False), strict=True):
         start, end, held = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
+        mark = f" {labels.EXAMPLE_MARK}" if getattr(row, "held_example", False) else ""
         start, end = start or end, end or start
         if held is not None and held > as_of:
             held = None
@@ -183,12 +185,12 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
                 group,
                 f"{kind}, {form}" if form else kind,
                 f"Planlagt: {planned}",
-                f"Afholdt: {format_date(held)}"
+                f"Afholdt: {format_date(held)}{mark}"
                 if held is not None
                 else palette.MEETING["not_held"].label,
             ]
         )
-        meetings.append((group, start, end, held, hover))
+        meetings.append((group, start, end, held, hover, mark))
 
     days = [as_of] + [d for m in meetings for d in m[1:4] if d is not None]
     low, high = _date_range(days)
@@ -198,7 +200,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     planned = [m for m in meetings if m[1] is not None]
     if planned:
         bases, lengths = [], []
-        for _, start, end, _, _ in planned:
+        for _, start, end, *_ in planned:
             length = max(end - start + timedelta(days=1), shortest)
             middle = start + (end - start) / 2
             bases.append((middle - length / 2 + timedelta(hours=12)).isoformat())
@@ -229,9 +231,10 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
             points = [(m[1] + (m[2] - m[1]) / 2, m) for m in meetings if m[3] is None]
         if not points:
             continue
+        marked = status == "held" and any(m[5] for _, m in points)
         fig.add_trace(
             go.Scatter(
-                name=style.label,
+                name=style.label + (f" {labels.EXAMPLE_MARK}" if marked else ""),
                 mode="markers",
                 x=[d.isoformat() for d, _ in points],
                 y=[m[0] for _, m in points],

@@ -213,6 +213,77 @@ def export(kind: str, partnerskab: str | None, db_path, out: Path) -> None:
     click.echo(f"Skrev {len(frame)} rækker til {out}.")
 
 
+@main.command()
+@click.option("--partnerskab", "programme_id", required=True, help="Partnerskabet (id).")
+@click.option(
+    "--dato",
+    default=None,
+    help="Status pr. denne dato (ÅÅÅÅ-MM-DD). Standard: i dag, højst partnerskabets slutdato.",
+)
+@click.option("--region", default=None, help="Kun kommuner i denne region.")
+@click.option("--netvaerk", default=None, help="Kun kommuner i dette netværk (id eller navn).")
+@click.option(
+    "--kommune",
+    default=None,
+    help="Kun denne kommune; med --format pdf: kommunens profil på én side.",
+)
+@DB_OPTION
+@click.option(
+    "--format", "fmt", required=True, type=click.Choice(["pdf", "pptx"]), help="Filformatet."
+)
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Filen der skrives (.pdf eller .pptx).",
+)
+def report(
+    programme_id: str,
+    dato: str | None,
+    region: str | None,
+    netvaerk: str | None,
+    kommune: str | None,
+    db_path,
+    fmt: str,
+    out: Path,
+) -> None:
+    """Skriv statusrapporten for et partnerskab som PDF (A4) eller PowerPoint (16:9)."""
+    from datetime import date
+
+    from . import filters, queries, report_pdf, report_pptx
+
+    if out.suffix.lower() != f".{fmt}":
+        raise CliError(f"{out.name}: forventet en fil der ender på .{fmt} (--format {fmt})")
+    given = {
+        filters.AS_OF: dato,
+        filters.REGION: region,
+        filters.NETWORK: netvaerk,
+        filters.MUNICIPALITY: kommune,
+    }
+    with _database(db_path) as con:
+        known = list(queries.programmes(con)["id"])
+        if programme_id not in known:
+            raise CliError(
+                f'Partnerskabet "{programme_id}" findes ikke. Vælg et af: {", ".join(known)}.'
+            )
+        today = date.today()
+        choices = filters.load_choices(con, programme_id, today)
+        view, notices = filters.parse({k: v for k, v in given.items() if v}, programme_id, choices)
+        if notices:
+            for notice in notices:
+                click.echo(notice, err=True)
+            raise CliError("Rapporten er ikke skrevet: ret filtrene ovenfor.")
+        if kommune and fmt == "pdf":
+            data = report_pdf.write_profile(con, view, choices, today)
+            what = f"Kommuneprofilen for {choices.municipalities[view.municipality_code]}"
+        else:
+            writer = report_pdf if fmt == "pdf" else report_pptx
+            data = writer.write_status(con, view, choices, today)
+            what = f"Statusrapporten for {programme_id}"
+    out.write_bytes(data)
+    click.echo(f"{what} pr. {view.as_of.isoformat()} er skrevet til {out}.")
+
+
 @main.group()
 def programme() -> None:
     """Partnerskaber som definitionsfiler (TOML): kontrollér, tilføj, ændr, eksportér."""

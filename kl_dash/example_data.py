@@ -14,6 +14,7 @@ import duckdb
 import pandas as pd
 
 from .labels import EXAMPLE_SOURCE
+from .programmes import network_meeting_id
 
 # Networks by geography, for programmes that organise municipalities in networks.
 # Keys: number of networks; values: network id, name and the regions it covers.
@@ -72,6 +73,31 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> Non
     con.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM frame")
 
 
+def _split_meetings(con: duckdb.DuckDBPyConnection, pid: str, networks: list[str]) -> dict:
+    """Split each planned meeting every network holds into one per network, in plan order.
+
+    Returns {new meeting id: the planned meeting's id}.
+    """
+    result = con.execute("SELECT * FROM meetings WHERE programme_id = ? ORDER BY sort_order", [pid])
+    names = [d[0] for d in result.description]
+    plan, split = [], {}
+    for row in (dict(zip(names, values, strict=True)) for values in result.fetchall()):
+        if not row["each_network"]:
+            plan.append(row)
+            continue
+        for network in networks:
+            new_id = network_meeting_id(row["meeting_id"], network)
+            plan.append(row | {"meeting_id": new_id, "network_id": network, "each_network": False})
+            split[new_id] = row["meeting_id"]
+    con.execute("DELETE FROM meetings WHERE programme_id = ? AND each_network", [pid])
+    _insert(con, "meetings", [row for row in plan if row["meeting_id"] in split])
+    con.executemany(
+        "UPDATE meetings SET sort_order = ? WHERE programme_id = ? AND meeting_id = ?",
+        [[i, pid, row["meeting_id"]] for i, row in enumerate(plan, 1)],
+    )
+    return split
+
+
 def generate(con: duckdb.DuckDBPyConnection) -> None:
     """Add example data for every programme in the database (caller owns the transaction)."""
     municipalities = con.execute("SELECT code, region FROM municipalities ORDER BY code").fetchall()
@@ -114,7 +140,7 @@ def _programme(con, pid: str, municipalities: list[tuple[str, str]]) -> None:
     chosen = sorted(rng.sample(municipalities, rng.randint(14, 42)))
     uses_networks = any(kind == "network" for _, kind, _, _ in groups) or len(chosen) > 24
     layout = NETWORK_LAYOUTS[2 if len(chosen) <= 16 else 3 if len(chosen) <= 32 else 5]
-    networks = {}
+    networks, split = {}, {}
     if uses_networks:
         present = {region for _, region in chosen}
         layout = [n for n in layout if n[2] & present]
@@ -127,6 +153,7 @@ def _programme(con, pid: str, municipalities: list[tuple[str, str]]) -> None:
             ],
         )
         networks = {region: nid for nid, _, regions in layout for region in regions}
+        split = _split_meetings(con, pid, sorted(nid for nid, _, _ in layout))
 
     enrollments = []
     for code, region in chosen:
@@ -216,32 +243,39 @@ def _programme(con, pid: str, municipalities: list[tuple[str, str]]) -> None:
     )
 
     # Meetings held: on a midweek day within the planned period; unplanned meetings spread
-    # evenly between their group's neighbouring meetings.
+    # evenly between their group's neighbouring meetings. The networks' own meetings split
+    # from one planned meeting (a slot) are each held on a day of their own near each other.
     meetings = con.execute(
-        "SELECT meeting_id, group_id, planned_from, planned_to FROM meetings "
+        "SELECT meeting_id, group_id, planned_from, planned_to, network_id FROM meetings "
         "WHERE programme_id = ? ORDER BY sort_order",
         [pid],
     ).fetchall()
     held = {}
-    lanes: dict[str | None, list] = {}
+    lanes: dict[str | None, dict[str, list]] = {}
     for m in meetings:
-        lanes.setdefault(m[1], []).append(m)
-    for lane in lanes.values():
+        lanes.setdefault(m[1], {}).setdefault(split.get(m[0], m[0]), []).append(m)
+    for lane in (list(slots.values()) for slots in lanes.values()):
         previous = kickoff
-        for i, (mid, _, planned_from, planned_to) in enumerate(lane):
+        for i, slot in enumerate(lane):
+            _, _, planned_from, planned_to, _ = slot[0]
             if planned_from == planned_to and planned_from:
-                day = planned_from
+                days = [planned_from] * len(slot)
             elif planned_from:  # a period: not before the kick-off when the period allows
                 first = kickoff if planned_from < kickoff < planned_to else planned_from
-                day = _weekday(_between(rng, first, planned_to - timedelta(days=3)))
+                days = [
+                    _weekday(_between(rng, first, planned_to - timedelta(days=3))) for _ in slot
+                ]
             else:
-                anchor = next((m[2] for m in lane[i + 1 :] if m[2]), None)
+                anchor = next((s[0][2] for s in lane[i + 1 :] if s[0][2]), None)
                 following = anchor or end - timedelta(days=21)
-                later = list(takewhile(lambda m: not m[2], lane[i + 1 :]))
+                later = list(takewhile(lambda s: not s[0][2], lane[i + 1 :]))
                 step = (following - previous) / (len(later) + (2 if anchor else 1))
-                day = _weekday(previous + step + timedelta(days=rng.randint(-10, 10)))
-            held[mid] = day = min(day, end)
-            previous = day
+                days = [
+                    _weekday(previous + step + timedelta(days=rng.randint(-10, 10))) for _ in slot
+                ]
+            for m, day in zip(slot, days, strict=True):
+                held[m[0]] = min(day, end)
+            previous = min(min(days), end)
     for mid, day in held.items():
         con.execute(
             "UPDATE meetings SET held_on = ?, held_source = ? WHERE programme_id = ? "
@@ -252,15 +286,17 @@ def _programme(con, pid: str, municipalities: list[tuple[str, str]]) -> None:
     # Attendance at each held meeting by the municipalities taking part on that day.
     reliability = {e["municipality_code"]: rng.uniform(0.6, 0.98) for e in enrollments}
     attendance = []
-    for mid, group, _, _ in meetings:
+    for mid, group, _, _, network in meetings:
         for e in enrollments:
             code = e["municipality_code"]
-            if not active(e, held[mid]):
+            if not active(e, held[mid]) or network not in (None, e["network_id"]):
                 continue
             expected = (
                 signed_up[code, group] if group else sum(signed_up[code, g[0]] for g in groups)
             )
-            if rng.random() > reliability[code] + 0.15 or expected == 0:
+            if expected == 0:  # signed no one up for the group: not expected there
+                continue
+            if rng.random() > reliability[code] + 0.15:
                 came = 0
             else:
                 came = max(1, sum(rng.random() < reliability[code] for _ in range(expected)))

@@ -89,12 +89,13 @@ def load_choices(con: duckdb.DuckDBPyConnection, programme_id: str, today: date)
     first, last = con.execute(
         "SELECT invitation_date, end_date FROM programmes WHERE id = ?", [programme_id]
     ).fetchone()
-    networks = dict(
-        con.execute(
-            "SELECT network_id, name FROM networks WHERE programme_id = ? ORDER BY name",
+    networks = {
+        network_id: f"{name} {labels.EXAMPLE_MARK}" if source == labels.EXAMPLE_SOURCE else name
+        for network_id, name, source in con.execute(
+            "SELECT network_id, name, source FROM networks WHERE programme_id = ? ORDER BY name",
             [programme_id],
         ).fetchall()
-    )
+    }
     groups = dict(
         con.execute(
             "SELECT group_id, name FROM programme_groups WHERE programme_id = ? "

@@ -1,4 +1,4 @@
-"""Danish formats for dates, numbers, money and shares, via Babel."""
+"""Danish formats for dates, numbers, money and shares, via Babel; stored text for Markdown."""
 
 from __future__ import annotations
 
@@ -30,6 +30,24 @@ def format_money(value: float) -> str:
 def format_share(value: float) -> str:
     """0.85 -> 85 %."""
     return format_percent(value, format="#,##0 %", locale=LOCALE)
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
+_WORD_JOINER = "\u2060"  # invisible; breaks a web or mail address Markdown would link
+
+
+def literal(value: object) -> str:
+    """Text that Streamlit's Markdown shows as written: no link, image, format, icon or list.
+
+    For stored text (names, titles, criteria) and anything typed by users, in every call
+    that renders Markdown (st.markdown, st.caption, st.title, alerts, labels, help).
+    Each ASCII punctuation character is backslash-escaped; a web or mail address, which
+    GitHub-flavoured Markdown links even when escaped, gets an invisible word joiner; line
+    breaks become spaces.
+    """
+    text = " ".join(str(value).splitlines())
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(_WORD_JOINER, text))
 
 
 _AA_AT_WORD_START = re.compile(r"\baa")

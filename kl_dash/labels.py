@@ -23,6 +23,16 @@ MEETING_TYPES = {
 
 MEETING_FORMS = {"physical": "fysisk", "virtual": "virtuelt"}
 
+# Where a meeting of the plan stands on the status date (queries.meeting_plan's status).
+MEETING_STATUS = {
+    "held": "afholdt",
+    "overdue": "ikke registreret",
+    "planned": "planlagt",
+}
+
+# A meeting for every network (it has no network of its own).
+ALL_NETWORKS = "Alle"
+
 FOCUS_SELECTION = {"fixed": "fast", "chosen": "valgfri"}
 
 # The steps of an enrollment that enrollment_progress counts over time.

@@ -138,6 +138,8 @@ def load(con: duckdb.DuckDBPyConnection, programme_id: str) -> Programme:
                 m["planned_to"],
                 m["form"],
                 m["source"],
+                m["network_id"],
+                bool(m["each_network"]),
             )
             for m in parts["meetings"]
         ),

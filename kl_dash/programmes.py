@@ -64,6 +64,8 @@ class Meeting:
     planned_to: date | None
     form: str | None
     source: str
+    network: str | None = None  # the network whose meeting it is; None: for every network
+    each_network: bool = False  # held by each network on its own, none named yet
 
 
 @dataclass(frozen=True)
@@ -131,7 +133,17 @@ _ITEM_KEYS = {
     "groups": {"id", "name", "kind", "min", "max", "description", "source"},
     "networks": {"id", "name", "source"},
     "focus_areas": {"id", "name", "source"},
-    "meetings": {"id", "title", "type", "group", "planned", "form", "source"},
+    "meetings": {
+        "id",
+        "title",
+        "type",
+        "group",
+        "network",
+        "each_network",
+        "planned",
+        "form",
+        "source",
+    },
     "criteria": {"no", "text", "agreed_on", "source"},
 }
 
@@ -297,6 +309,7 @@ def parse_programme(text: str, file: str) -> Programme:
         for path, item in r.items(data, "networks")
     ]
     r.unique("networks", [(f"networks[{i}].id", n.id) for i, n in enumerate(networks, 1)])
+    network_ids = sorted(n.id for n in networks if n.id)
 
     focus = [
         FocusArea(
@@ -308,7 +321,7 @@ def parse_programme(text: str, file: str) -> Programme:
     ]
     r.unique("focus_areas", [(f"focus_areas[{i}].id", f.id) for i, f in enumerate(focus, 1)])
 
-    meetings = []
+    meetings, meeting_paths = [], []
     for path, item in r.items(data, "meetings"):
         group = item.get("group")
         if group is not None and group not in group_ids:
@@ -317,6 +330,20 @@ def parse_programme(text: str, file: str) -> Programme:
                 group,
                 "id på en af partnerskabets grupper: " + ", ".join(sorted(group_ids)),
             )
+        network = item.get("network")
+        if network is not None and network not in network_ids:
+            r.error(
+                f"{path}.network",
+                network,
+                "id på et af partnerskabets netværk: " + ", ".join(network_ids)
+                if network_ids
+                else "id på et af partnerskabets netværk (filen har ingen [[networks]])",
+            )
+        each_network = item.get("each_network", False)
+        if not isinstance(each_network, bool):
+            r.error(f"{path}.each_network", each_network, "true eller false")
+        elif each_network and network is not None:
+            r.error(f"{path}.each_network", each_network, "ikke både network og each_network")
         planned = r.period(item, "planned", f"{path}.planned") if "planned" in item else None
         form = (
             r.word(item, "form", f"{path}.form", labels.MEETING_FORMS) if "form" in item else None
@@ -332,9 +359,18 @@ def parse_programme(text: str, file: str) -> Programme:
                 planned[2] if planned else None,
                 form,
                 r.text(item, "source", f"{path}.source"),
+                network,
+                each_network is True,
             )
         )
-    r.unique("meetings", [(f"meetings[{i}].id", m.id) for i, m in enumerate(meetings, 1)])
+        meeting_paths.append(f"{path}.id")
+    ids = [
+        (path, split.id if m.id else None)
+        for path, m in zip(meeting_paths, meetings, strict=True)
+        for split in split_by_network([m], network_ids)
+    ]
+    r.unique("meetings", ids)
+    meetings = split_by_network(meetings, network_ids)
 
     criteria = []
     for path, item in r.items(data, "criteria"):
@@ -444,6 +480,28 @@ def _string_end(text: str, start: int) -> int | None:
     return None
 
 
+def network_meeting_id(meeting_id: str, network_id: str) -> str:
+    """The id of one network's own meeting split from a meeting every network holds."""
+    return f"{meeting_id}-{network_id}"
+
+
+def split_by_network(meetings: list[Meeting], network_ids: list[str]) -> list[Meeting]:
+    """The plan with each meeting every network holds as one meeting per network, in place.
+
+    Meeting ``tm-1`` becomes ``tm-1-syd`` (network ``syd``) and so on, in network id order.
+    Without networks the plan is returned as it is: such a meeting stays one, for everyone.
+    """
+    if not network_ids:
+        return list(meetings)
+    return [
+        replace(m, id=network_meeting_id(m.id, network), network=network, each_network=False)
+        if m.each_network
+        else m
+        for m in meetings
+        for network in (network_ids if m.each_network else [None])
+    ]
+
+
 _ITEM_PATH = re.compile(r"([a-z_]+)\[(\d+)\](?:\.([a-z_]+))?")
 
 
@@ -512,6 +570,8 @@ def to_toml(p: Programme) -> str:
                 "title": m.title,
                 "type": labels.MEETING_TYPES[m.type],
                 "group": m.group,
+                "network": m.network,
+                "each_network": m.each_network or None,
                 "planned": m.planned,
                 "form": labels.MEETING_FORMS.get(m.form),
                 "source": m.source,
@@ -617,6 +677,8 @@ def part_rows(p: Programme) -> dict[str, list[dict[str, Any]]]:
                 "title": m.title,
                 "meeting_type": m.type,
                 "group_id": m.group,
+                "network_id": m.network,
+                "each_network": m.each_network,
                 "planned_text": m.planned,
                 "planned_from": m.planned_from,
                 "planned_to": m.planned_to,

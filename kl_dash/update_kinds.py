@@ -169,6 +169,7 @@ KINDS = {
             Column("titel", "text", target="title"),
             Column("type", "meeting_type", target="meeting_type"),
             Column("gruppe", "group_or_all", False, "group_id"),
+            Column("netvaerk", "network", False, "network_id"),
             Column("planlagt", "period", False, "planned_text"),
             Column("afholdt", "date", False, "held_on"),
             Column("form", "form", False, "form"),
@@ -181,6 +182,7 @@ KINDS = {
             "titel": "Opstartskonference",
             "type": "konference",
             "gruppe": "Politisk styregruppe",
+            "netvaerk": "",
             "planlagt": "primo 2018",
             "afholdt": "16-01-2018",
             "form": "fysisk",
@@ -203,11 +205,13 @@ KINDS = {
         ),
         export_sql="""
             SELECT t.programme_id AS partnerskab, t.meeting_id AS moede_id, t.title AS titel,
-                   w.word AS type, coalesce(g.name, 'alle') AS gruppe,
+                   w.word AS type, coalesce(g.name, 'alle') AS gruppe, n.name AS netvaerk,
                    t.planned_text AS planlagt, t.held_on AS afholdt, f.word AS form,
                    h.name AS vaert
             FROM meetings t
             LEFT JOIN programme_groups g USING (programme_id, group_id)
+            LEFT JOIN networks n
+              ON n.programme_id = t.programme_id AND n.network_id = t.network_id
             JOIN (SELECT * FROM (VALUES {meeting_type}) AS v(code, word)) w
               ON w.code = t.meeting_type
             LEFT JOIN (SELECT * FROM (VALUES {form}) AS v(code, word)) f ON f.code = t.form
@@ -227,6 +231,17 @@ KINDS = {
         ),
         key=("programme_id", "meeting_id", "municipality_code"),
         example={"partnerskab": "it-2017", "moede_id": "ps-1", "kommune": "Aarhus", "antal": "2"},
+        rules=(
+            Rule(
+                "kommune",
+                "EXISTS (SELECT 1 FROM meetings m JOIN enrollments e USING (programme_id) "
+                "WHERE m.programme_id = u.v_partnerskab AND m.meeting_id = u.v_moede_id "
+                "AND e.municipality_code = u.v_kommune AND m.network_id IS NOT NULL "
+                "AND m.network_id IS DISTINCT FROM e.network_id)",
+                "en kommune i mødets netværk (gemmes alligevel, men tæller ikke med i fremmødet)",
+                warning=True,
+            ),
+        ),
         export_sql="""
             SELECT a.programme_id AS partnerskab, a.meeting_id AS moede_id, m.name AS kommune,
                    a.attendees AS antal

@@ -6,7 +6,6 @@ download, so they are tested without a browser.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -17,7 +16,7 @@ import pandas as pd
 
 from . import importer, labels, reference
 from .errors import DataError, InvalidInput, count_errors
-from .formatting import format_date, format_number
+from .formatting import format_date, format_number, literal
 from .importer import Prepared, Stored
 from .reading import RawFile
 from .update_kinds import KINDS, Kind
@@ -123,12 +122,9 @@ def read_summary(raw: RawFile) -> str:
     return ", ".join(parts)
 
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
-
-
 def markdown_cells(table: pd.DataFrame) -> pd.DataFrame:
     """The table as text that Markdown shows as written (st.table renders its cells)."""
-    return table.astype(object).map(lambda v: "" if pd.isna(v) else _MARKDOWN.sub(r"\\\1", str(v)))
+    return table.astype(object).map(lambda v: "" if pd.isna(v) else literal(v))
 
 
 def problems_sentence(count: int, warning: bool = False, more: bool = False) -> str:

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kl_dash import labels, presenting, queries
+from kl_dash.formatting import literal
 from kl_dash.ui import frame
 
 view = frame.page_view("pages/kommuner.py")
@@ -10,11 +11,11 @@ f = view.filters
 programme = view.data(queries.programme_info)
 
 st.title("Kommuner")
-st.caption(presenting.view_caption(programme, f, view.choices))
+st.caption(literal(presenting.view_caption(programme, f, view.choices)))
 
 table = view.data(queries.municipality_table)
 if table.empty:
-    st.info(presenting.empty_sentence(f, view.choices, "kommuner"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "kommuner")))
     st.stop()
 
 shown = presenting.municipality_table(table, list(view.choices.groups.values()))
@@ -36,10 +37,12 @@ if rows and table["code"].iloc[rows[0]] != f.municipality_code:
 if f.municipality_code is None:
     st.stop()
 row = table[table["code"] == f.municipality_code].iloc[0].to_dict()
-st.header(f"Profil: {row['name']}")
+st.header(f"Profil: {literal(row['name'])}")
 st.caption(
-    f"Region {row['region']} · {row['network_name'] or 'intet netværk'} · "
-    f"{labels.ENROLLMENT_STATUS[row['status']]}"
+    literal(
+        f"Region {row['region']} · {row['network_name'] or 'intet netværk'} · "
+        f"{labels.ENROLLMENT_STATUS[row['status']]}"
+    )
 )
 st.button("Vis alle kommuner", on_click=view.set_municipality, args=(None,))
 
@@ -47,11 +50,11 @@ left, right = st.columns(2)
 with left:
     st.subheader("Tilmelding")
     for step, day in presenting.enrollment_steps(row, programme["requires_agreement"]):
-        st.write(f"**{step}:** {day}")
+        st.write(f"**{step}:** {literal(day)}")
 with right:
     st.subheader("Indsatsområder")
     focus = view.data(queries.profile_focus_areas)
-    st.markdown("\n".join(f"- {name}" for name in focus) or "Ingen valgt endnu.")
+    st.markdown("\n".join(f"- {literal(name)}" for name in focus) or "Ingen valgt endnu.")
 
 st.subheader("Sammenlignet med netværket og alle deltagere")
 compared = presenting.comparison_table(view.data(queries.comparison))
@@ -61,7 +64,7 @@ view.offer(compared, f"Sammenligning {row['name']}")
 st.subheader("Fremmøde ved hvert møde")
 attendance = view.data(queries.profile_attendance)
 if attendance.empty:
-    st.info(presenting.empty_sentence(f, view.choices, "afholdte møder"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder")))
 else:
     shown_attendance = presenting.profile_attendance_table(attendance)
     st.dataframe(shown_attendance, hide_index=True, width="stretch")
@@ -70,7 +73,7 @@ else:
 st.subheader("Succeskriterier over tid")
 assessments = presenting.profile_criteria_table(view.data(queries.profile_criteria))
 if len(assessments.columns) <= 2:
-    st.info(f"{row['name']} er ikke vurderet på succeskriterierne endnu.")
+    st.info(f"{literal(row['name'])} er ikke vurderet på succeskriterierne endnu.")
 else:
     st.dataframe(assessments, hide_index=True, width="stretch")
     view.offer(assessments, f"Succeskriterier {row['name']}")

@@ -3,6 +3,7 @@
 import streamlit as st
 
 from kl_dash import charts, presenting, queries
+from kl_dash.formatting import literal
 from kl_dash.ui import frame
 
 view = frame.page_view("pages/moeder.py")
@@ -10,12 +11,12 @@ f = view.filters
 programme = view.data(queries.programme_info)
 
 st.title("Møder og spor")
-st.caption(presenting.view_caption(programme, f, view.choices))
+st.caption(literal(presenting.view_caption(programme, f, view.choices)))
 
 st.subheader("Mødeplan")
 plan = view.data(queries.meeting_plan)
 if plan.empty:
-    st.info(presenting.empty_sentence(f, view.choices, "møder"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
     st.plotly_chart(
         charts.meeting_timeline(presenting.timeline_order(plan), f.as_of), width="stretch"
@@ -27,7 +28,7 @@ else:
 st.subheader("Fremmøde pr. kommune og møde")
 cells = view.data(queries.attendance_cells)
 if cells.empty or cells["attendees"].isna().all():
-    st.info(presenting.empty_sentence(f, view.choices, "afholdte møder med fremmøde"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder med fremmøde")))
 else:
     st.caption(
         "Tallet er antal fremmødte; farven er andelen af kommunens tilmeldte. Tom celle: "
@@ -39,7 +40,7 @@ else:
 st.subheader("Deltagere pr. spor mod det ønskede antal")
 people = view.data(queries.participants)
 if people.empty:
-    st.info(presenting.empty_sentence(f, view.choices, "tilmeldte deltagere"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte deltagere")))
 else:
     st.plotly_chart(charts.participants_range(people), width="stretch")
     table = presenting.participants_table(people)

@@ -6,6 +6,7 @@ import streamlit as st
 
 from kl_dash import config, importer, presenting, queries, update_kinds, upload_log, upload_view
 from kl_dash.errors import InvalidInput, KlDashError
+from kl_dash.formatting import literal
 from kl_dash.ui import frame, login
 from kl_dash.undo import undo as undo_upload
 
@@ -26,7 +27,7 @@ def done(where: str, level: str, message: str) -> None:
 
 def show_message(where: str) -> None:
     if message := st.session_state.pop(f"{where}-message", None):
-        getattr(st, message[0])(message[1])
+        getattr(st, message[0])(literal(message[1]))  # it may name a file
 
 
 def show_table(table, title: str) -> None:
@@ -81,9 +82,9 @@ if uploaded is not None:
         with status, closing(write_cursor()) as con:
             checked = upload_view.check(con, kind.name, data, uploaded.name, sheet, max_mb)
         st.session_state["upload-checked"] = (checked_key, checked)
-    status.update(**upload_view.status_update(checked, uploaded.name))
+    status.update(**upload_view.status_update(checked, literal(uploaded.name)))
     if checked.prepared:
-        status.write(f"Kolonner i filen: {', '.join(checked.prepared.raw.headers)}")
+        status.write(literal(f"Kolonner i filen: {', '.join(checked.prepared.raw.headers)}"))
 
     if checked.errors:
         st.error(upload_view.problems_sentence(len(checked.errors), more=checked.more_errors))
@@ -142,6 +143,6 @@ else:
                 try:
                     restored = undo_upload(con, chosen, user)
                 except KlDashError as exc:
-                    st.error(str(exc))
+                    st.error(literal(exc))
                 else:
                     done("undo", "success", upload_view.undone_message(chosen, restored))

@@ -3,18 +3,19 @@
 import streamlit as st
 
 from kl_dash import charts, labels, presenting, queries
+from kl_dash.formatting import literal
 from kl_dash.ui import frame
 
 view = frame.page_view("pages/overblik.py")
 f = view.filters
 programme = view.data(queries.programme_info)
 
-st.title(programme["name"])
-st.caption(presenting.programme_caption(programme))
+st.title(literal(programme["name"]))
+st.caption(literal(presenting.programme_caption(programme)))
 kind, sentence = presenting.status_sentence(programme, f.as_of)
-getattr(st, kind)(sentence)
+getattr(st, kind)(literal(sentence))
 if summary := presenting.filter_summary(f, view.choices):
-    st.caption(f"Filtre: {summary}")
+    st.caption(f"Filtre: {literal(summary)}")
 
 coming = view.data(queries.next_meetings)
 before = view.data(queries.previous_key_figures)
@@ -37,7 +38,7 @@ st.caption(presenting.changes_since_note(before.as_of))
 st.subheader("Mødeplan og afholdte møder")
 plan = view.data(queries.meeting_plan)
 if plan.empty:
-    st.info(presenting.empty_sentence(f, view.choices, "møder"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
     st.plotly_chart(
         charts.meeting_timeline(presenting.timeline_order(plan), f.as_of), width="stretch"
@@ -60,7 +61,7 @@ with left:
     st.markdown("**Tilmeldinger**")
     progress = view.data(queries.enrollment_progress)
     if progress.empty:
-        st.info(presenting.empty_sentence(f, view.choices, "tilmeldinger"))
+        st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldinger")))
     else:
         st.plotly_chart(charts.enrollment_steps(progress, f.as_of), width="stretch")
         st.caption(labels.PROGRESS_NOTE)
@@ -69,7 +70,9 @@ with right:
     st.markdown("**Succeskriterier opnået**")
     shares = view.data(queries.criteria_shares)
     if shares.empty:
-        st.info(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier"))
+        st.info(
+            literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier"))
+        )
     else:
         st.plotly_chart(charts.share_over_time(shares, f.as_of), width="stretch")
         view.offer(presenting.shares_table(shares), "Succeskriterier over tid")
@@ -77,7 +80,7 @@ with right:
 st.subheader("Kommunerne på kortet")
 places = view.data(queries.municipality_map)
 if places["status"].isna().all():
-    st.info(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner")))
 else:
     st.plotly_chart(charts.denmark_map(places), width="stretch")
     view.offer(presenting.map_table(places), "Kommuner på kortet")

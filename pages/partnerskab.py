@@ -6,6 +6,7 @@ import streamlit as st
 
 from kl_dash import charts, config, presenting, programme_store
 from kl_dash.errors import InvalidInput, KlDashError
+from kl_dash.formatting import literal
 from kl_dash.programmes import to_toml
 from kl_dash.ui import frame, login
 
@@ -49,14 +50,18 @@ text = upload.getvalue().decode("utf-8-sig", errors="replace")
 try:
     definition = programme_store.check(text, upload.name)
 except InvalidInput as exc:
-    st.error(f"{len(exc.errors)} fejl i {upload.name} – intet er gemt. Ret filen og prøv igen.")
+    st.error(
+        f"{len(exc.errors)} fejl i {literal(upload.name)} – intet er gemt. Ret filen og prøv igen."
+    )
     problems = presenting.errors_table(exc.errors)
     st.dataframe(problems, hide_index=True, width="stretch")
     view.offer(problems, "Fejl i definitionen")
     st.stop()
 
-st.header(definition.name)
-st.markdown("  \n".join(f"**{k}:** {v}" for k, v in presenting.definition_facts(definition)))
+st.header(literal(definition.name))
+st.markdown(
+    "  \n".join(f"**{k}:** {literal(v)}" for k, v in presenting.definition_facts(definition))
+)
 plan = presenting.definition_plan(definition)
 if plan["planned_from"].notna().any():
     st.plotly_chart(charts.meeting_timeline(plan, definition.invitation_date), width="stretch")
@@ -65,16 +70,16 @@ st.subheader("Grupper og spor")
 st.dataframe(presenting.definition_groups(definition), hide_index=True, width="stretch")
 if definition.criteria:
     st.subheader("Succeskriterier")
-    st.markdown("\n".join(f"{c.no}. {c.text}" for c in definition.criteria))
+    st.markdown("\n\n".join(literal(f"{c.no}. {c.text}") for c in definition.criteria))
 
 with closing(write_cursor()) as con:
     exists = programme_store.exists(con, definition.id)
     found, refusals = programme_store.changes(con, definition) if exists else ([], [])
 if exists:
     st.subheader("Ændringer i forhold til det gemte partnerskab")
-    st.markdown("\n".join(f"- {c.text}" for c in found) or "Filen ændrer ingenting.")
+    st.markdown("\n".join(f"- {literal(c.text)}" for c in found) or "Filen ændrer ingenting.")
     for refusal in refusals:
-        st.error(refusal)
+        st.error(literal(refusal))
 if refusals or (exists and not found):
     st.stop()
 
@@ -85,11 +90,11 @@ if st.button(label, type="primary", disabled=user is None):
             store = programme_store.update if exists else programme_store.add
             upload_id = store(con, text, upload.name, user)
     except KlDashError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))
     else:
         st.session_state["programme-stored"] = (
-            f"{definition.short_name} er gemt som upload {upload_id}; den kan fortrydes under "
-            "Opdater data."
+            f"{literal(definition.short_name)} er gemt som upload {upload_id}; den kan "
+            "fortrydes under Opdater data."
         )
         st.session_state["programme-round"] = round_ + 1
         st.rerun()

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from kl_dash import charts, presenting, queries
-from kl_dash.formatting import format_date
+from kl_dash.formatting import format_date, literal
 from kl_dash.ui import frame
 
 view = frame.page_view("pages/succeskriterier.py")
@@ -11,7 +11,7 @@ f = view.filters
 programme = view.data(queries.programme_info)
 
 st.title("Succeskriterier")
-st.caption(presenting.view_caption(programme, f, view.choices))
+st.caption(literal(presenting.view_caption(programme, f, view.choices)))
 
 criteria = view.data(queries.criteria)
 if criteria.empty:
@@ -23,12 +23,12 @@ if criteria.empty:
 
 st.subheader("Kriterierne")
 st.caption(presenting.criteria_origin(criteria))
-st.markdown("\n".join(presenting.criteria_texts(criteria)))
+st.markdown("\n\n".join(map(literal, presenting.criteria_texts(criteria))))
 
 st.subheader(f"Status pr. kommune pr. {format_date(f.as_of)}")
 cells = view.data(queries.criteria_cells)
 if cells.empty:
-    st.info(presenting.empty_sentence(f, view.choices, "deltagende kommuner"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "deltagende kommuner")))
 else:
     st.plotly_chart(charts.criteria_heatmap(cells), width="stretch")
     view.offer(presenting.criteria_matrix(cells), "Succeskriterier pr. kommune")
@@ -39,7 +39,7 @@ else:
 st.subheader("Andel opnået over tid")
 over_time = view.data(queries.criteria_shares)
 if over_time.empty:
-    st.info(presenting.empty_sentence(f, view.choices, "vurderinger"))
+    st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger")))
 else:
     st.plotly_chart(charts.share_over_time(over_time, f.as_of), width="stretch")
     view.offer(presenting.shares_table(over_time), "Succeskriterier over tid")

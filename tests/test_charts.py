@@ -329,11 +329,11 @@ def test_map_draws_offline_as_a_plain_scatter_in_status_styles(municipalities):
 def test_attendance_cells_show_the_numbers_and_stay_empty_when_not_taking_part(attendance):
     fig = charts.attendance_heatmap(attendance)
     heat = fig.data[0]
-    assert list(heat.y) == ["Aarhus", "Vejle", "Ærø"]
+    assert list(heat.y) == ["Vejle", "Ærø", "Aarhus"]  # Danish order: Aa after Æ
     assert list(heat.x) == ["ps-1 Opstartskonference", "ps-2 Midtvejskonference"]
-    assert [list(row) for row in heat.text] == [["4", "3"], ["1", "2"], ["0", ""]]
-    assert heat.z[0][1] == pytest.approx(0.75)
-    assert heat.z[2][1] is None
+    assert [list(row) for row in heat.text] == [["1", "2"], ["0", ""], ["4", "3"]]
+    assert heat.z[2][1] == pytest.approx(0.75)
+    assert heat.z[1][1] is None
     assert heat.colorbar.title.text == "Andel fremmødt"
 
 
@@ -348,12 +348,12 @@ def test_attendance_heatmap_grows_with_the_number_of_municipalities(attendance):
 def test_criteria_cells_carry_the_status_mark_not_just_a_colour(criteria):
     fig = charts.criteria_heatmap(criteria)
     heat = fig.data[0]
-    assert list(heat.y) == ["Aalborg", "Odense"]
+    assert list(heat.y) == ["Odense", "Aalborg"]  # Danish order: Aa last
     assert list(heat.x) == ["1", "2"]
     achieved, in_progress = palette.CRITERION["achieved"], palette.CRITERION["in_progress"]
     assert [list(row) for row in heat.text] == [
-        [palette.CRITERION["not_started"].mark, ""],
         [achieved.mark, in_progress.mark],
+        [palette.CRITERION["not_started"].mark, ""],
     ]
     legend = [t.name for t in fig.data[1:]]
     assert legend == ["– Ikke påbegyndt", "… I gang", "✓ Opnået", "Ikke vurderet"]

@@ -123,3 +123,36 @@ def test_a_partnership_without_fixed_criteria_gets_agreed_example_criteria(con):
         "WHERE programme_id = 'kvalitet-2017'"
     ).fetchall()
     assert rows and set(rows) == {("agreed", "eksempeldata", True)}
+
+
+def test_each_networks_own_meetings_are_held_on_days_of_their_own(con):
+    rows = con.execute(
+        "SELECT meeting_id, network_id, held_on FROM meetings "
+        "WHERE programme_id = 'kvalitet-2017' AND meeting_id LIKE 'tm-%' ORDER BY 1"
+    ).fetchall()
+    assert {network for _, network, _ in rows} == {"nord-midt", "oest", "syd"}
+    assert len({held for _, _, held in rows}) > 5  # not the same five days everywhere
+    # Each network's theme days come one after the other.
+    for network in ("nord-midt", "oest", "syd"):
+        days = [held for mid, n, held in rows if n == network]
+        assert days == sorted(days) and len(days) == 5
+
+
+def test_attendance_only_at_the_meetings_meant_for_the_municipality(con):
+    assert con.execute(
+        """
+        SELECT count(*)
+        FROM attendance a
+        JOIN meetings m USING (programme_id, meeting_id)
+        JOIN enrollments e USING (programme_id, municipality_code)
+        LEFT JOIN participants p
+          ON p.programme_id = a.programme_id AND p.municipality_code = a.municipality_code
+         AND p.group_id = m.group_id
+        WHERE (m.network_id IS NOT NULL AND m.network_id <> e.network_id)
+           OR p.participants = 0
+        """
+    ).fetchone() == (0,)
+    assert con.execute(
+        "SELECT count(DISTINCT m.network_id) FROM attendance a "
+        "JOIN meetings m USING (programme_id, meeting_id)"
+    ).fetchone() == (3,)

@@ -241,3 +241,57 @@ def test_the_readme_profile_link_opens_the_profile_of_a_municipality_in_that_par
     at = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab=programme, kommune=name)
     assert not at.exception and not at.main.warning
     assert any(h.value == f"Profil: {name}" for h in at.header)
+
+
+def shown_texts(at: AppTest) -> list[str]:
+    """Everything a page shows as text: Markdown (unescaped), tables, options and charts."""
+    texts = [
+        e.value
+        for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning")
+        for e in getattr(at, kind)
+    ]
+    for frame in at.dataframe:
+        texts += [str(v) for v in frame.value.astype(str).to_numpy().ravel()]
+        texts += [str(c) for c in frame.value.columns]
+    texts += [str(o) for box in at.selectbox for o in box.options]
+    texts += [chart.proto.spec for chart in at.get("plotly_chart")]
+    return [t.replace("\\", "") for t in texts]
+
+
+def example_facts(path, programme: str) -> tuple[set[str], set[str]]:
+    """The example networks' names and example criteria's texts of a programme, from SQL."""
+    where = "WHERE programme_id = ? AND source = 'eksempeldata'"
+    networks = {n for (n,) in sql(path, f"SELECT name FROM networks {where}", [programme])}
+    criteria = {t for (t,) in sql(path, f"SELECT text FROM success_criteria {where}", [programme])}
+    return networks, criteria
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_labels_the_example_facts_it_shows(monkeypatch, db_path, page):
+    ((name,),) = sql(
+        db_path,
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "WHERE programme_id = 'kvalitet-2017' AND agreement_on IS NOT NULL "
+        "AND withdrawn_on IS NULL ORDER BY m.name LIMIT 1",
+    )
+    at = open_app(monkeypatch, db_path, page, partnerskab="kvalitet-2017", kommune=name)
+    assert not at.exception, [e.message for e in at.exception]
+    texts = shown_texts(at)
+    networks, criteria = example_facts(db_path, "kvalitet-2017")
+    assert networks and criteria
+    marked = 0
+    for fact in networks | criteria:
+        for text in texts:
+            found = text.count(fact)
+            labelled = text.count(f"{fact} (eksempel)") + text.count(f"{fact} (eksempel,")
+            assert found == labelled, (fact, text[:300])
+            marked += labelled
+    for frame in at.dataframe:  # every held date shown in a table is marked
+        if "Afholdt" in frame.value:
+            held = [v for v in frame.value["Afholdt"] if v and v != "ikke registreret"]
+            assert held and all(v.endswith("(eksempel)") for v in held), held
+            marked += len(held)
+    for chart in at.get("plotly_chart"):  # and in the charts' legends
+        assert '"name":"Afholdt"' not in chart.proto.spec.replace(" ", "")
+        marked += chart.proto.spec.count("Afholdt (eksempel)")
+    assert marked, "the page shows no example fact at all"

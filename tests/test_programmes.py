@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from kl_dash.errors import InvalidInput
-from kl_dash.programmes import parse_programme
+from kl_dash.programmes import parse_programme, to_toml
 from kl_dash.reference import PROGRAMMES_DIR
 
 IT_2017 = (PROGRAMMES_DIR / "it-2017.toml").read_text(encoding="utf-8")
@@ -97,3 +97,61 @@ def test_brackets_inside_strings_and_comments_are_no_nesting():
     text = "\n".join(lines).replace('price_text = "', 'price_text = "\\"[[[[[[[[[[[[[[[[[ ', 1)
     programme = parse_programme(text, "ny.toml")
     assert programme.purpose.startswith("[[[[") and programme.price_text.startswith('"[[[[')
+
+
+KVALITET_2017 = (PROGRAMMES_DIR / "kvalitet-2017.toml").read_text(encoding="utf-8")
+NETWORKS = """
+[[networks]]
+id = "vest"
+name = "Netværk Vest"
+source = "aftale"
+
+[[networks]]
+id = "oest"
+name = "Netværk Øst"
+source = "aftale"
+"""
+
+
+def test_a_meeting_every_network_holds_stays_one_while_the_file_names_no_networks():
+    programme = parse_programme(KVALITET_2017, "kvalitet-2017.toml")
+    theme_days = [m for m in programme.meetings if m.type == "theme_day"]
+    assert [m.id for m in theme_days] == ["tm-1", "tm-2", "tm-3", "tm-4", "tm-5"]
+    assert all(m.each_network and m.network is None for m in theme_days)
+
+
+def test_a_meeting_every_network_holds_becomes_one_per_network_in_its_place():
+    programme = parse_programme(KVALITET_2017 + NETWORKS, "kvalitet-2017.toml")
+    ids = [m.id for m in programme.meetings]
+    assert ids[:5] == ["sem-1", "tm-1-oest", "tm-1-vest", "tm-2-oest", "tm-2-vest"]
+    assert len(ids) == 3 + 2 * 6
+    split = [m for m in programme.meetings if m.id.startswith("tm-1-")]
+    assert [(m.network, m.each_network, m.title) for m in split] == [
+        ("oest", False, "Heldagstemamøde 1"),
+        ("vest", False, "Heldagstemamøde 1"),
+    ]
+    assert all(m.network is None for m in programme.meetings if m.type == "seminar")
+
+
+@pytest.mark.parametrize("networks", ["", NETWORKS])
+def test_a_written_definition_reads_back_as_the_same_partnership(networks):
+    programme = parse_programme(KVALITET_2017 + networks, "kvalitet-2017.toml")
+    assert parse_programme(to_toml(programme), "kvalitet-2017.toml") == programme
+
+
+def test_a_meetings_network_must_be_one_of_the_files_networks():
+    one_network = KVALITET_2017.replace(
+        'id = "sem-2"\n', 'id = "sem-2"\nnetwork = "vest"\n'
+    ).replace('id = "tm-1"\n', 'id = "tm-1"\nnetwork = "syd"\n')
+    messages = errors_of(one_network + NETWORKS)
+    assert len(messages) == 2
+    assert any('"meetings[2].network": "syd"' in m and "oest, vest" in m for m in messages)
+    assert any('"meetings[2].each_network"' in m for m in messages)  # both keys given
+    [message] = errors_of(KVALITET_2017.replace('id = "sem-2"\n', 'id = "sem-2"\nnetwork = "x"\n'))
+    assert '"meetings[4].network": "x"' in message and "ingen [[networks]]" in message
+
+
+def test_a_split_meeting_whose_id_is_taken_is_refused_at_the_planned_meeting():
+    taken = KVALITET_2017.replace('id = "sem-3"', 'id = "tm-5-vest"')
+    messages = errors_of(taken + NETWORKS)
+    assert any('"meetings[9].id": "tm-5-vest"' in m for m in messages)

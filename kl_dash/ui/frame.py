@@ -23,6 +23,7 @@ import streamlit as st
 
 from kl_dash import bootstrap, db, downloads, programme_store, queries
 from kl_dash.filters import Choices, Filters
+from kl_dash.formatting import literal
 from kl_dash.ui import sidebar
 from kl_dash.users import Actor
 
@@ -95,7 +96,7 @@ def offer_downloads(frame: pd.DataFrame, title: str) -> None:
         file_name=downloads.file_name(title, "csv"),
         mime="text/csv",
         key=f"csv-{title}",
-        help=f"{title} som CSV (semikolon, UTF-8) til Excel",
+        help=f"{literal(title)} som CSV (semikolon, UTF-8) til Excel",
     )
     row.download_button(
         "⬇ Excel",
@@ -103,7 +104,7 @@ def offer_downloads(frame: pd.DataFrame, title: str) -> None:
         file_name=downloads.file_name(title, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=f"xlsx-{title}",
-        help=f"{title} som Excel-fil",
+        help=f"{literal(title)} som Excel-fil",
     )
 
 

@@ -11,6 +11,7 @@ import streamlit as st
 from streamlit.errors import StreamlitAPIException
 
 from kl_dash import auth, users
+from kl_dash.formatting import literal
 from kl_dash.users import Actor
 
 ACTOR_KEY = "actor"
@@ -47,7 +48,8 @@ def page(config: auth.Settings, cursor: Callable[[], duckdb.DuckDBPyConnection])
             )
         if config.oidc:
             if st.user.is_logged_in:
-                st.error(f"{st.user.get('email')} har ikke adgang. Kontakt KL's sekretariat.")
+                email = literal(st.user.get("email"))
+                st.error(f"{email} har ikke adgang. Kontakt KL's sekretariat.")
                 st.button("Log ud", on_click=st.logout)
             else:
                 st.button("Log ind med din organisations konto", on_click=st.login, type="primary")
@@ -61,7 +63,7 @@ def page(config: auth.Settings, cursor: Callable[[], duckdb.DuckDBPyConnection])
                 try:
                     st.session_state[ACTOR_KEY] = users.authenticate(con, name.strip(), password)
                 except users.LoginRefused as exc:
-                    st.error(str(exc))
+                    st.error(literal(exc))
                 else:
                     st.rerun()
 
@@ -78,7 +80,7 @@ def log_out() -> None:
 def uploader(actor: Actor) -> Actor | None:
     """Who stores an upload: the logged-in user, or in local mode the name typed in."""
     if actor.mode != "local":
-        st.caption(f"Du er logget ind som {actor.name} ({users.ROLE_NAMES[actor.role]}).")
+        st.caption(f"Du er logget ind som {literal(actor.name)} ({users.ROLE_NAMES[actor.role]}).")
         return actor
     if "upload-user" not in st.session_state:  # the widget's state goes when another page runs
         st.session_state["upload-user"] = st.session_state.get(UPLOADER_KEY, "")

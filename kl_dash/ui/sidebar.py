@@ -20,6 +20,7 @@ import streamlit as st
 
 from kl_dash import filters, labels, queries
 from kl_dash.filters import Choices, Filters
+from kl_dash.formatting import literal
 from kl_dash.reference import REGIONS
 from kl_dash.ui import login
 from kl_dash.users import Actor
@@ -75,7 +76,7 @@ def draw_filters(con: duckdb.DuckDBPyConnection) -> tuple[Filters, Choices]:
         choices = filters.load_choices(con, programme_id, date.today())
         from_url, notices = filters.parse(st.query_params, programme_id, choices)
         for message in filter(None, [notice, *notices]):
-            st.warning(message, icon="⚠️")
+            st.warning(literal(message), icon="⚠️")  # it quotes the URL
         stored = vars(from_url).copy()
         st.session_state[FILTERS] = stored
 
@@ -169,7 +170,7 @@ def draw_notices(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
     if actor.mode == "local":
         st.sidebar.warning(labels.LOCAL_MODE_NOTICE, icon=":material/lock_open:")
     elif actor.mode != "anonymous":
-        st.sidebar.caption(f"Logget ind som {actor.name}")
+        st.sidebar.caption(f"Logget ind som {literal(actor.name)}")
         st.sidebar.button("Log ud", on_click=login.log_out)
     if queries.has_example_data(con):
         st.sidebar.info(labels.EXAMPLE_NOTICE, icon="ℹ️")
