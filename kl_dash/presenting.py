@@ -22,7 +22,7 @@ from .formatting import (
     format_number,
     format_share,
 )
-from .queries import KeyFigures
+from .queries import ExampleFacts, KeyFigures
 from .reference import REGIONS
 
 
@@ -55,6 +55,26 @@ def _delta(now: float | None, before: float | None, share: bool = False) -> str 
 def _danish_order(names: pd.Index) -> list[str]:
     """Names in Danish alphabetical order (Aabenraa after Ærø)."""
     return sorted(names, key=danish_sort_key)
+
+
+def example_label(text: str, is_example: bool) -> str:
+    """'Netværk Syd (eksempel)' for a fact that is example data; else the text as it is."""
+    return f"{text} {labels.EXAMPLE_MARK}" if is_example else text
+
+
+def network_label(name: Any, examples: ExampleFacts) -> str:
+    """A network's name, marked when the network is example data; '' for no network."""
+    if name is None or pd.isna(name):
+        return ""
+    return example_label(name, name in examples.networks)
+
+
+def held_labels(meetings: pd.DataFrame, examples: ExampleFacts) -> list[str]:
+    """Each meeting's held date ('' if not held), marked where the date is example data."""
+    return [
+        example_label(_day(held), mid in examples.held) if _day(held) else ""
+        for mid, held in zip(meetings["meeting_id"], meetings["held_on"], strict=True)
+    ]
 
 
 def _month(day: date) -> str:
@@ -136,33 +156,18 @@ def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bo
             "Fremmøde",
             _share(now.attendance_rate),
             _delta(now.attendance_rate, before.attendance_rate, share=True),
-            "Fremmøde: ved "
-            f"{format_number(now.meetings_attended)} af {format_number(now.meetings_expected)} "
-            "afholdte møder var den deltagende kommune, mødet var for (dens netværk, grupper "
-            f"og spor), repræsenteret. Udtrådte kommuner tæller ikke med. Ændring {since}.",
+            "Gennemsnitligt fremmøde: andelen af de afholdte møder, hvor en deltagende "
+            f"kommune var repræsenteret. Ændring {since}.",
         ),
         Card(
             "Kriterier opnået",
             _share(now.criteria_share),
             _delta(now.criteria_share, before.criteria_share, share=True),
             f"Succeskriterier opnået: {format_number(now.criteria_reached)} af "
-            f"{format_number(now.criteria_assessed)} vurderinger står på opnået (den seneste "
-            "vurdering af hvert kriterium i hver deltagende kommune; udtrådte kommuner tæller "
-            f"ikke med). Ændring {since}.",
+            f"{format_number(now.criteria_assessed)} vurderinger står på opnået. "
+            f"Ændring {since}.",
         ),
     ]
-
-
-def overdue_note(plan: pd.DataFrame) -> str | None:
-    """A sentence about meetings whose planned period has passed without being registered."""
-    count = int((plan["status"] == "overdue").sum())
-    if not count:
-        return None
-    noun = "møde" if count == 1 else "møder"
-    return (
-        f"{format_number(count)} {noun} er {labels.MEETING_STATUS['overdue']}: den planlagte "
-        "periode er forbi, men mødet er ikke registreret som afholdt (upload møder)."
-    )
 
 
 def unscheduled_note(plan: pd.DataFrame) -> str | None:
@@ -215,32 +220,27 @@ def empty_sentence(filters: Filters, choices: Choices, what: str) -> str:
     return f"Ingen {what} pr. {format_date(filters.as_of)} i dette partnerskab endnu."
 
 
-def meeting_plan_table(plan: pd.DataFrame) -> pd.DataFrame:
-    """The meeting plan with Danish headings, dates as '14. september 2021'.
-
-    A meeting whose planned period has passed unregistered says so under Afholdt; the
-    network column is there when some meeting is one network's own.
-    """
-    table = pd.DataFrame(
+def meeting_plan_table(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
+    """The meeting plan with Danish headings, dates as '14. september 2021' (examples marked)."""
+    return pd.DataFrame(
         {
             "Møde": plan["title"],
             "Type": plan["meeting_type"].map(labels.MEETING_TYPES).str.capitalize(),
             "Gruppe/spor": plan["group_name"].fillna(labels.ALL_GROUPS),
-            "Netværk": plan["network_name"].fillna(labels.ALL_NETWORKS),
             "Planlagt": plan["planned_text"].fillna("ikke fastlagt"),
-            "Afholdt": [
-                labels.MEETING_STATUS["overdue"] if status == "overdue" else _day(held)
-                for held, status in zip(plan["held_on"], plan["status"], strict=True)
-            ],
+            "Afholdt": held_labels(plan, examples),
             "Form": plan["form"].map(labels.MEETING_FORMS).fillna(""),
         }
     )
-    return table if plan["network_name"].notna().any() else table.drop(columns="Netværk")
 
 
-def timeline_order(plan: pd.DataFrame) -> pd.DataFrame:
-    """The plan with the groups in the programme's own order (meetings for all first)."""
-    return plan.sort_values("group_order", kind="stable")
+def timeline_order(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
+    """The plan with the groups in the programme's own order (meetings for all first).
+
+    held_example says which held dates are example data, for the chart to mark them.
+    """
+    marked = plan.assign(held_example=plan["meeting_id"].isin(examples.held))
+    return marked.sort_values("group_order", kind="stable")
 
 
 def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
@@ -249,13 +249,10 @@ def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
         {
             "Møde": meetings["title"],
             "Gruppe/spor": meetings["group_name"].fillna(labels.ALL_GROUPS),
-            "Netværk": meetings["network_name"].fillna(labels.ALL_NETWORKS),
             "Planlagt": meetings["planned_text"].fillna("ikke fastlagt"),
             "Form": meetings["form"].map(labels.MEETING_FORMS).fillna(""),
         }
     )
-    if not meetings["network_name"].notna().any():
-        table = table.drop(columns="Netværk")
     return table if table["Form"].any() else table.drop(columns="Form")
 
 
@@ -312,13 +309,15 @@ def shares_table(shares: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-def municipality_table(table: pd.DataFrame, group_names: list[str]) -> pd.DataFrame:
+def municipality_table(
+    table: pd.DataFrame, group_names: list[str], examples: ExampleFacts
+) -> pd.DataFrame:
     """One row per municipality, Danish headings; participants per group as columns."""
     shown = pd.DataFrame(
         {
             "Kommune": table["name"],
             "Region": table["region"],
-            "Netværk": table["network_name"].fillna(""),
+            "Netværk": [network_label(n, examples) for n in table["network_name"]],
             "Status": table["status"].map(labels.ENROLLMENT_STATUS),
         }
     )
@@ -337,6 +336,12 @@ def municipality_table(table: pd.DataFrame, group_names: list[str]) -> pd.DataFr
     return shown
 
 
+def profile_caption(row: dict[str, Any], examples: ExampleFacts) -> str:
+    """'Region Syddanmark · Netværk Syd (eksempel) · Deltager': where a municipality stands."""
+    network = network_label(row["network_name"], examples) or "intet netværk"
+    return f"Region {row['region']} · {network} · {labels.ENROLLMENT_STATUS[row['status']]}"
+
+
 def enrollment_steps(row: dict[str, Any], requires_agreement: bool) -> list[tuple[str, str]]:
     """A municipality's steps: (step, date or 'endnu ikke')."""
     steps = [(labels.ENROLLMENT_STEPS["interest"], _day(row["interest_on"]))]
@@ -347,25 +352,29 @@ def enrollment_steps(row: dict[str, Any], requires_agreement: bool) -> list[tupl
     return steps
 
 
-def profile_attendance_table(rows: pd.DataFrame) -> pd.DataFrame:
+def profile_attendance_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
     """The municipality's attendance at each held meeting."""
     return pd.DataFrame(
         {
             "Møde": rows["title"],
             "Gruppe/spor": rows["group_name"].fillna(labels.ALL_GROUPS),
-            "Afholdt": rows["held_on"].map(_day),
+            "Afholdt": held_labels(rows, examples),
             "Fremmødte": rows["attendees"].astype("Int64"),
             "Tilmeldte": rows["expected"].astype("Int64"),
         }
     )
 
 
-def profile_criteria_table(rows: pd.DataFrame) -> pd.DataFrame:
+def profile_criteria_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
     """Criterion x assessment date with the Danish status word (rows: criteria)."""
     assessed = rows.dropna(subset=["assessed_on"])
     if assessed.empty:
         return pd.DataFrame(columns=["Nr.", "Succeskriterium"])
     wide = assessed.assign(
+        text=[
+            example_label(text, no in examples.criteria)
+            for no, text in zip(assessed["criterion_no"], assessed["text"], strict=True)
+        ],
         day=assessed["assessed_on"].map(_day),
         status=assessed["status"].map(labels.CRITERION_STATUS),
     ).pivot_table(
@@ -376,12 +385,13 @@ def profile_criteria_table(rows: pd.DataFrame) -> pd.DataFrame:
     return wide.fillna("")
 
 
-def comparison_table(rows: pd.DataFrame) -> pd.DataFrame:
+def comparison_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
     """The municipality against its network and all participants."""
     return pd.DataFrame(
         {
             "": [
-                labels.COMPARISON_GROUPS[group] + (f" ({network})" if group == "network" else "")
+                labels.COMPARISON_GROUPS[group]
+                + (f" ({network_label(network, examples)})" if group == "network" else "")
                 for group, network in zip(rows["group"], rows["network_name"], strict=True)
             ],
             "Fremmøde": rows["attendance_rate"].map(_share),
@@ -421,17 +431,26 @@ def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
 
 
 def criteria_texts(criteria: pd.DataFrame) -> list[str]:
-    """'1. text' lines, verbatim; criteria agreed later say when."""
-    return [
-        f"{no}. {text}" + ("" if origin == "invitation" else f" (aftalt {_day(agreed_on)})")
-        for no, text, origin, agreed_on in criteria[
-            ["criterion_no", "text", "origin", "agreed_on"]
-        ].itertuples(index=False)
-    ]
+    """'1. text' lines, verbatim; criteria agreed later say when, example criteria say so."""
+    lines = []
+    for no, text, origin, agreed_on, source in criteria[
+        ["criterion_no", "text", "origin", "agreed_on", "source"]
+    ].itertuples(index=False):
+        when = [] if origin == "invitation" else [f"aftalt {_day(agreed_on)}"]
+        if source == labels.EXAMPLE_SOURCE:
+            when.insert(0, labels.EXAMPLE_MARK.strip("()"))
+        lines.append(f"{no}. {text}" + (f" ({', '.join(when)})" if when else ""))
+    return lines
 
 
 def criteria_origin(criteria: pd.DataFrame) -> str:
     """Where the criteria come from, in one sentence."""
+    if (criteria["source"] == labels.EXAMPLE_SOURCE).all():
+        return (
+            "Eksempel: invitationen fastsætter ingen succeskriterier; de aftales i den "
+            "politiske aftale. Kriterierne her er opfundne eksempler, så siderne har noget at "
+            "vise, ikke aftalte kriterier."
+        )
     if (criteria["origin"] == "invitation").all():
         return "Kriterierne er fastsat i invitationen og gengivet ordret."
     if (criteria["origin"] == "agreed").all():
@@ -451,12 +470,8 @@ def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
-    """Per criterion: how many of the assessed municipalities taking part have reached it.
-
-    Withdrawn municipalities are left out, as in every key figure (kl_dash.key_figures).
-    """
-    counted = cells.assign(status=cells["status"].where(cells["counted"].astype(bool)))
-    summary = counted.groupby("criterion_no").agg(
+    """Per criterion: how many of the assessed municipalities have reached it."""
+    summary = cells.groupby("criterion_no").agg(
         reached=("status", lambda s: int((s == "achieved").sum())),
         assessed=("status", "count"),
     )
