@@ -156,18 +156,33 @@ def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bo
             "Fremmøde",
             _share(now.attendance_rate),
             _delta(now.attendance_rate, before.attendance_rate, share=True),
-            "Gennemsnitligt fremmøde: andelen af de afholdte møder, hvor en deltagende "
-            f"kommune var repræsenteret. Ændring {since}.",
+            "Fremmøde: ved "
+            f"{format_number(now.meetings_attended)} af {format_number(now.meetings_expected)} "
+            "afholdte møder var den deltagende kommune, mødet var for (dens netværk, grupper "
+            f"og spor), repræsenteret. Udtrådte kommuner tæller ikke med. Ændring {since}.",
         ),
         Card(
             "Kriterier opnået",
             _share(now.criteria_share),
             _delta(now.criteria_share, before.criteria_share, share=True),
             f"Succeskriterier opnået: {format_number(now.criteria_reached)} af "
-            f"{format_number(now.criteria_assessed)} vurderinger står på opnået. "
-            f"Ændring {since}.",
+            f"{format_number(now.criteria_assessed)} vurderinger står på opnået (den seneste "
+            "vurdering af hvert kriterium i hver deltagende kommune; udtrådte kommuner tæller "
+            f"ikke med). Ændring {since}.",
         ),
     ]
+
+
+def overdue_note(plan: pd.DataFrame) -> str | None:
+    """A sentence about meetings whose planned period has passed without being registered."""
+    count = int((plan["status"] == "overdue").sum())
+    if not count:
+        return None
+    noun = "møde" if count == 1 else "møder"
+    return (
+        f"{format_number(count)} {noun} er {labels.MEETING_STATUS['overdue']}: den planlagte "
+        "periode er forbi, men mødet er ikke registreret som afholdt (upload møder)."
+    )
 
 
 def unscheduled_note(plan: pd.DataFrame) -> str | None:
@@ -221,17 +236,29 @@ def empty_sentence(filters: Filters, choices: Choices, what: str) -> str:
 
 
 def meeting_plan_table(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
-    """The meeting plan with Danish headings, dates as '14. september 2021' (examples marked)."""
-    return pd.DataFrame(
+    """The meeting plan with Danish headings, dates as '14. september 2021'.
+
+    A meeting whose planned period has passed unregistered says so under Afholdt; the
+    network column is there when some meeting is one network's own. Example networks and
+    held dates are marked.
+    """
+    table = pd.DataFrame(
         {
             "Møde": plan["title"],
             "Type": plan["meeting_type"].map(labels.MEETING_TYPES).str.capitalize(),
             "Gruppe/spor": plan["group_name"].fillna(labels.ALL_GROUPS),
+            "Netværk": [
+                network_label(n, examples) or labels.ALL_NETWORKS for n in plan["network_name"]
+            ],
             "Planlagt": plan["planned_text"].fillna("ikke fastlagt"),
-            "Afholdt": held_labels(plan, examples),
+            "Afholdt": [
+                labels.MEETING_STATUS["overdue"] if status == "overdue" else held
+                for held, status in zip(held_labels(plan, examples), plan["status"], strict=True)
+            ],
             "Form": plan["form"].map(labels.MEETING_FORMS).fillna(""),
         }
     )
+    return table if plan["network_name"].notna().any() else table.drop(columns="Netværk")
 
 
 def timeline_order(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
@@ -243,16 +270,22 @@ def timeline_order(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
     return marked.sort_values("group_order", kind="stable")
 
 
-def next_meetings_table(meetings: pd.DataFrame) -> pd.DataFrame:
+def next_meetings_table(meetings: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
     """The coming meetings: title, group, when they are planned and, where known, the form."""
     table = pd.DataFrame(
         {
             "Møde": meetings["title"],
             "Gruppe/spor": meetings["group_name"].fillna(labels.ALL_GROUPS),
+            "Netværk": [
+                network_label(n, examples) or labels.ALL_NETWORKS
+                for n in meetings["network_name"]
+            ],
             "Planlagt": meetings["planned_text"].fillna("ikke fastlagt"),
             "Form": meetings["form"].map(labels.MEETING_FORMS).fillna(""),
         }
     )
+    if not meetings["network_name"].notna().any():
+        table = table.drop(columns="Netværk")
     return table if table["Form"].any() else table.drop(columns="Form")
 
 
@@ -470,8 +503,12 @@ def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
-    """Per criterion: how many of the assessed municipalities have reached it."""
-    summary = cells.groupby("criterion_no").agg(
+    """Per criterion: how many of the assessed municipalities taking part have reached it.
+
+    Withdrawn municipalities are left out, as in every key figure (kl_dash.key_figures).
+    """
+    counted = cells.assign(status=cells["status"].where(cells["counted"].astype(bool)))
+    summary = counted.groupby("criterion_no").agg(
         reached=("status", lambda s: int((s == "achieved").sum())),
         assessed=("status", "count"),
     )

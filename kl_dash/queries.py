@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 import duckdb
@@ -18,6 +18,7 @@ import pandas as pd
 
 from .filters import Filters
 from .formatting import danish_sort_key
+from .key_figures import KeyFigures, pooled
 from .labels import EXAMPLE_SOURCE
 
 # How far back "change since the previous period" looks.
@@ -50,19 +51,37 @@ in_view AS (
     SELECT * FROM scope WHERE $status IS NULL OR status = $status
 ),
 meetings_in_view AS (
-    SELECT mt.*, g.name AS group_name, coalesce(g.sort_order, 0) AS group_order
+    -- The meetings of the groups in view that are meant for someone in view: a meeting for
+    -- every network, or one network's own meeting when that network is in view (all of
+    -- them while no region, network or municipality is chosen). status: 'held' by the
+    -- status date, 'overdue' (its planned period has passed and no one registered it as
+    -- held) or 'planned'.
+    SELECT mt.*, g.name AS group_name, coalesce(g.sort_order, 0) AS group_order,
+           n.name AS network_name,
+           CASE
+               WHEN mt.held_on <= $as_of THEN 'held'
+               WHEN mt.planned_to < $as_of THEN 'overdue'
+               ELSE 'planned'
+           END AS status
     FROM meetings AS mt
     LEFT JOIN programme_groups AS g USING (programme_id, group_id)
+    LEFT JOIN networks AS n ON n.programme_id = mt.programme_id AND n.network_id = mt.network_id
     WHERE mt.programme_id = $programme
       AND ($group_id IS NULL OR mt.group_id IS NULL OR mt.group_id = $group_id)
+      AND (mt.network_id IS NULL
+           OR ($region IS NULL AND $network IS NULL AND $municipality IS NULL)
+           OR mt.network_id = $network
+           OR mt.network_id IN (SELECT network_id FROM scope))
 ),
 held_in_view AS (
     SELECT * FROM meetings_in_view
     WHERE held_on <= $as_of AND ($period_from IS NULL OR held_on >= $period_from)
 ),
 expected_attendance AS (
-    -- A municipality is expected at every held meeting (of the groups in view) while it
-    -- takes part: from its political agreement (or sign-up) until it withdraws.
+    -- A municipality is expected at each held meeting meant for it while it takes part
+    -- (from its political agreement, or sign-up, until it withdraws): a meeting for every
+    -- network or for its own, for every group or for one it sends people to (a group it
+    -- has signed no one up for is not its group).
     SELECT v.code, h.meeting_id, a.attendees, coalesce(a.attendees, 0) > 0 AS attended
     FROM in_view AS v
     JOIN programme AS p ON TRUE
@@ -70,9 +89,14 @@ expected_attendance AS (
       ON coalesce(v.agreement_on, CASE WHEN NOT p.requires_agreement THEN v.interest_on END)
              <= h.held_on
      AND (v.withdrawn_on IS NULL OR v.withdrawn_on > h.held_on)
+     AND (h.network_id IS NULL OR h.network_id = v.network_id)
+    LEFT JOIN participants AS none_sent
+      ON none_sent.programme_id = h.programme_id AND none_sent.group_id = h.group_id
+     AND none_sent.municipality_code = v.code AND none_sent.participants = 0
     LEFT JOIN attendance AS a
       ON a.programme_id = h.programme_id AND a.meeting_id = h.meeting_id
      AND a.municipality_code = v.code
+    WHERE none_sent.group_id IS NULL
 ),
 latest_assessment AS (
     -- Each municipality's latest assessment of each criterion on the status date.
@@ -80,6 +104,34 @@ latest_assessment AS (
     FROM criterion_status
     WHERE programme_id = $programme AND assessed_on <= $as_of
     GROUP BY ALL
+),
+municipality_figures AS (
+    -- Each municipality's own counts, the ground of every key figure. counted: whether it
+    -- counts in the partnership's figures (it takes part on the status date); withdrawn
+    -- municipalities keep their own counts but are left out of every rate and total.
+    SELECT v.*, v.status = 'participating' AS counted,
+           coalesce(ea.attended, 0) AS meetings_attended,
+           coalesce(ea.expected, 0) AS meetings_expected,
+           coalesce(la.reached, 0) AS criteria_reached,
+           coalesce(la.assessed, 0) AS criteria_assessed,
+           coalesce(pa.participants, 0) AS participants
+    FROM in_view AS v
+    LEFT JOIN (
+        SELECT code, CAST(count(*) FILTER (WHERE attended) AS INTEGER) AS attended,
+               CAST(count(*) AS INTEGER) AS expected
+        FROM expected_attendance GROUP BY code
+    ) AS ea USING (code)
+    LEFT JOIN (
+        SELECT code, CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS reached,
+               CAST(count(*) AS INTEGER) AS assessed
+        FROM latest_assessment GROUP BY code
+    ) AS la USING (code)
+    LEFT JOIN (
+        SELECT municipality_code AS code, CAST(sum(participants) AS INTEGER) AS participants
+        FROM participants
+        WHERE programme_id = $programme AND ($group_id IS NULL OR group_id = $group_id)
+        GROUP BY ALL
+    ) AS pa USING (code)
 )
 """
 
@@ -140,67 +192,30 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
 # --- Overview --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class KeyFigures:
-    """The headline figures of one programme as it stood on ``as_of``."""
-
-    as_of: date
-    enrolled: int
-    with_agreement: int
-    withdrawn: int
-    participants: int
-    meetings_held: int
-    meetings_planned: int
-    attendance_rate: float | None
-    criteria_reached: int
-    criteria_assessed: int
-
-    @property
-    def criteria_share(self) -> float | None:
-        """Share of (municipality, criterion) pairs whose latest assessment is 'achieved'."""
-        return self.criteria_reached / self.criteria_assessed if self.criteria_assessed else None
-
-
 KEY_FIGURES_SQL = f"""
-WITH {SCOPE},
-enrollment_figures AS (
-    SELECT
-        count(*) FILTER (WHERE status <> 'withdrawn') AS enrolled,
-        count(*) FILTER (WHERE status <> 'withdrawn' AND agreement_on <= $as_of)
-            AS with_agreement,
-        count(*) FILTER (WHERE status = 'withdrawn') AS withdrawn
-    FROM in_view
-),
-participant_figures AS (
-    SELECT coalesce(sum(pa.participants), 0) AS participants
-    FROM participants AS pa
-    JOIN in_view AS v ON v.code = pa.municipality_code AND v.status = 'participating'
-    WHERE pa.programme_id = $programme AND ($group_id IS NULL OR pa.group_id = $group_id)
-),
-meeting_figures AS (
-    SELECT
-        (SELECT count(*) FROM held_in_view) AS meetings_held,
-        (SELECT count(*) FROM meetings_in_view) AS meetings_planned
-),
-attendance_figures AS (
-    SELECT avg(CASE WHEN attended THEN 1.0 ELSE 0.0 END) AS attendance_rate
-    FROM expected_attendance
-),
-criteria_figures AS (
-    SELECT count(*) FILTER (WHERE l.status = 'achieved') AS criteria_reached,
-           count(*) AS criteria_assessed
-    FROM latest_assessment AS l
-    JOIN in_view AS v ON v.code = l.code AND v.status = 'participating'
-)
-SELECT enrolled, with_agreement, withdrawn, participants, meetings_held, meetings_planned,
-       attendance_rate, criteria_reached, criteria_assessed
-FROM enrollment_figures, participant_figures, meeting_figures, attendance_figures,
-     criteria_figures
+WITH {SCOPE}
+SELECT
+    CAST(count(*) FILTER (WHERE status <> 'withdrawn') AS INTEGER) AS enrolled,
+    CAST(count(*) FILTER (WHERE status <> 'withdrawn' AND agreement_on <= $as_of) AS INTEGER)
+        AS with_agreement,
+    CAST(count(*) FILTER (WHERE status = 'withdrawn') AS INTEGER) AS withdrawn,
+    CAST(coalesce(sum(participants) FILTER (WHERE counted), 0) AS INTEGER) AS participants,
+    (SELECT CAST(count(*) AS INTEGER) FROM held_in_view) AS meetings_held,
+    (SELECT CAST(count(*) AS INTEGER) FROM meetings_in_view) AS meetings_planned,
+    CAST(coalesce(sum(meetings_attended) FILTER (WHERE counted), 0) AS INTEGER)
+        AS meetings_attended,
+    CAST(coalesce(sum(meetings_expected) FILTER (WHERE counted), 0) AS INTEGER)
+        AS meetings_expected,
+    CAST(coalesce(sum(criteria_reached) FILTER (WHERE counted), 0) AS INTEGER)
+        AS criteria_reached,
+    CAST(coalesce(sum(criteria_assessed) FILTER (WHERE counted), 0) AS INTEGER)
+        AS criteria_assessed
+FROM municipality_figures
 """
 
 
 def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> KeyFigures:
-    """Enrolled (interest shown, not withdrawn), agreements, participants, meetings, criteria."""
+    """The key figures as ``key_figures`` defines them, for the view the filters choose."""
     row = _run(con, KEY_FIGURES_SQL, filters).fetchone()
     return KeyFigures(filters.as_of, *row)
 
@@ -214,8 +229,9 @@ def previous_key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> Ke
 
 MEETING_PLAN_SQL = f"""
 WITH {SCOPE}
-SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, planned_text,
-       planned_from, planned_to, CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form
+SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, network_id,
+       network_name, planned_text, planned_from, planned_to,
+       CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status
 FROM meetings_in_view
 ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on),
          sort_order
@@ -225,23 +241,30 @@ ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, he
 def meeting_plan(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The meeting plan in date order; held_on is empty for meetings not held by the date.
 
-    group_name is empty for a meeting for every group and track.
+    group_name is empty for a meeting for every group and track, network_name for a meeting
+    for every network. status is 'held', 'overdue' (planned period passed, not registered as
+    held) or 'planned' (labels.MEETING_STATUS).
     """
     return _frame(con, MEETING_PLAN_SQL, filters)
 
 
 NEXT_MEETINGS_SQL = f"""
 WITH {SCOPE}
-SELECT meeting_id, title, meeting_type, group_name, planned_text, planned_from, form
+SELECT meeting_id, title, meeting_type, group_name, network_name, planned_text, planned_from,
+       form
 FROM meetings_in_view
-WHERE held_on IS NULL OR held_on > $as_of
+WHERE status = 'planned'
 ORDER BY planned_from NULLS LAST, sort_order
 LIMIT $limit
 """
 
 
 def next_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5) -> pd.DataFrame:
-    """The meetings not yet held on the status date, soonest first."""
+    """The meetings still to come on the status date, soonest first.
+
+    A meeting whose planned period has passed without being registered as held is overdue,
+    not coming (meeting_plan's status).
+    """
     return _frame(con, NEXT_MEETINGS_SQL, filters, limit=limit)
 
 
@@ -327,29 +350,18 @@ def municipality_map(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
 
 MUNICIPALITY_TABLE_SQL = f"""
 WITH {SCOPE},
-attendance_rates AS (
-    SELECT code,
-           avg(CASE WHEN attended THEN 1.0 ELSE 0.0 END) AS attendance_rate,
-           CAST(count(*) FILTER (WHERE attended) AS INTEGER) AS meetings_attended,
-           CAST(count(*) AS INTEGER) AS meetings_expected
-    FROM expected_attendance
-    GROUP BY code
-),
-criteria AS (
-    SELECT code, CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS reached
-    FROM latest_assessment GROUP BY code
-),
 criteria_total AS (
     SELECT CAST(count(*) AS INTEGER) AS total FROM success_criteria WHERE programme_id = $programme
 )
-SELECT v.code, v.name, v.region, v.network_name, v.status, v.interest_on, v.agreement_on,
-       v.withdrawn_on, r.attendance_rate, r.meetings_attended, r.meetings_expected,
-       coalesce(c.reached, 0) AS criteria_reached, t.total AS criteria_total
-FROM in_view AS v
-LEFT JOIN attendance_rates AS r USING (code)
-LEFT JOIN criteria AS c USING (code)
+SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest_on,
+       f.agreement_on, f.withdrawn_on,
+       f.meetings_attended / nullif(f.meetings_expected, 0) AS attendance_rate,
+       CASE WHEN f.meetings_expected > 0 THEN f.meetings_attended END AS meetings_attended,
+       nullif(f.meetings_expected, 0) AS meetings_expected,
+       f.criteria_reached, f.criteria_assessed, t.total AS criteria_total
+FROM municipality_figures AS f
 CROSS JOIN criteria_total AS t
-ORDER BY v.name
+ORDER BY f.name
 """
 
 PARTICIPANTS_SQL = f"""
@@ -385,21 +397,30 @@ def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 
 
 PROFILE_ATTENDANCE_SQL = f"""
-WITH {SCOPE}
-SELECT h.meeting_id, h.title, h.group_name, h.held_on, a.attendees, pa.participants AS expected
-FROM held_in_view AS h
-LEFT JOIN attendance AS a
-  ON a.programme_id = h.programme_id AND a.meeting_id = h.meeting_id
- AND a.municipality_code = $municipality
+WITH {SCOPE},
+signed_up AS (
+    SELECT CAST(sum(participants) AS INTEGER) AS total
+    FROM participants WHERE programme_id = $programme AND municipality_code = $municipality
+)
+SELECT h.meeting_id, h.title, h.group_name, h.network_name, h.held_on, x.attendees,
+       coalesce(pa.participants, s.total) AS expected
+FROM expected_attendance AS x
+JOIN held_in_view AS h USING (meeting_id)
+CROSS JOIN signed_up AS s
 LEFT JOIN participants AS pa
   ON pa.programme_id = h.programme_id AND pa.group_id = h.group_id
  AND pa.municipality_code = $municipality
+WHERE x.code = $municipality
 ORDER BY h.held_on, h.sort_order
 """
 
 
 def profile_attendance(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """The chosen municipality's attendance at each held meeting (attendees empty = none)."""
+    """The chosen municipality's attendance at each held meeting meant for it.
+
+    attendees is empty where none is registered; expected is the people it signed up for the
+    meeting's group (for a meeting for every group: for all its groups).
+    """
     return _frame(con, PROFILE_ATTENDANCE_SQL, filters)
 
 
@@ -442,32 +463,27 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     """The chosen municipality against its network and all participants: attendance, criteria.
 
     Columns: group ('municipality', 'network', 'everyone'), network_name, attendance_rate,
-    criteria_share.
+    criteria_share. The network and everyone pool the counts of the municipalities taking
+    part (key_figures.pooled), so that everyone's figures are Overblik's; the municipality's
+    own are its counts even when it has withdrawn.
     """
     from dataclasses import replace
 
-    everyone = replace(
-        filters, municipality_code=None, region=None, network_id=None, status="participating"
-    )
+    everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
     table = municipality_table(con, everyone)
     own = table[table["code"] == filters.municipality_code]
     rows = []
     if not own.empty:
         network = own["network_name"].iloc[0]
-        groups = [("municipality", own)]
+        rows.append(
+            {"group": "municipality", "network_name": None} | pooled(own.assign(counted=True))
+        )
         if isinstance(network, str):
-            groups.append(("network", table[table["network_name"] == network]))
-        groups.append(("everyone", table))
-        for group, part in groups:
-            total = part["criteria_total"].iloc[0] if len(part) else 0
             rows.append(
-                {
-                    "group": group,
-                    "network_name": network if group == "network" else None,
-                    "attendance_rate": part["attendance_rate"].mean(),
-                    "criteria_share": part["criteria_reached"].mean() / total if total else None,
-                }
+                {"group": "network", "network_name": network}
+                | pooled(table[table["network_name"] == network])
             )
+        rows.append({"group": "everyone", "network_name": None} | pooled(table))
     columns = ["group", "network_name", "attendance_rate", "criteria_share"]
     return pd.DataFrame(rows, columns=columns)
 
@@ -516,7 +532,8 @@ def criteria(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
 
 CRITERIA_CELLS_SQL = f"""
 WITH {SCOPE}
-SELECT v.name AS municipality, c.criterion_no, l.status
+SELECT v.name AS municipality, c.criterion_no, l.status, v.status AS enrollment_status,
+       v.status = 'participating' AS counted
 FROM in_view AS v
 CROSS JOIN success_criteria AS c
 LEFT JOIN latest_assessment AS l ON l.code = v.code AND l.criterion_no = c.criterion_no
@@ -526,7 +543,11 @@ ORDER BY municipality, c.criterion_no
 
 
 def criteria_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Municipality x criterion: the latest status on the status date (empty = not assessed)."""
+    """Municipality x criterion: the latest status on the status date (empty = not assessed).
+
+    enrollment_status marks each municipality's rows (a withdrawn one's are shown apart);
+    counted says whether its assessments count in the shares (key_figures).
+    """
     return _frame(con, CRITERIA_CELLS_SQL, filters)
 
 
