@@ -66,11 +66,16 @@ CRITERION_STATUS = {
 
 EXAMPLE_SOURCE = "eksempeldata"
 
+# Put after an example fact wherever it is shown: a network, a criterion, a held date.
+EXAMPLE_MARK = "(eksempel)"
+
 APP_TITLE = "KL partnerskaber"
 EXAMPLE_NOTICE = (
     "Eksempeldata: tilmeldinger, deltagere, fremmøde og vurderinger i denne database er "
-    "genererede eksempler, ikke virkelige tal. Partnerskabernes plan og succeskriterier er "
-    "KL's egne."
+    "opfundne eksempler, ikke virkelige tal. Det samme gælder alt, der er mærket "
+    f"{EXAMPLE_MARK}: netværk, afholdte datoer og succeskriterier, som invitationen ikke "
+    "fastsætter. Formål, frister, pris, grupper, mødeplan og de umærkede succeskriterier er "
+    "KL's invitationer (se Om partnerskabet)."
 )
 
 

@@ -2,13 +2,14 @@
 
 import streamlit as st
 
-from kl_dash import labels, presenting, queries
+from kl_dash import presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import frame
+from kl_dash.ui import frame, reports
 
 view = frame.page_view("pages/kommuner.py")
 f = view.filters
 programme = view.data(queries.programme_info)
+examples = view.data(queries.example_facts)
 
 st.title("Kommuner")
 st.caption(literal(presenting.view_caption(programme, f, view.choices)))
@@ -18,7 +19,7 @@ if table.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "kommuner")))
     st.stop()
 
-shown = presenting.municipality_table(table, list(view.choices.groups.values()))
+shown = presenting.municipality_table(table, list(view.choices.groups.values()), examples)
 st.write("Vælg en kommune i tabellen for at se dens profil.")
 picked = st.dataframe(
     shown,
@@ -38,13 +39,9 @@ if f.municipality_code is None:
     st.stop()
 row = table[table["code"] == f.municipality_code].iloc[0].to_dict()
 st.header(f"Profil: {literal(row['name'])}")
-st.caption(
-    literal(
-        f"Region {row['region']} · {row['network_name'] or 'intet netværk'} · "
-        f"{labels.ENROLLMENT_STATUS[row['status']]}"
-    )
-)
+st.caption(literal(presenting.profile_caption(row, examples)))
 st.button("Vis alle kommuner", on_click=view.set_municipality, args=(None,))
+reports.offer_profile(view, row["name"])
 
 left, right = st.columns(2)
 with left:
@@ -57,7 +54,7 @@ with right:
     st.markdown("\n".join(f"- {literal(name)}" for name in focus) or "Ingen valgt endnu.")
 
 st.subheader("Sammenlignet med netværket og alle deltagere")
-compared = presenting.comparison_table(view.data(queries.comparison))
+compared = presenting.comparison_table(view.data(queries.comparison), examples)
 st.dataframe(compared, hide_index=True, width="stretch")
 view.offer(compared, f"Sammenligning {row['name']}")
 
@@ -66,12 +63,12 @@ attendance = view.data(queries.profile_attendance)
 if attendance.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder")))
 else:
-    shown_attendance = presenting.profile_attendance_table(attendance)
+    shown_attendance = presenting.profile_attendance_table(attendance, examples)
     st.dataframe(shown_attendance, hide_index=True, width="stretch")
     view.offer(shown_attendance, f"Fremmøde {row['name']}")
 
 st.subheader("Succeskriterier over tid")
-assessments = presenting.profile_criteria_table(view.data(queries.profile_criteria))
+assessments = presenting.profile_criteria_table(view.data(queries.profile_criteria), examples)
 if len(assessments.columns) <= 2:
     st.info(f"{literal(row['name'])} er ikke vurderet på succeskriterierne endnu.")
 else:

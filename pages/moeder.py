@@ -9,6 +9,7 @@ from kl_dash.ui import frame
 view = frame.page_view("pages/moeder.py")
 f = view.filters
 programme = view.data(queries.programme_info)
+examples = view.data(queries.example_facts)
 
 st.title("Møder og spor")
 st.caption(literal(presenting.view_caption(programme, f, view.choices)))
@@ -19,9 +20,9 @@ if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
     st.plotly_chart(
-        charts.meeting_timeline(presenting.timeline_order(plan), f.as_of), width="stretch"
+        charts.meeting_timeline(presenting.timeline_order(plan, examples), f.as_of), width="stretch"
     )
-    table = presenting.meeting_plan_table(plan)
+    table = presenting.meeting_plan_table(plan, examples)
     st.dataframe(table, hide_index=True, width="stretch")
     view.offer(table, "Mødeplan")
 

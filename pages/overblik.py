@@ -4,11 +4,12 @@ import streamlit as st
 
 from kl_dash import charts, labels, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import frame
+from kl_dash.ui import frame, reports
 
 view = frame.page_view("pages/overblik.py")
 f = view.filters
 programme = view.data(queries.programme_info)
+examples = view.data(queries.example_facts)
 
 st.title(literal(programme["name"]))
 st.caption(literal(presenting.programme_caption(programme)))
@@ -34,6 +35,7 @@ with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's w
             width=170,
         )
 st.caption(presenting.changes_since_note(before.as_of))
+reports.offer_status_report(view)
 
 st.subheader("Mødeplan og afholdte møder")
 plan = view.data(queries.meeting_plan)
@@ -41,17 +43,17 @@ if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
     st.plotly_chart(
-        charts.meeting_timeline(presenting.timeline_order(plan), f.as_of), width="stretch"
+        charts.meeting_timeline(presenting.timeline_order(plan, examples), f.as_of), width="stretch"
     )
     if note := presenting.unscheduled_note(plan):
         st.caption(note)
-    view.offer(presenting.meeting_plan_table(plan), "Mødeplan")
+    view.offer(presenting.meeting_plan_table(plan, examples), "Mødeplan")
 
 st.subheader("De næste møder")
 if coming.empty:
     st.write("Alle planlagte møder er afholdt.")
 else:
-    next_table = presenting.next_meetings_table(coming)
+    next_table = presenting.next_meetings_table(coming, examples)
     st.dataframe(next_table, hide_index=True, width="stretch")
     view.offer(next_table, "De næste møder")
 

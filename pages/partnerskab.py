@@ -8,6 +8,7 @@ from kl_dash import charts, config, presenting, programme_store
 from kl_dash.errors import InvalidInput, KlDashError
 from kl_dash.formatting import literal
 from kl_dash.programmes import to_toml
+from kl_dash.queries import ExampleFacts
 from kl_dash.ui import frame, login
 
 view = frame.page_view("pages/partnerskab.py")
@@ -65,7 +66,7 @@ st.markdown(
 plan = presenting.definition_plan(definition)
 if plan["planned_from"].notna().any():
     st.plotly_chart(charts.meeting_timeline(plan, definition.invitation_date), width="stretch")
-st.dataframe(presenting.meeting_plan_table(plan), hide_index=True, width="stretch")
+st.dataframe(presenting.meeting_plan_table(plan, ExampleFacts()), hide_index=True, width="stretch")
 st.subheader("Grupper og spor")
 st.dataframe(presenting.definition_groups(definition), hide_index=True, width="stretch")
 if definition.criteria:
