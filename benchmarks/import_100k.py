@@ -62,12 +62,12 @@ def build_database(folder: Path) -> tuple[Path, list[str], list[int]]:
     return path, names, criteria
 
 
-def write_csv(path: Path, names: list[str], criteria: list[int]) -> int:
-    """ROWS assessments with unique keys, as Excel writes them; returns the number of dates."""
+def write_csv(path: Path, names: list[str], criteria: list[int], rows: int = ROWS) -> int:
+    """``rows`` assessments with unique keys, as Excel writes them; returns how many dates."""
     statuses = list(labels.CRITERION_STATUS.values())
     lines = ["partnerskab;kriterie;kommune;dato;status;note"]
     day, dates = date(2017, 11, 1), 0
-    while len(lines) <= ROWS:
+    while len(lines) <= rows:
         dates += 1
         for name in names:
             for no in criteria:
@@ -75,7 +75,7 @@ def write_csv(path: Path, names: list[str], criteria: list[int]) -> int:
                 note = f"Vurderet på netværksmøde {n}" if n % 10 == 0 else ""
                 lines.append(f"{PROGRAMME};{no};{name};{day:%d-%m-%Y};{statuses[n % 3]};{note}")
         day += timedelta(days=7)
-    path.write_bytes("\r\n".join(lines[: ROWS + 1]).encode("utf-8-sig"))
+    path.write_bytes("\r\n".join(lines[: rows + 1]).encode("utf-8-sig"))
     return dates
 
 
@@ -93,14 +93,14 @@ def fresh_copy(base: Path, folder: Path, name: str) -> duckdb.DuckDBPyConnection
     return db.connect(copy)
 
 
-def time_duckdb_count(csv_path: Path) -> float:
-    """(a) DuckDB counting the rows of the file."""
+def time_duckdb_count(csv_path: Path, rows: int = ROWS) -> float:
+    """(a) DuckDB counting the rows of the file (which has ``rows``)."""
     con = duckdb.connect()
     start = time.perf_counter()
-    (rows,) = con.execute(f"SELECT count(*) FROM {READ_CSV}", [str(csv_path)]).fetchall()[0]
+    (counted,) = con.execute(f"SELECT count(*) FROM {READ_CSV}", [str(csv_path)]).fetchall()[0]
     seconds = time.perf_counter() - start
     con.close()
-    assert rows == ROWS, rows
+    assert counted == rows, counted
     return seconds
 
 
@@ -151,14 +151,14 @@ def time_prepare(con: duckdb.DuckDBPyConnection, data: bytes, name: str) -> floa
     return seconds
 
 
-def time_store(base: Path, folder: Path, data: bytes, name: str) -> float:
-    """(c) importer.store on a fresh copy of the database."""
+def time_store(base: Path, folder: Path, data: bytes, name: str, rows: int = ROWS) -> float:
+    """(c) importer.store of a file of ``rows`` new rows on a fresh copy of the database."""
     con = fresh_copy(base, folder, "store.duckdb")
     try:
         start = time.perf_counter()
         stored = importer.store(con, KIND, data, name, "benchmark")
         seconds = time.perf_counter() - start
-        assert stored.counts["new"] == ROWS, stored.counts
+        assert stored.counts["new"] == rows, stored.counts
     finally:
         con.close()
     return seconds
