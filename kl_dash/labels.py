@@ -35,6 +35,21 @@ ALL_NETWORKS = "Alle"
 
 FOCUS_SELECTION = {"fixed": "fast", "chosen": "valgfri"}
 
+# A note of a programme file: the topic it is about (and the heading it is shown under on
+# "Om partnerskabet"), and whether it quotes the seed or is kl_dash's reading of it.
+NOTE_TOPICS = {
+    "purpose": "formål",
+    "run": "løbetid",
+    "deadlines": "frister",
+    "price": "pris",
+    "organisation": "organisering",
+    "networks": "netværk",
+    "focus_areas": "indsatsområder",
+    "meetings": "mødeplan",
+    "criteria": "succeskriterier",
+}
+NOTE_KINDS = {"quote": "citat", "interpretation": "fortolkning"}
+
 # The steps of an enrollment that enrollment_progress counts over time.
 ENROLLMENT_STEPS = {
     "interest": "Tilkendegivet interesse",
@@ -105,6 +120,7 @@ TABLE_NOUNS = {
     "meetings": "møder",
     "attendance": "fremmøderegistreringer",
     "success_criteria": "succeskriterier",
+    "programme_notes": "noter om partnerskaber",
     "criterion_status": "vurderinger af succeskriterier",
     "uploads": "uploads",
     "dataset_info": "datasætoplysninger",

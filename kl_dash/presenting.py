@@ -524,8 +524,25 @@ def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def definition_plan(p) -> pd.DataFrame:
-    """A partnership definition's meeting plan in the columns the timeline chart draws."""
+    """A partnership definition's meeting plan in the columns meeting_plan's table and chart use.
+
+    Nothing in a definition is held yet: every meeting is planned.
+    """
     groups = {g.id: g.name for g in p.groups}
+    networks = {n.id: n.name for n in p.networks}
+    columns = [
+        "meeting_id",
+        "title",
+        "meeting_type",
+        "group_name",
+        "network_name",
+        "planned_text",
+        "planned_from",
+        "planned_to",
+        "held_on",
+        "status",
+        "form",
+    ]
     return pd.DataFrame(
         [
             {
@@ -533,25 +550,17 @@ def definition_plan(p) -> pd.DataFrame:
                 "title": m.title,
                 "meeting_type": m.type,
                 "group_name": groups.get(m.group),
+                "network_name": networks.get(m.network),
                 "planned_text": m.planned,
                 "planned_from": m.planned_from,
                 "planned_to": m.planned_to,
                 "held_on": None,
+                "status": "planned",
                 "form": m.form,
             }
             for m in p.meetings
         ],
-        columns=[
-            "meeting_id",
-            "title",
-            "meeting_type",
-            "group_name",
-            "planned_text",
-            "planned_from",
-            "planned_to",
-            "held_on",
-            "form",
-        ],
+        columns=columns,
     )
 
 

@@ -28,6 +28,7 @@ from .programmes import (
     Group,
     Meeting,
     Network,
+    Note,
     Programme,
     header_row,
     parse_programme,
@@ -41,6 +42,7 @@ PART_NAMES = {
     "focus_areas": "indsatsområde",
     "meetings": "møde",
     "success_criteria": "succeskriterium",
+    "programme_notes": "note",
 }
 
 # What refers to each part, so that removing it would lose data: (table, columns, what).
@@ -50,6 +52,7 @@ IN_USE = {
     "focus_areas": [("enrollment_focus_areas", "focus_id", "kommuners valg")],
     "meetings": [("attendance", "meeting_id", "fremmøderegistreringer")],
     "success_criteria": [("criterion_status", "criterion_no", "vurderinger")],
+    "programme_notes": [],
 }
 
 
@@ -82,6 +85,7 @@ def load(con: duckdb.DuckDBPyConnection, programme_id: str) -> Programme:
         "focus_areas": "sort_order",
         "networks": "network_id",
         "success_criteria": "criterion_no",
+        "programme_notes": "note_no",
     }
     parts = {
         table: _rows(
@@ -146,6 +150,9 @@ def load(con: duckdb.DuckDBPyConnection, programme_id: str) -> Programme:
         criteria=tuple(
             Criterion(c["criterion_no"], c["text"], c["agreed_on"], c["source"])
             for c in parts["success_criteria"]
+        ),
+        notes=tuple(
+            Note(n["topic"], n["kind"], n["text"], n["source"]) for n in parts["programme_notes"]
         ),
     )
 

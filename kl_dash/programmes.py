@@ -77,6 +77,16 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class Note:
+    """A sentence of the file about one topic: the seed quoted, or kl_dash's reading of it."""
+
+    topic: str
+    kind: str
+    text: str
+    source: str
+
+
+@dataclass(frozen=True)
 class Programme:
     id: str
     name: str
@@ -102,6 +112,7 @@ class Programme:
     focus_areas: tuple[FocusArea, ...] = field(default=())
     meetings: tuple[Meeting, ...] = field(default=())
     criteria: tuple[Criterion, ...] = field(default=())
+    notes: tuple[Note, ...] = field(default=())
 
 
 _TOP_KEYS = {
@@ -128,6 +139,7 @@ _TOP_KEYS = {
     "focus_areas",
     "meetings",
     "criteria",
+    "notes",
 }
 _ITEM_KEYS = {
     "groups": {"id", "name", "kind", "min", "max", "description", "source"},
@@ -145,6 +157,7 @@ _ITEM_KEYS = {
         "source",
     },
     "criteria": {"no", "text", "agreed_on", "source"},
+    "notes": {"topic", "kind", "text", "source"},
 }
 
 
@@ -387,6 +400,16 @@ def parse_programme(text: str, file: str) -> Programme:
         )
     r.unique("criteria", [(f"criteria[{i}].no", c.no) for i, c in enumerate(criteria, 1)])
 
+    notes = [
+        Note(
+            r.word(item, "topic", f"{path}.topic", labels.NOTE_TOPICS),
+            r.word(item, "kind", f"{path}.kind", labels.NOTE_KINDS),
+            r.text(item, "text", f"{path}.text"),
+            r.text(item, "source", f"{path}.source"),
+        )
+        for path, item in r.items(data, "notes")
+    ]
+
     selection = r.word(data, "focus_selection", "focus_selection", labels.FOCUS_SELECTION)
     programme = dict(
         name=r.text(data, "name", "name"),
@@ -419,6 +442,7 @@ def parse_programme(text: str, file: str) -> Programme:
         focus_areas=tuple(focus),
         meetings=tuple(meetings),
         criteria=tuple(criteria),
+        notes=tuple(notes),
         **programme,
     )
 
@@ -582,6 +606,15 @@ def to_toml(p: Programme) -> str:
             {"no": c.no, "text": c.text, "agreed_on": c.agreed_on, "source": c.source}
             for c in p.criteria
         ],
+        "notes": [
+            {
+                "topic": labels.NOTE_TOPICS[n.topic],
+                "kind": labels.NOTE_KINDS[n.kind],
+                "text": n.text,
+                "source": n.source,
+            }
+            for n in p.notes
+        ],
     }
 
     def clean(value: Any) -> Any:
@@ -611,6 +644,7 @@ PARTS = (
     ("focus_areas", ("focus_id",)),
     ("meetings", ("meeting_id",)),
     ("success_criteria", ("criterion_no",)),
+    ("programme_notes", ("note_no",)),
 )
 
 
@@ -698,6 +732,17 @@ def part_rows(p: Programme) -> dict[str, list[dict[str, Any]]]:
                 "source": c.source,
             }
             for c in p.criteria
+        ],
+        "programme_notes": [
+            {
+                "programme_id": p.id,
+                "note_no": i,
+                "topic": n.topic,
+                "kind": n.kind,
+                "text": n.text,
+                "source": n.source,
+            }
+            for i, n in enumerate(p.notes, 1)
         ],
     }
 

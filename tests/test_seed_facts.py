@@ -19,8 +19,9 @@ PROGRAMMES = {p.id: p for p in seeded_programmes()}
 
 
 def in_seeds(text: str, sources: tuple[str, ...] | list[str]) -> bool:
-    """True when ``text`` is written, word for word, in one of the seed files."""
-    return any(" ".join(text.split()) in seed_text(source) for source in sources)
+    """True when ``text`` is written, word for word, in one of the seed files (bold aside)."""
+    wanted = " ".join(text.split())
+    return any(wanted in seed_text(source).replace("**", "") for source in sources)
 
 
 # What the seeds say, stated here independently of the programme files.
@@ -63,18 +64,49 @@ def test_every_quoted_text_of_a_programme_file_is_in_the_seed_it_names(programme
         assert group.description and in_seeds(group.description, [group.source]), group.name
     for focus in p.focus_areas:  # names as list items: the seed's words, capitalised
         assert focus.name.casefold() in seed_text(focus.source).casefold(), focus.name
+    for note in p.notes:
+        assert note.source in p.sources, note
+        if note.kind == "quote":
+            assert in_seeds(note.text, [note.source]), note.text
+
+
+def notes(programme_id: str, topic: str, kind: str) -> str:
+    """The notes of one topic and kind in a programme file, as one text."""
+    return " ".join(
+        n.text for n in PROGRAMMES[programme_id].notes if (n.topic, n.kind) == (topic, kind)
+    )
 
 
 def test_the_eight_it_criteria_are_the_project_descriptions_proposal():
     p = PROGRAMMES["it-2017"]
     assert len(p.criteria) == 8
     assert {c.source for c in p.criteria} == {"seeds/001_570c3318b3e491fb.txt"}
-    assert "blot en overordnet ramme" in seed_text("seeds/001_570c3318b3e491fb.txt")
+    assert "blot en overordnet ramme" in notes("it-2017", "criteria", "quote")
+    assert "forslag" in notes("it-2017", "criteria", "interpretation")
+
+
+def test_the_it_price_is_per_year_and_without_vat_as_written():
+    p = PROGRAMMES["it-2017"]
+    assert (p.price_per_year_dkk, p.price_dkk) == (65000, 130000)
+    assert "ekskl. moms pr. år i to år" in p.price_text
+
+
+def test_the_quality_partnerships_end_is_said_to_be_derived_from_two_years():
+    p = PROGRAMMES["kvalitet-2017"]
+    assert p.run_text == "september 2017 til august 2019"
+    assert "toårigt" in notes("kvalitet-2017", "run", "interpretation")
+    assert "slutdato" in notes("kvalitet-2017", "run", "interpretation")
+
+
+def test_the_quality_partnerships_follow_up_group_meets_twice_a_year():
+    quoted = notes("kvalitet-2017", "organisation", "quote")
+    assert "følgegruppe" in quoted and "mødes to gange årligt" in quoted
 
 
 def test_the_quality_partnership_fixes_no_criteria_and_names_no_networks():
     p = PROGRAMMES["kvalitet-2017"]
     assert p.criteria == () and p.networks == ()
+    assert "ingen succeskriterier" in notes("kvalitet-2017", "criteria", "interpretation")
 
 
 def _stored(con, table: str, programme_id: str) -> list[dict]:
