@@ -32,7 +32,8 @@ def format_share(value: float) -> str:
     return format_percent(value, format="#,##0 %", locale=LOCALE)
 
 
-_MARKDOWN_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character
+_MARKDOWN_ANYWHERE = re.compile(r"([\\`*_\[\]<>$&|~#:/])")  # ":x:", ":material/x:" are icons
+_MARKDOWN_AT_START = re.compile(r"^(\s*\d*)([-+.)])")  # a list item: "- x", "1. x", "1) x"
 _AUTOLINK = re.compile(r"(?i)(?<=:)(?=//)|(?<=www)(?=\.)|(?<=@)")
 _WORD_JOINER = "\u2060"  # invisible; breaks a web or mail address Markdown would link
 
@@ -42,12 +43,13 @@ def literal(value: object) -> str:
 
     For stored text (names, titles, criteria) and anything typed by users, in every call
     that renders Markdown (st.markdown, st.caption, st.title, alerts, labels, help).
-    Each ASCII punctuation character is backslash-escaped; a web or mail address, which
-    GitHub-flavoured Markdown links even when escaped, gets an invisible word joiner; line
-    breaks become spaces.
+    The characters that start Markdown are backslash-escaped (brackets, so no link or
+    image; emphasis, code, math, HTML, entities, headings, icons; a list marker at the
+    start); a web or mail address, which GitHub-flavoured Markdown links even when
+    escaped, gets an invisible word joiner; line breaks become spaces.
     """
-    text = " ".join(str(value).splitlines())
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", _AUTOLINK.sub(_WORD_JOINER, text))
+    text = _AUTOLINK.sub(_WORD_JOINER, " ".join(str(value).splitlines()))
+    return _MARKDOWN_AT_START.sub(r"\1\\\2", _MARKDOWN_ANYWHERE.sub(r"\\\1", text))
 
 
 _AA_AT_WORD_START = re.compile(r"\baa")

@@ -27,7 +27,7 @@ def done(where: str, level: str, message: str) -> None:
 
 def show_message(where: str) -> None:
     if message := st.session_state.pop(f"{where}-message", None):
-        getattr(st, message[0])(literal(message[1]))  # it may name a file
+        getattr(st, message[0])(message[1])
 
 
 def show_table(table, title: str) -> None:
@@ -84,7 +84,7 @@ if uploaded is not None:
         st.session_state["upload-checked"] = (checked_key, checked)
     status.update(**upload_view.status_update(checked, literal(uploaded.name)))
     if checked.prepared:
-        status.write(literal(f"Kolonner i filen: {', '.join(checked.prepared.raw.headers)}"))
+        status.write(f"Kolonner i filen: {literal(', '.join(checked.prepared.raw.headers))}")
 
     if checked.errors:
         st.error(upload_view.problems_sentence(len(checked.errors), more=checked.more_errors))
@@ -119,7 +119,7 @@ if uploaded is not None:
                     checked = upload_view.Checked(None, exc.errors)
                     st.session_state["upload-checked"] = (checked_key, checked)
                     st.rerun()
-            done("upload", "success", upload_view.stored_message(stored, uploaded.name))
+            done("upload", "success", upload_view.stored_message(stored, literal(uploaded.name)))
 
 st.header("Upload-log")
 show_message("undo")

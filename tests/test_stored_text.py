@@ -25,7 +25,7 @@ from .test_pages import app_ran, open_app
 from .test_programme_store import FIXTURE
 
 HOSTILE = "![x](http://127.0.0.1:9/beacon.png) [klik](http://evil.example)"
-RAW = ("![", "](", "http://", "[klik]")  # in a Markdown string, any of these is rendered
+RENDERED = re.compile(r"(?<!\\)\[|http://")  # a bracket not escaped is a link; an address too
 PROGRAMME = "faellesskaber-2021"
 KEYS = ("name", "short_name", "price_text")
 MUNICIPALITY = "159"  # enrolled in network "oest", with focus areas chosen
@@ -52,7 +52,7 @@ def assert_shown_as_text(at, hostile: str = HOSTILE) -> None:
     """The page ran, shows the hostile text escaped, and renders no Markdown from it."""
     assert not at.exception, [e.message for e in at.exception]
     strings = markdown_strings(at)
-    rendered = [s for s in strings if any(raw in s for raw in RAW)]
+    rendered = [s for s in strings if RENDERED.search(s)]
     assert not rendered, rendered
     assert any(literal(hostile) in s for s in strings), strings
 
