@@ -294,7 +294,6 @@ def municipality_profile(
         )
     row = found.iloc[0].to_dict()
     examples = queries.example_facts(con, filters)
-    network = presenting.network_label(row["network_name"], examples) or "intet netværk"
     attendance = queries.profile_attendance(con, filters)
     attendance_section = (
         Section(
@@ -322,7 +321,7 @@ def municipality_profile(
     return Profile(
         title=f"Kommuneprofil: {row['name']} i {programme['short_name']} pr. {as_of}",
         municipality=row["name"],
-        caption=(f"Region {row['region']} · {network} · {labels.ENROLLMENT_STATUS[row['status']]}"),
+        caption=presenting.profile_caption(row, examples),
         programme=programme["name"],
         as_of=as_of,
         filters=filters_in_words(filters, choices),

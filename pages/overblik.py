@@ -4,7 +4,7 @@ import streamlit as st
 
 from kl_dash import charts, labels, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import frame
+from kl_dash.ui import frame, reports
 
 view = frame.page_view("pages/overblik.py")
 f = view.filters
@@ -35,6 +35,7 @@ with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's w
             width=170,
         )
 st.caption(presenting.changes_since_note(before.as_of))
+reports.offer_status_report(view)
 
 st.subheader("Mødeplan og afholdte møder")
 plan = view.data(queries.meeting_plan)
