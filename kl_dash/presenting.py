@@ -18,10 +18,10 @@ from .filters import Choices, Filters
 from .formatting import (
     danish_sort_key,
     format_date,
-    format_money,
     format_number,
     format_share,
 )
+from .programmes import Note
 from .queries import ExampleFacts, KeyFigures
 from .reference import REGIONS
 
@@ -88,31 +88,32 @@ def status_sentence(programme: dict[str, Any], as_of: date) -> tuple[str, str]:
     start, end = programme["start_date"], programme["end_date"]
     start = start.date() if hasattr(start, "date") else start
     end = end.date() if hasattr(end, "date") else end
-    run = programme["run_text"]
     if as_of >= end:
         return "success", (
-            f"Partnerskabet er afsluttet ({run}). Tallene viser status pr. {format_date(as_of)}."
+            f"Partnerskabet sluttede i {_month(end)}. Tallene viser status pr. "
+            f"{format_date(as_of)}."
         )
     if as_of < start:
         return "info", (
-            f"Partnerskabet var endnu ikke startet pr. {format_date(as_of)} (løb {run})."
+            f"Partnerskabet var endnu ikke startet pr. {format_date(as_of)}; det starter i "
+            f"{_month(start)}."
         )
     months = (end.year - start.year) * 12 + end.month - start.month + 1
     gone = (as_of.year - start.year) * 12 + as_of.month - start.month + 1
-    span = f"{_month(start)} – {_month(end)}"
     return "info", (
         f"Status pr. {format_date(as_of)}: partnerskabet er i gang, måned "
-        f"{format_number(gone)} af {format_number(months)} ({span}; {run})."
+        f"{format_number(gone)} af {format_number(months)}."
     )
 
 
 def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bool) -> list[Card]:
     """The headline figures as labelled cards with the change since the previous period.
 
-    Labels are short so that three cards fit side by side on a 1024 px laptop screen.
+    Labels are short so that three cards fit side by side on a 1024 px laptop screen. A
+    partnership whose sign-up is binding has no political agreement, and no card for it.
     """
     since = f"siden {format_date(before.as_of)}"
-    agreement = (
+    agreement = [
         Card(
             "Politisk aftale",
             format_number(now.with_agreement),
@@ -120,11 +121,7 @@ def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bo
             "Tilmeldte kommuner hvis kommunalbestyrelse har tiltrådt den politiske aftale. "
             f"Ændring {since}.",
         )
-        if requires_agreement
-        else Card(
-            "Politisk aftale", "–", None, "Tilmelding er bindende; der er ingen politisk aftale."
-        )
-    )
+    ]
     return [
         Card(
             "Kommuner",
@@ -133,7 +130,7 @@ def key_figure_cards(now: KeyFigures, before: KeyFigures, requires_agreement: bo
             "Tilmeldte kommuner: de har tilkendegivet interesse og er ikke udtrådt. "
             f"Ændring {since}.",
         ),
-        agreement,
+        *(agreement if requires_agreement else []),
         Card(
             "Udtrådt",
             format_number(now.withdrawn),
@@ -219,12 +216,16 @@ def view_caption(programme: dict[str, Any], filters: Filters, choices: Choices) 
     return " · ".join(filter(None, [programme["short_name"], filter_summary(filters, choices)]))
 
 
-def programme_caption(programme: dict[str, Any]) -> str:
-    """Case id, run and price in one line."""
-    return (
-        f"{programme['case_id']} · {programme['run_text']} · "
-        f"{format_money(programme['price_dkk'])} pr. kommune"
+def programme_caption(programme: dict[str, Any], notes: tuple[Note, ...]) -> str:
+    """Case id, run and price in one line; the price as the invitation words it.
+
+    A run whose end kl_dash has derived (a note interprets it) says so.
+    """
+    derived = any(n.topic == "run" and n.kind == "interpretation" for n in notes)
+    run = programme["run_text"] + (
+        " (slutningen er udledt; se Om partnerskabet)" if derived else ""
     )
+    return f"{programme['case_id']} · {run} · Pris: »{programme['price_text']}«"
 
 
 def empty_sentence(filters: Filters, choices: Choices, what: str) -> str:
@@ -476,14 +477,22 @@ def criteria_texts(criteria: pd.DataFrame) -> list[str]:
     return lines
 
 
-def criteria_origin(criteria: pd.DataFrame) -> str:
-    """Where the criteria come from, in one sentence."""
+def criteria_origin(criteria: pd.DataFrame, notes: tuple[Note, ...]) -> str:
+    """Where the criteria come from: the programme file's reading of them, if it has one."""
+    reading = " ".join(n.text for n in notes if (n.topic, n.kind) == ("criteria", "interpretation"))
+    if criteria.empty:
+        return reading or (
+            "Partnerskabet har ingen succeskriterier endnu. De aftales af deltagerne og kan "
+            "tilføjes senere."
+        )
     if (criteria["source"] == labels.EXAMPLE_SOURCE).all():
         return (
             "Eksempel: invitationen fastsætter ingen succeskriterier; de aftales i den "
             "politiske aftale. Kriterierne her er opfundne eksempler, så siderne har noget at "
             "vise, ikke aftalte kriterier."
         )
+    if reading:
+        return reading
     if (criteria["origin"] == "invitation").all():
         return "Kriterierne er fastsat i invitationen og gengivet ordret."
     if (criteria["origin"] == "agreed").all():
@@ -582,7 +591,7 @@ def definition_facts(p) -> list[tuple[str, str]]:
         ("Id", p.id),
         ("Sags-ID", p.case_id),
         ("Løbetid", p.run_text),
-        ("Pris pr. kommune", format_money(p.price_dkk)),
+        ("Pris", p.price_text),
         ("Invitation", format_date(p.invitation_date)),
     ]
     if p.interest_deadline:

@@ -16,10 +16,12 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from . import programme_store
 from .filters import Filters
 from .formatting import danish_sort_key
 from .key_figures import KeyFigures, pooled
 from .labels import EXAMPLE_SOURCE
+from .programmes import Programme
 
 # How far back "change since the previous period" looks.
 PREVIOUS_PERIOD = timedelta(days=91)
@@ -173,6 +175,14 @@ def programme_info(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str
     row = _run(con, "SELECT * FROM programmes WHERE id = $programme", filters)
     names = [d[0] for d in row.description]
     return dict(zip(names, row.fetchone(), strict=True))
+
+
+def programme_definition(con: duckdb.DuckDBPyConnection, filters: Filters) -> Programme:
+    """The filtered programme as stored: its definition file's facts and notes.
+
+    Rows of example data (networks, criteria) are in it too; example_facts names them.
+    """
+    return programme_store.load(con, filters.programme_id)
 
 
 def has_example_data(con: duckdb.DuckDBPyConnection) -> bool:

@@ -224,7 +224,8 @@ def _criteria_section(con, filters: Filters, choices: Choices) -> Section:
             "kan tilføjes senere.",
         )
     items = tuple(presenting.criteria_texts(criteria))
-    notes = (presenting.criteria_origin(criteria),)
+    definition = queries.programme_definition(con, filters)
+    notes = (presenting.criteria_origin(criteria, definition.notes),)
     cells = queries.criteria_cells(con, filters)
     if cells.empty:
         empty = presenting.empty_sentence(filters, choices, "deltagende kommuner")
@@ -262,7 +263,9 @@ def status_report(
     return StatusReport(
         title=f"Statusrapport: {programme['short_name']} pr. {as_of}",
         programme=programme["name"],
-        caption=presenting.programme_caption(programme),
+        caption=presenting.programme_caption(
+            programme, queries.programme_definition(con, filters).notes
+        ),
         as_of=as_of,
         status=status,
         filters=filters_in_words(filters, choices),

@@ -12,7 +12,8 @@ programme = view.data(queries.programme_info)
 examples = view.data(queries.example_facts)
 
 st.title(literal(programme["name"]))
-st.caption(literal(presenting.programme_caption(programme)))
+notes = view.data(queries.programme_definition).notes
+st.caption(literal(presenting.programme_caption(programme, notes)))
 kind, sentence = presenting.status_sentence(programme, f.as_of)
 getattr(st, kind)(literal(sentence))
 if summary := presenting.filter_summary(f, view.choices):

@@ -14,15 +14,13 @@ st.title("Succeskriterier")
 st.caption(literal(presenting.view_caption(programme, f, view.choices)))
 
 criteria = view.data(queries.criteria)
+origin = presenting.criteria_origin(criteria, view.data(queries.programme_definition).notes)
 if criteria.empty:
-    st.info(
-        "Partnerskabet har ingen succeskriterier endnu. De aftales af deltagerne og kan "
-        "tilføjes senere."
-    )
+    st.info(literal(origin))
     st.stop()
 
 st.subheader("Kriterierne")
-st.caption(presenting.criteria_origin(criteria))
+st.caption(literal(origin))
 st.markdown("\n\n".join(map(literal, presenting.criteria_texts(criteria))))
 
 st.subheader(f"Status pr. kommune pr. {format_date(f.as_of)}")

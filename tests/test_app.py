@@ -24,10 +24,10 @@ def start(monkeypatch, path, **params) -> AppTest:
 
 
 def metrics(at: AppTest) -> dict[str, str]:
-    """The four headline figures this test computes itself."""
+    """The headline figures this test computes itself (Politisk aftale only where there is one)."""
     shown = {m.label: m.value for m in at.metric}
     keys = ("Kommuner", "Politisk aftale", "Udtrådt", "Møder afholdt")
-    return {k: shown[k] for k in keys}
+    return {k: shown[k] for k in keys if k in shown}
 
 
 def expected_figures(path, programme_id: str) -> dict[str, str]:
@@ -56,12 +56,15 @@ def expected_figures(path, programme_id: str) -> dict[str, str]:
         "SELECT NOT requires_agreement FROM programmes WHERE id = ?", [programme_id]
     ).fetchone()
     con.close()
-    return {
+    figures = {
         "Kommuner": format_number(enrolled),
-        "Politisk aftale": "–" if binding else format_number(agreed),
+        "Politisk aftale": format_number(agreed),
         "Udtrådt": format_number(withdrawn),
         "Møder afholdt": f"{held} af {planned}",
     }
+    if binding:  # no political agreement step, no figure for it
+        del figures["Politisk aftale"]
+    return figures
 
 
 def test_first_start_creates_the_database_and_shows_its_figures(monkeypatch, tmp_path):
@@ -89,8 +92,43 @@ def test_overview_shows_the_figures_of_the_partnership_in_the_url(
 
 def test_binding_signup_shows_no_political_agreement_figure(monkeypatch, db_path):
     at = start(monkeypatch, db_path, partnerskab="faellesskaber-2021")
-    assert metrics(at)["Politisk aftale"] == "–"
+    assert "Politisk aftale" not in [m.label for m in at.metric]
     assert metrics(at)["Møder afholdt"] == "4 af 4"
+
+
+def test_the_status_sentence_does_not_repeat_the_period_the_caption_gives(monkeypatch, db_path):
+    at = start(monkeypatch, db_path, partnerskab="it-2017", dato="2018-06-01")
+    caption = at.caption[0].value
+    (sentence,) = [i.value for i in at.main.info if "Status pr." in i.value]
+    assert "ultimo 2017 til ultimo 2019" in caption.replace("\\", "")
+    assert "måned 10 af 28" in sentence and "2019" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("programme_id", "said"),
+    [
+        ("it-2017", "kr. 65.000 ekskl. moms pr. år i to år"),
+        ("kvalitet-2017", "110.000 kr. for to år"),
+        ("faellesskaber-2021", "55.000 kr. ex moms. pr. kommune"),
+    ],
+)
+def test_the_price_is_shown_as_the_invitation_words_it(monkeypatch, db_path, programme_id, said):
+    at = start(monkeypatch, db_path, partnerskab=programme_id)
+    assert said in at.caption[0].value.replace("\\", "")
+
+
+def test_a_derived_end_date_says_it_is_derived(monkeypatch, db_path):
+    at = start(monkeypatch, db_path, partnerskab="kvalitet-2017")
+    assert "udledt" in at.caption[0].value
+    at = start(monkeypatch, db_path, partnerskab="it-2017")
+    assert "udledt" not in at.caption[0].value
+
+
+def test_the_it_criteria_are_shown_as_the_project_descriptions_proposal(monkeypatch, db_path):
+    at = start(monkeypatch, db_path, partnerskab="it-2017")
+    at.switch_page("pages/succeskriterier.py").run()
+    origin = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert "forslag" in origin and "fastsat i invitationen og" not in origin
 
 
 def test_choosing_another_partnership_updates_figures_and_url(monkeypatch, db_path):

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from kl_dash.formatting import danish_sort_key
@@ -169,26 +169,22 @@ def test_every_page_says_so_when_a_partnership_has_no_enrollments(monkeypatch, t
 
 @pytest.fixture
 def media_files(monkeypatch):
-    """The files the app offers for download (Streamlit's own in-memory media storage)."""
-    stores: list[MemoryMediaFileStorage] = []
-    original = MemoryMediaFileStorage.__init__
+    """A download button's file, built as a click builds it (Streamlit's own media manager)."""
+    managers: list[MediaFileManager] = []
+    original = MediaFileManager.__init__
 
     def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        stores.append(self)
+        managers.append(self)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
+    monkeypatch.setattr(MediaFileManager, "__init__", init)
 
-    def content(url: str) -> bytes:
-        file_id = url.rsplit("/", 1)[-1].split(".")[0]
-        for store in reversed(stores):
-            try:
-                return store.get_file(file_id).content
-            except Exception:
-                continue
-        raise KeyError(url)
+    def click(button) -> bytes:
+        manager = managers[-1]
+        url = manager.execute_deferred(button.deferred_file_id)
+        return manager._storage.get_file(url.rsplit("/", 1)[-1].split(".")[0]).content
 
-    return content
+    return click
 
 
 def test_downloads_hold_exactly_the_table_shown(monkeypatch, db_path, media_files):
@@ -197,7 +193,7 @@ def test_downloads_hold_exactly_the_table_shown(monkeypatch, db_path, media_file
     )
     shown = at.dataframe[0].value
     buttons = {
-        b.proto.label: b.proto.url for b in at.get("download_button") if "Kommuner" in b.proto.help
+        b.proto.label: b.proto for b in at.get("download_button") if "Kommuner" in b.proto.help
     }
     csv = media_files(buttons["⬇ CSV"])
     assert csv.startswith("\ufeff".encode())
@@ -295,3 +291,18 @@ def test_every_page_labels_the_example_facts_it_shows(monkeypatch, db_path, page
         assert '"name":"Afholdt"' not in chart.proto.spec.replace(" ", "")
         marked += chart.proto.spec.count("Afholdt (eksempel)")
     assert marked, "the page shows no example fact at all"
+
+
+def test_the_profile_counts_the_people_signed_up_for_every_meeting(monkeypatch, db_path):
+    ((name,),) = sql(
+        db_path,
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "WHERE programme_id = 'kvalitet-2017' AND agreement_on IS NOT NULL "
+        "AND withdrawn_on IS NULL ORDER BY m.name LIMIT 1",
+    )
+    at = open_app(
+        monkeypatch, db_path, "pages/kommuner.py", partnerskab="kvalitet-2017", kommune=name
+    )
+    (attendance,) = [d.value for d in at.dataframe if "Tilmeldte" in d.value]
+    assert len(attendance) and attendance["Tilmeldte"].notna().all()
+    assert "Alle" in set(attendance["Gruppe/spor"])  # a meeting for every group counts too
