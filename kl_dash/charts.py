@@ -471,8 +471,12 @@ def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:
 
 
 def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
-    """Each municipality's status on each success criterion, with a mark in every cell."""
-    rows = _heatmap_rows(cells)
+    """Each municipality's status on each success criterion, with a mark in every cell.
+
+    Withdrawn municipalities (enrollment_status) come last, marked: they count in no share.
+    """
+    withdrawn = set(cells.loc[cells["enrollment_status"] == "withdrawn", "municipality"])
+    rows = sorted(_heatmap_rows(cells), key=lambda name: name in withdrawn)
     numbers = sorted({int(n) for n in cells["criterion_no"]})
     columns = [str(n) for n in numbers]
     styles = [palette.NOT_ASSESSED, *palette.CRITERION.values()]
@@ -492,6 +496,7 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
         ]
         for name, line in zip(rows, z, strict=True)
     ]
+    rows = [f"{name} {labels.WITHDRAWN_MARK}" if name in withdrawn else name for name in rows]
     # One colour band per status: z = 0 (not assessed) .. 3 (achieved).
     scale = []
     for k, style in enumerate(styles):

@@ -84,6 +84,9 @@ EXAMPLE_SOURCE = "eksempeldata"
 # Put after an example fact wherever it is shown: a network, a criterion, a held date.
 EXAMPLE_MARK = "(eksempel)"
 
+# Put after a withdrawn municipality's name where it is listed apart from those taking part.
+WITHDRAWN_MARK = "(udtrådt)"
+
 APP_TITLE = "KL partnerskaber"
 EXAMPLE_NOTICE = (
     "Eksempeldata: tilmeldinger, deltagere, fremmøde og vurderinger i denne database er "

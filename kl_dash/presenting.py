@@ -501,14 +501,22 @@ def criteria_origin(criteria: pd.DataFrame, notes: tuple[Note, ...]) -> str:
 
 
 def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
-    """Municipality x criterion with the Danish status word, for download."""
+    """Municipality x criterion with the Danish status word, for download.
+
+    Withdrawn municipalities come last, marked, as in the heatmap: they count in no share.
+    """
     status = cells["status"].map(labels.CRITERION_STATUS).fillna("ikke vurderet")
     words = cells.assign(status=status)
     wide = words.pivot_table(
         index="municipality", columns="criterion_no", values="status", aggfunc="first", sort=False
     )
     wide.columns = [f"Kriterium {c}" for c in wide.columns]
-    return wide.reindex(_danish_order(wide.index)).rename_axis("Kommune").reset_index()
+    withdrawn = set(cells.loc[cells["enrollment_status"] == "withdrawn", "municipality"])
+    order = sorted(_danish_order(wide.index), key=lambda name: name in withdrawn)
+    wide = wide.reindex(order).rename(
+        index=lambda name: f"{name} {labels.WITHDRAWN_MARK}" if name in withdrawn else name
+    )
+    return wide.rename_axis("Kommune").reset_index()
 
 
 def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:

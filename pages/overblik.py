@@ -51,8 +51,10 @@ else:
     view.offer(presenting.meeting_plan_table(plan, examples), "Mødeplan")
 
 st.subheader("De næste møder")
+if overdue := presenting.overdue_note(plan):
+    st.warning(literal(overdue))
 if coming.empty:
-    st.write("Alle planlagte møder er afholdt.")
+    st.write("Ingen kommende møder i planen." if overdue else "Alle planlagte møder er afholdt.")
 else:
     next_table = presenting.next_meetings_table(coming, examples)
     st.dataframe(next_table, hide_index=True, width="stretch")

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from kl_dash import charts, palette, reference
+from kl_dash import charts, palette, presenting, reference
 
 AS_OF = date(2019, 6, 1)
 ENGLISH_MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
@@ -110,12 +110,13 @@ def attendance() -> pd.DataFrame:
 @pytest.fixture(scope="module")
 def criteria() -> pd.DataFrame:
     rows = [
-        ("Odense", 1, "achieved"),
-        ("Odense", 2, "in_progress"),
-        ("Aalborg", 1, "not_started"),
-        ("Aalborg", 2, None),
+        ("Odense", 1, "achieved", "participating"),
+        ("Odense", 2, "in_progress", "participating"),
+        ("Aalborg", 1, "not_started", "participating"),
+        ("Aalborg", 2, None, "participating"),
     ]
-    return pd.DataFrame(rows, columns=["municipality", "criterion_no", "status"])
+    columns = ["municipality", "criterion_no", "status", "enrollment_status"]
+    return pd.DataFrame(rows, columns=columns)
 
 
 @pytest.fixture(scope="module")
@@ -357,6 +358,19 @@ def test_criteria_cells_carry_the_status_mark_not_just_a_colour(criteria):
     ]
     legend = [t.name for t in fig.data[1:]]
     assert legend == ["– Ikke påbegyndt", "… I gang", "✓ Opnået", "Ikke vurderet"]
+
+
+def test_a_withdrawn_municipality_is_marked_and_listed_after_those_taking_part(criteria):
+    withdrawn = criteria.assign(
+        enrollment_status=criteria["enrollment_status"].where(
+            criteria["municipality"] != "Odense", "withdrawn"
+        )
+    )
+    assert list(charts.criteria_heatmap(withdrawn).data[0].y) == ["Aalborg", "Odense (udtrådt)"]
+    assert list(presenting.criteria_matrix(withdrawn)["Kommune"]) == [
+        "Aalborg",
+        "Odense (udtrådt)",
+    ]
 
 
 # --- participants -----------------------------------------------------------------------

@@ -14,12 +14,12 @@ from datetime import date
 import duckdb
 import pytest
 
-from kl_dash import presenting, queries
+from kl_dash import bootstrap, presenting, queries
 from kl_dash.filters import Filters
 from kl_dash.formatting import format_number, format_share
 
 from .test_pages import metrics, open_app
-from .test_queries import independent_figures, independent_municipalities
+from .test_queries import independent_figures, independent_municipalities, upload
 
 # A status date in each partnership's run, after someone has withdrawn.
 DAYS = {
@@ -170,3 +170,58 @@ def test_the_criteria_over_time_download_ends_at_the_key_figure(db_path, program
     last = table.iloc[-1]
     assert (last["Opnået"], last["Vurderet"]) == (f["criteria_reached"], f["criteria_assessed"])
     assert last["Andel opnået"] == _share(f["criteria_reached"], f["criteria_assessed"])
+
+
+def test_a_theme_day_of_one_network_leaves_the_other_networks_overblik_as_it_was(
+    monkeypatch, db_path
+):
+    day = "2019-08-31"
+    before = {
+        n: metrics(
+            open_app(monkeypatch, db_path, partnerskab="kvalitet-2017", dato=day, netvaerk=n)
+        )
+        for n in ("nord-midt", "oest", "syd")
+    }
+    with _con(db_path) as con:
+        south = con.execute(
+            "SELECT m.name FROM enrollment_status e JOIN municipalities m ON m.code = "
+            "e.municipality_code WHERE programme_id = 'kvalitet-2017' AND network_id = 'syd' "
+            "AND status = 'participating'"
+        ).fetchall()
+        upload(
+            con,
+            "moeder",
+            [
+                "partnerskab;moede_id;titel;type;gruppe;netvaerk;afholdt",
+                "kvalitet-2017;tm-ekstra-syd;Ekstra temadag;temadag;netvaerk;syd;12-06-2019",
+            ],
+        )
+        upload(
+            con,
+            "fremmoede",
+            ["partnerskab;moede_id;kommune;antal"]
+            + [f"kvalitet-2017;tm-ekstra-syd;{name};1" for (name,) in south],
+        )
+    after = {
+        n: metrics(
+            open_app(monkeypatch, db_path, partnerskab="kvalitet-2017", dato=day, netvaerk=n)
+        )
+        for n in ("nord-midt", "oest", "syd")
+    }
+    for network in ("nord-midt", "oest"):
+        assert after[network] == before[network], network
+    held = [int(m["Møder afholdt"].split(" af ")[0]) for m in (before["syd"], after["syd"])]
+    assert held[1] == held[0] + 1
+
+
+def test_overblik_lists_an_unregistered_past_meeting_as_such_not_as_next(monkeypatch, tmp_path):
+    path = tmp_path / "seeds-only.duckdb"
+    bootstrap.init_database(path, example=False)
+    at = open_app(monkeypatch, path, partnerskab="faellesskaber-2021", dato="2021-12-01")
+    assert not at.exception, [e.message for e in at.exception]
+    coming = next(d.value for d in at.dataframe if "Planlagt" in d.value and "Møde" in d.value)
+    assert list(coming["Møde"]) == ["Partnerskabsmøde 3", "Partnerskabsmøde 4"]
+    assert any("2 møder er ikke registreret" in w.value for w in at.warning)
+    at.switch_page("pages/moeder.py").run()
+    plan = next(d.value for d in at.dataframe if "Afholdt" in d.value).set_index("Møde")
+    assert list(plan["Afholdt"]) == ["ikke registreret", "ikke registreret", "", ""]
