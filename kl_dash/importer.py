@@ -569,7 +569,7 @@ def store(
     Raises InvalidInput (nothing stored) when the file has errors. A file that changes
     nothing stores nothing and is not logged.
     """
-    user = require(user, "editor", "gemme opdateringer").name
+    user = require(user, "editor", "gemme opdateringer")
     prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
     if not prepared.ok:
         raise InvalidInput(prepared.errors, prepared.more_errors)

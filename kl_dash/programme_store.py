@@ -295,7 +295,7 @@ def _store(
     p: Programme,
     text: str,
     file_name: str,
-    user: str,
+    user: Actor,
 ) -> int:
     """Write a plan and log it as one upload, in one transaction; return the upload id."""
     with transaction(con):
@@ -315,7 +315,7 @@ def _store(
 
 def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor | str) -> int:
     """Store a new partnership in one transaction, logged and undoable; return the upload id."""
-    user = require(user, "editor", "tilføje partnerskaber").name
+    user = require(user, "editor", "tilføje partnerskaber")
     p = check(text, file_name)
     purge_removed(con)  # a partnership removed by an undo frees its id and case id
     if exists(con, p.id):
@@ -336,7 +336,7 @@ def update(
 
     Raises KlDashError listing every refusal when the change would lose data.
     """
-    user = require(user, "editor", "ændre partnerskaber").name
+    user = require(user, "editor", "ændre partnerskaber")
     new = check(text, file_name)
     found, refusals = changes(con, new)
     if refusals:

@@ -29,7 +29,8 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, actor: Actor | str) -> 
         raise KlDashError(f"Upload {upload_id} findes ikke i upload-loggen.")
     if entry.undone_at is not None:
         raise KlDashError(f"Upload {upload_id} er allerede fortrudt.")
-    if entry.uploaded_by != actor.name and not actor.may("admin"):
+    own = entry.uploaded_by == actor.name and entry.uploaded_mode in (None, actor.mode)
+    if not own and not actor.may("admin"):
         raise NotAllowed(
             f"Upload {upload_id} er lavet af {entry.uploaded_by}; kun den, der lavede den, eller "
             "en administrator kan fortryde den."

@@ -18,6 +18,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from .users import Actor
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -25,6 +27,7 @@ class Entry:
 
     id: int
     uploaded_by: str
+    uploaded_mode: str | None  # how the uploader acted (users.MODES); None before version 009
     kind: str
     programme_id: str | None
     undone_at: datetime | None
@@ -34,7 +37,7 @@ class Entry:
 def record(
     con: duckdb.DuckDBPyConnection,
     *,
-    user: str,
+    user: Actor,
     file_name: str,
     sha256: str,
     kind: str,
@@ -45,13 +48,14 @@ def record(
     """Log an upload (new, changed and unchanged rows in ``counts``); return its id."""
     (upload_id,) = con.execute(
         """
-        INSERT INTO uploads (uploaded_at, uploaded_by, file_name, sha256, kind, programme_id,
-                             rows_new, rows_changed, rows_unchanged, undo_data)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
+        INSERT INTO uploads (uploaded_at, uploaded_by, uploaded_mode, file_name, sha256, kind,
+                             programme_id, rows_new, rows_changed, rows_unchanged, undo_data)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id
         """,
         [
             datetime.now(),
-            user,
+            user.name,
+            user.mode,
             file_name,
             sha256,
             kind,
@@ -153,7 +157,8 @@ def entries(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 def entry(con: duckdb.DuckDBPyConnection, upload_id: int) -> Entry | None:
     """One upload of the log, or None when there is none with this id."""
     rows = con.execute(
-        "SELECT id, uploaded_by, kind, programme_id, undone_at, undo_data FROM uploads "
+        "SELECT id, uploaded_by, uploaded_mode, kind, programme_id, undone_at, undo_data "
+        "FROM uploads "
         "WHERE id = ?",
         [upload_id],
     ).fetchall()

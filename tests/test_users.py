@@ -216,3 +216,21 @@ def test_an_unknown_name_is_checked_against_a_hash_as_costly_as_a_real_one(con, 
 
     assert answers[0] == answers[1]
     assert len(checked) == 2 and checked[0] == checked[1]
+
+
+def test_an_editor_undoes_only_uploads_made_by_the_same_name_acting_the_same_way(con):
+    (name,) = con.execute(
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "WHERE programme_id = 'it-2017' ORDER BY 1 LIMIT 1"
+    ).fetchall()[0]
+    signed_on = Actor("kirsten@kl.dk", "editor", "sso")
+    stored = importer.store(con, "deltagere", ROW.format(name=name).encode(), "d.csv", signed_on)
+    account = Actor("kirsten@kl.dk", "editor", "account")  # a local account of the same name
+
+    with pytest.raises(NotAllowed, match="kun den, der lavede den"):
+        undo(con, stored.upload_id, account)
+    assert con.execute(
+        "SELECT uploaded_by, uploaded_mode, undone_at FROM uploads WHERE id = ?",
+        [stored.upload_id],
+    ).fetchall() == [("kirsten@kl.dk", "sso", None)]
+    assert undo(con, stored.upload_id, signed_on) == 1
