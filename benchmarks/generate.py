@@ -267,14 +267,15 @@ def example_counts() -> dict[str, int]:
 
 
 def generate(
-    path: Path, scale: float, example: dict[str, int], seed: int = 0, out=sys.stdout
-) -> dict[str, int]:
-    """Build the database at ``path`` (which must not exist); return its rows per table.
+    path: Path, scale: float, seed: int = 0, out=sys.stdout
+) -> tuple[dict[str, int], dict[str, int]]:
+    """Build the database at ``path`` (which must not exist); its rows and the example's.
 
-    Partnerships are added until the data rows reach ``scale`` times ``example``'s.
+    Partnerships are added until the data rows reach ``scale`` times the example database's.
     """
     if path.exists():
         raise SystemExit(f"{path} exists already; remove it or choose another path")
+    example = example_counts()
     count = municipalities_per_partnership(scale)
     target = round(scale * sum(example[t] for t in DATA_TABLES))
     say = lambda text: print(text, file=out, flush=True)  # noqa: E731
@@ -337,7 +338,7 @@ def generate(
         counts = db.table_counts(con)
     finally:
         con.close()
-    return counts
+    return counts, example
 
 
 def main() -> None:
@@ -346,9 +347,8 @@ def main() -> None:
     parser.add_argument("--db", type=Path, required=True, help="the new database file")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
-    example = example_counts()
     start = time.perf_counter()
-    counts = generate(args.db, args.scale, example, args.seed)
+    counts, example = generate(args.db, args.scale, args.seed)
     total = time.perf_counter() - start
     print(f"\n{'table':<24}{'rows':>10}{'example':>10}{'x':>8}")
     for table in (*DATA_TABLES, "programmes", "uploads", "upload_changes"):
