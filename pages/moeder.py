@@ -33,7 +33,8 @@ if cells.empty or cells["attendees"].isna().all():
 else:
     st.caption(
         "Tallet er antal fremmødte; farven er andelen af kommunens tilmeldte. Tom celle: "
-        "kommunen deltog ikke i partnerskabet på mødedagen."
+        "mødet var ikke for kommunen (et andet netværks møde, eller en gruppe kommunen ikke "
+        "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
     )
     st.plotly_chart(charts.attendance_heatmap(cells), width="stretch")
     view.offer(presenting.attendance_matrix(cells), "Fremmøde")
