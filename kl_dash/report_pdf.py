@@ -30,7 +30,8 @@ TALL = ("attendance", "criteria")  # heatmaps: as large as the rest of the page 
 
 
 def _chart(chart: Chart) -> dict:
-    return {"key": chart.key, "alt": chart.alt, "tall": chart.key.startswith(TALL)}
+    ratio = (chart.figure.layout.height or 500) / CHART_WIDTH  # height per width, as drawn
+    return {"key": chart.key, "alt": chart.alt, "tall": chart.key.startswith(TALL), "ratio": ratio}
 
 
 def _section(section: Section) -> dict:
