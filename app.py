@@ -27,6 +27,7 @@ READ_PAGES = [
     st.Page("pages/kommuner.py", title="Kommuner", icon=":material/location_city:"),
     st.Page("pages/moeder.py", title="Møder og spor", icon=":material/event:"),
     st.Page("pages/succeskriterier.py", title="Succeskriterier", icon=":material/flag:"),
+    st.Page("pages/om.py", title="Om partnerskabet", icon=":material/info:"),
 ]
 EDITOR_PAGES = [
     st.Page("pages/opdater.py", title="Opdater data", icon=":material/upload_file:"),

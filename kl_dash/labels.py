@@ -21,6 +21,16 @@ MEETING_TYPES = {
     "municipality_visit": "kommunebesøg",
 }
 
+# The same, counted: "3 seminarer, 5 temadage".
+MEETING_TYPES_PLURAL = {
+    "conference": "konferencer",
+    "seminar": "seminarer",
+    "workshop": "workshops",
+    "theme_day": "temadage",
+    "partnership_meeting": "partnerskabsmøder",
+    "municipality_visit": "kommunebesøg",
+}
+
 MEETING_FORMS = {"physical": "fysisk", "virtual": "virtuelt"}
 
 # Where a meeting of the plan stands on the status date (queries.meeting_plan's status).

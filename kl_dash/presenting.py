@@ -278,8 +278,7 @@ def next_meetings_table(meetings: pd.DataFrame, examples: ExampleFacts) -> pd.Da
             "Møde": meetings["title"],
             "Gruppe/spor": meetings["group_name"].fillna(labels.ALL_GROUPS),
             "Netværk": [
-                network_label(n, examples) or labels.ALL_NETWORKS
-                for n in meetings["network_name"]
+                network_label(n, examples) or labels.ALL_NETWORKS for n in meetings["network_name"]
             ],
             "Planlagt": meetings["planned_text"].fillna("ikke fastlagt"),
             "Form": meetings["form"].map(labels.MEETING_FORMS).fillna(""),

@@ -266,7 +266,7 @@ def example_facts(path, programme: str) -> tuple[set[str], set[str]]:
     return networks, criteria
 
 
-@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("page", [*PAGES, "pages/om.py"])
 def test_every_page_labels_the_example_facts_it_shows(monkeypatch, db_path, page):
     ((name,),) = sql(
         db_path,
@@ -310,3 +310,53 @@ def test_the_profile_counts_the_people_signed_up_for_every_meeting(monkeypatch, 
     (attendance,) = [d.value for d in at.dataframe if "Tilmeldte" in d.value]
     assert len(attendance) and attendance["Tilmeldte"].notna().all()
     assert "Alle" in set(attendance["Gruppe/spor"])  # a meeting for every group counts too
+
+
+ABOUT_SECTIONS = [
+    "Formål",
+    "Frister og løbetid",
+    "Pris",
+    "Organisering",
+    "Netværk",
+    "Indsatsområder",
+    "Mødeplan",
+    "Succeskriterier",
+    "Kilder",
+]
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_the_about_page_shows_the_file_with_the_seed_of_every_line(monkeypatch, db_path, programme):
+    from kl_dash.reference import seeded_programmes
+
+    (p,) = [p for p in seeded_programmes() if p.id == programme]
+    at = open_app(monkeypatch, db_path, "pages/om.py", partnerskab=programme)
+    assert not at.exception, [e.message for e in at.exception]
+    assert [h.value for h in at.subheader] == ABOUT_SECTIONS
+    shown = "\n".join(m.value.replace("\\", "") for m in at.markdown)
+    assert f"> »{p.price_text}«" in shown and f"> »{p.purpose}«" in shown
+    groups = next(d.value for d in at.dataframe if "Gruppe/spor" in d.value)
+    assert list(groups["Deltagere pr. kommune"]) == [f"{g.min}–{g.max}" for g in p.groups]
+    captions = [c.value.replace("\\", "") for c in at.caption[1:]]
+    assert captions and all(
+        c.endswith(("ikke i filen", "partnerskabets fil")) or "seeds/" in c for c in captions
+    )
+
+
+def test_the_about_page_names_the_follow_up_group_and_the_derived_end(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, "pages/om.py", partnerskab="kvalitet-2017")
+    shown = " ".join(m.value.replace("\\", "") for m in at.markdown)
+    assert "følgegruppe" in shown and "mødes to gange årligt" in shown
+    assert "*Fortolkning:* Invitationen kalder partnerskabet toårigt" in shown
+
+
+def test_the_about_page_of_a_database_without_examples_holds_no_example(monkeypatch, tmp_path):
+    from kl_dash import bootstrap
+
+    path = tmp_path / "seeds.duckdb"
+    bootstrap.init_database(path, example=False)
+    at = open_app(monkeypatch, path, "pages/om.py", partnerskab="kvalitet-2017")
+    assert not at.exception
+    shown = " ".join(m.value for m in [*at.markdown, *at.caption])
+    assert "(eksempel)" not in shown.replace("\\", "") and "Eksempeldata ·" not in shown
+    assert "Partnerskabets fil har ingen succeskriterier." in shown.replace("\\", "")
