@@ -28,6 +28,8 @@ from .presenting import Card
 HEATMAP_ROWS = 25
 
 NO_FILTERS = "ingen (alle tilmeldte kommuner)"
+MEETINGS = "Mødeplan og afholdte møder"
+MUNICIPALITIES = "Kommunerne"
 EXAMPLE_MARK = "Eksempeldata – ikke virkelige tal"
 
 
@@ -177,7 +179,7 @@ def _heatmaps(cells: pd.DataFrame, build, key: str, alt: str) -> tuple[Chart, ..
 
 
 def _meeting_section(con, filters: Filters, choices: Choices, examples) -> Section:
-    title = "Mødeplan og afholdte møder"
+    title = MEETINGS
     plan = queries.meeting_plan(con, filters)
     if plan.empty:
         return Section(title, empty=presenting.empty_sentence(filters, choices, "møder"))
@@ -239,7 +241,7 @@ def _criteria_section(con, filters: Filters, choices: Choices) -> Section:
 
 
 def _municipality_section(con, filters: Filters, choices: Choices, examples) -> Section:
-    title = "Kommunerne"
+    title = MUNICIPALITIES
     rows = queries.municipality_table(con, filters)
     if rows.empty:
         return Section(title, empty=presenting.empty_sentence(filters, choices, "kommuner"))

@@ -25,7 +25,7 @@ FONT = "Liberation Sans, DejaVu Sans"
 # Chart width in CSS px: with the figures' 13 px font this gives about 9 pt text on A4.
 CHART_WIDTH = 1100
 # Sections that start on a page of their own (the others follow the one before).
-NEW_PAGE = {"Mødeplan og afholdte møder", "Kommunerne"}
+NEW_PAGE = {report.MEETINGS, report.MUNICIPALITIES}
 TALL = ("attendance", "criteria")  # heatmaps: as large as the rest of the page allows
 
 
