@@ -70,6 +70,7 @@ class Checked:
     errors: list[DataError] = field(default_factory=list)
     warnings: list[DataError] = field(default_factory=list)
     more_errors: bool = False  # more problems than listed (config.LIMITS.errors_kept)
+    networks: Mapping[tuple[str, str], str] = field(default_factory=dict)  # network_names
 
     @property
     def nothing_changes(self) -> bool:
@@ -91,7 +92,21 @@ def check(
         prepared = importer.prepare(con, kind_name, data, file_name, sheet, max_mb * 1024 * 1024)
     except InvalidInput as exc:
         return Checked(None, exc.errors, more_errors=exc.more)
-    return Checked(prepared, prepared.errors, prepared.warnings, prepared.more_errors)
+    return Checked(
+        prepared, prepared.errors, prepared.warnings, prepared.more_errors, network_names(con)
+    )
+
+
+def network_names(con: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], str]:
+    """Each network's name by (partnership id, network id), example networks marked."""
+    return {
+        (programme_id, network_id): (
+            f"{name} {labels.EXAMPLE_MARK}" if source == labels.EXAMPLE_SOURCE else name
+        )
+        for programme_id, network_id, name, source in con.execute(
+            "SELECT programme_id, network_id, name, source FROM networks"
+        ).fetchall()
+    }
 
 
 def status_update(checked: Checked, file_name: str) -> dict[str, Any]:
@@ -157,25 +172,40 @@ def _shown_columns(frame: pd.DataFrame) -> list[str]:
     return [c for c in frame.columns if not c.startswith("old_")]
 
 
-def new_rows_table(frame: pd.DataFrame) -> pd.DataFrame:
-    """The rows an upload would add, with Danish headings and values."""
-    shown = pd.DataFrame({HEADINGS.get(c, c): [_text(c, v) for v in frame[c]] for c in frame})
+def _texts(
+    frame: pd.DataFrame, column: str, networks: Mapping[tuple[str, str], str], prefix: str = ""
+) -> list[str]:
+    """A column's values as the page shows them; a network by its name in its partnership."""
+    values = frame[prefix + column]
+    if column == "network_id" and "programme_id" in frame:
+        return [
+            "" if pd.isna(n) else networks.get((p, n), str(n))
+            for p, n in zip(frame["programme_id"], values, strict=True)
+        ]
+    return [_text(column, v) for v in values]
+
+
+def new_rows_table(frame: pd.DataFrame, networks: Mapping[tuple[str, str], str]) -> pd.DataFrame:
+    """The rows an upload would add, with Danish headings and values (networks by name)."""
+    shown = pd.DataFrame({HEADINGS.get(c, c): _texts(frame, c, networks) for c in frame})
     if "rownum" in frame:
         shown["Række"] = frame["rownum"].astype("Int64")
     return shown
 
 
-def changed_rows_table(frame: pd.DataFrame) -> pd.DataFrame:
+def changed_rows_table(
+    frame: pd.DataFrame, networks: Mapping[tuple[str, str], str]
+) -> pd.DataFrame:
     """The rows an upload would change: key columns, then each changed field as 'gammel → ny'.
 
     Fields that no row changes are left out, so that the changes fit on the screen.
     """
-    shown = new_rows_table(frame[_shown_columns(frame)])
+    shown = new_rows_table(frame[_shown_columns(frame)], networks)
     for column in _shown_columns(frame):
         if f"old_{column}" not in frame:
             continue
         heading = HEADINGS.get(column, column)
-        old = [_text(column, v) for v in frame[f"old_{column}"]]
+        old = _texts(frame, column, networks, prefix="old_")
         if old == list(shown[heading]):
             shown = shown.drop(columns=heading)
             continue

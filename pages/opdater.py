@@ -100,10 +100,15 @@ if uploaded is not None:
                 st.metric(label, count, border=True)
         new_tab, changed_tab = st.tabs(["Nye", "Ændrede"])
         with new_tab:
-            show_table(upload_view.new_rows_table(checked.prepared.new), "Nye rækker")
+            show_table(
+                upload_view.new_rows_table(checked.prepared.new, checked.networks), "Nye rækker"
+            )
         with changed_tab:
             st.caption("Ændrede værdier står som gammel → ny.")
-            show_table(upload_view.changed_rows_table(checked.prepared.changed), "Ændrede rækker")
+            show_table(
+                upload_view.changed_rows_table(checked.prepared.changed, checked.networks),
+                "Ændrede rækker",
+            )
         with st.container(horizontal=True):
             save = st.button("Gem ændringerne", type="primary", disabled=not user)
             cancel = st.button("Annullér")

@@ -300,3 +300,16 @@ def test_a_template_uploaded_unchanged_is_refused_not_stored(monkeypatch, db_pat
     assert not at.exception
     assert any("intet er gemt" in e.value for e in at.error)
     assert enrollments(db_path) == before
+
+
+def test_the_preview_names_networks_as_the_pages_do_not_by_id(monkeypatch, db_path):
+    at = start(monkeypatch, db_path)
+    at.selectbox(key="upload-kind").set_value("tilmeldinger").run()
+    first, second, _ = not_enrolled(db_path)
+    ((case_id,),) = sql(db_path, "SELECT case_id FROM programmes WHERE id = 'it-2017'")
+    rows = [f"{case_id};{first};23-08-2017;;;oest", f"{case_id};{second};1/9/2017;;;"]
+    upload(at, enrollment_file(db_path, rows))
+    assert not at.exception, [e.message for e in at.exception]
+    ((name,),) = sql(db_path, "SELECT name FROM networks WHERE programme_id = 'it-2017' "
+                     "AND network_id = 'oest'")  # fmt: skip
+    assert list(at.dataframe[0].value["Netværk"]) == [f"{name} (eksempel)", ""]
