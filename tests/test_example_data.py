@@ -30,7 +30,9 @@ def test_example_rows_are_labelled_eksempeldata(con):
 def test_without_example_there_are_no_enrollments_and_no_notice(reference_con):
     for table in ("enrollments", "participants", "attendance", "criterion_status", "networks"):
         assert reference_con.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,), table
-    assert reference_con.execute("SELECT count(*) FROM meetings WHERE held_on IS NOT NULL")
+    assert reference_con.execute(
+        "SELECT count(*) FROM meetings WHERE held_on IS NOT NULL"
+    ).fetchone() == (0,)
     assert reference_con.execute("SELECT count(*) FROM dataset_info").fetchone() == (0,)
 
 
