@@ -1,6 +1,7 @@
 """Nyt partnerskab: add or change a partnership from a definition file, after a preview."""
 
 from contextlib import closing
+from functools import partial
 
 import streamlit as st
 
@@ -25,9 +26,13 @@ with st.expander("Skabelon og vejledning"):
         "Skabelon", list(view.choices.programmes), format_func=view.choices.programmes.get
     )
     with closing(write_cursor()) as con:
-        template = to_toml(programme_store.load(con, template_id))
-    st.download_button(
-        "⬇ Hent som TOML", template, file_name=f"{template_id}.toml", mime="text/plain"
+        template = programme_store.load(con, template_id)
+    st.download_button(  # written on click, like every download (see frame.offer_downloads)
+        "⬇ Hent som TOML",
+        partial(to_toml, template),
+        file_name=f"{template_id}.toml",
+        mime="text/plain",
+        on_click="ignore",
     )
     st.caption(
         "Formatet er beskrevet i docs/programme-format.md. Perioder skrives som i "

@@ -8,7 +8,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from kl_dash.formatting import danish_sort_key
@@ -169,26 +169,22 @@ def test_every_page_says_so_when_a_partnership_has_no_enrollments(monkeypatch, t
 
 @pytest.fixture
 def media_files(monkeypatch):
-    """The files the app offers for download (Streamlit's own in-memory media storage)."""
-    stores: list[MemoryMediaFileStorage] = []
-    original = MemoryMediaFileStorage.__init__
+    """A download button's file, built as a click builds it (Streamlit's own media manager)."""
+    managers: list[MediaFileManager] = []
+    original = MediaFileManager.__init__
 
     def init(self, *args, **kwargs):
         original(self, *args, **kwargs)
-        stores.append(self)
+        managers.append(self)
 
-    monkeypatch.setattr(MemoryMediaFileStorage, "__init__", init)
+    monkeypatch.setattr(MediaFileManager, "__init__", init)
 
-    def content(url: str) -> bytes:
-        file_id = url.rsplit("/", 1)[-1].split(".")[0]
-        for store in reversed(stores):
-            try:
-                return store.get_file(file_id).content
-            except Exception:
-                continue
-        raise KeyError(url)
+    def click(button) -> bytes:
+        manager = managers[-1]
+        url = manager.execute_deferred(button.deferred_file_id)
+        return manager._storage.get_file(url.rsplit("/", 1)[-1].split(".")[0]).content
 
-    return content
+    return click
 
 
 def test_downloads_hold_exactly_the_table_shown(monkeypatch, db_path, media_files):
@@ -197,7 +193,7 @@ def test_downloads_hold_exactly_the_table_shown(monkeypatch, db_path, media_file
     )
     shown = at.dataframe[0].value
     buttons = {
-        b.proto.label: b.proto.url for b in at.get("download_button") if "Kommuner" in b.proto.help
+        b.proto.label: b.proto for b in at.get("download_button") if "Kommuner" in b.proto.help
     }
     csv = media_files(buttons["⬇ CSV"])
     assert csv.startswith("\ufeff".encode())

@@ -164,8 +164,8 @@ def test_every_error_in_a_file_is_listed_at_once_and_nothing_is_stored(
     assert not has_button(at, "Gem ændringerne")
     assert enrollments(db_path) == before and sql(db_path, "SELECT count(*) FROM uploads") == [(0,)]
 
-    urls = {b.proto.label: b.proto.url for b in at.get("download_button") if "Fejl" in b.proto.help}
-    table = pd.read_csv(io.BytesIO(media_files(urls["⬇ CSV"])), sep=";", dtype=str)
+    buttons = {b.proto.label: b.proto for b in at.get("download_button") if "Fejl" in b.proto.help}
+    table = pd.read_csv(io.BytesIO(media_files(buttons["⬇ CSV"])), sep=";", dtype=str)
     assert list(table["Række"]) == ["3", "4", "5"]
     assert list(table["Kolonne"]) == ["interesse", "kommune", "interesse"]
     assert list(table["Værdi"]) == ["31-02-2017", "Københavnn", "(tom)"]

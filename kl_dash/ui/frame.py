@@ -88,21 +88,28 @@ def cached_query(name: str, path: str, version: tuple, view_filters: Filters, ar
 
 
 def offer_downloads(frame: pd.DataFrame, title: str) -> None:
-    """CSV and XLSX of exactly the rows and columns shown."""
+    """CSV and XLSX of exactly the rows and columns shown, each built when it is clicked.
+
+    Streamlit serves a download's file at a /media address without asking who fetches it.
+    Built on click, no file exists there before a logged-in user asks for one, and it is
+    gone two page runs later (logging out makes those two runs; see login.current_actor).
+    """
     row = st.container(horizontal=True)
     row.download_button(
         "⬇ CSV",
-        downloads.to_csv(frame),
+        partial(downloads.to_csv, frame),
         file_name=downloads.file_name(title, "csv"),
         mime="text/csv",
+        on_click="ignore",
         key=f"csv-{title}",
         help=f"{literal(title)} som CSV (semikolon, UTF-8) til Excel",
     )
     row.download_button(
         "⬇ Excel",
-        downloads.to_xlsx(frame, sheet_name=title),
+        partial(downloads.to_xlsx, frame, sheet_name=title),
         file_name=downloads.file_name(title, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        on_click="ignore",
         key=f"xlsx-{title}",
         help=f"{literal(title)} som Excel-fil",
     )

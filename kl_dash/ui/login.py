@@ -16,6 +16,7 @@ from kl_dash.users import Actor
 
 ACTOR_KEY = "actor"
 UPLOADER_KEY = "uploader"  # the name typed in local mode, kept while other pages run
+LOGGED_OUT_KEY = "logged_out"  # set by log_out until the run after it has rerun once
 
 
 def settings() -> auth.Settings:
@@ -28,7 +29,14 @@ def settings() -> auth.Settings:
 
 
 def current_actor(con: duckdb.DuckDBPyConnection, config: auth.Settings) -> Actor | None:
-    """The user of this session, or None when a login is needed first."""
+    """The user of this session, or None when a login is needed first.
+
+    Just after logging out, the run starts over once: Streamlit deletes a download's file
+    (served at /media to anyone with its address) at the second page run after it was made,
+    so the files made for this login are gone when the login page shows.
+    """
+    if st.session_state.pop(LOGGED_OUT_KEY, False):
+        st.rerun()
     signed_on = str(st.user.get("email") or "") if config.oidc and st.user.is_logged_in else None
     return auth.current_actor(con, config, signed_on, st.session_state.get(ACTOR_KEY))
 
@@ -73,6 +81,7 @@ def page(config: auth.Settings, cursor: Callable[[], duckdb.DuckDBPyConnection])
 def log_out() -> None:
     """End this session's login (and the single sign-on, when used)."""
     st.session_state.pop(ACTOR_KEY, None)
+    st.session_state[LOGGED_OUT_KEY] = True
     if st.user.get("is_logged_in"):  # st.user has no is_logged_in without an [auth] section
         st.logout()
 

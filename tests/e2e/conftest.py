@@ -114,3 +114,31 @@ def fresh_server(tmp_path_factory):
     server = Server(folder / "data" / "kl_dash.duckdb", folder / "streamlit.log")
     yield server
     server.stop()
+
+
+VIEWER = ("vera", "vera-kodeord-123")  # the viewer account of viewer_server
+
+
+@pytest.fixture(scope="module")
+def viewer_server(tmp_path_factory):
+    """A server on the example database with one viewer account (VIEWER)."""
+    from kl_dash import bootstrap, db, users
+
+    folder = tmp_path_factory.mktemp("viewer")
+    path = folder / "kl_dash.duckdb"
+    bootstrap.init_database(path)
+    con = db.connect(path)
+    users.add_user(con, VIEWER[0], "viewer", VIEWER[1], "test")
+    con.close()
+    server = Server(path, folder / "streamlit.log")
+    yield server
+    server.stop()
+
+
+def log_in(page, server: Server, name: str, password: str, path: str = "") -> None:
+    """Log in on the login page at ``path`` and wait for the page asked for."""
+    page.goto(f"{server.url}/{path}")
+    page.get_by_label("Brugernavn").fill(name)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()
+    expect(page.get_by_role("button", name="Log ud")).to_be_visible(timeout=60_000)
