@@ -71,8 +71,9 @@ else:
         chosen, choices = sidebar.draw_filters(con)
         sidebar.draw_notices(con, actor)
         frame.publish_view(db_path, con, chosen, choices, actor)
-        nav = st.navigation(pages_for(actor, login_page))
-        if page := frame.requested_page():  # a page URL opened before app.py had run
+        allowed = pages_for(actor, login_page)
+        nav = st.navigation(allowed)
+        if page := frame.requested_page(allowed):  # a page URL opened before app.py had run
             st.switch_page(page, query_params=st.query_params.to_dict())
 nav.run()
 if con is not None:

@@ -58,9 +58,17 @@ def page_view(page: str) -> View:
     return view
 
 
-def requested_page() -> str | None:
-    """The page a visitor asked for before being sent through app.py (once), if any."""
-    return st.session_state.pop(REQUESTED_PAGE, None)
+def requested_page(pages: list[st.Page]) -> str | None:
+    """The page a visitor asked for before being sent through app.py (once), if any.
+
+    Asked for before logging in, it may be a page the user's role cannot open (an editor
+    page for a viewer): then it is dropped, with a notice, and the first page shows.
+    """
+    page = st.session_state.pop(REQUESTED_PAGE, None)
+    if page is None or Path(page).stem in {p.url_path for p in pages}:
+        return page
+    st.warning(f"Siden /{Path(page).stem} kan ikke åbnes med din rolle; her er forsiden.")
+    return None
 
 
 @st.cache_resource(show_spinner="Opretter databasen med eksempeldata ...")
