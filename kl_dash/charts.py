@@ -637,3 +637,58 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
         title_text="",
     )
     return _frame(fig, height=max(260, 110 + 70 * len(groups)))
+
+
+# --- the development group's comparison -------------------------------------------------
+
+# How each set of the comparison is drawn: colour, marker, line dash (the municipality
+# strongest; colour is never the only cue).
+_COMPARISON_STYLES = {
+    "municipality": (palette.BLUE, "circle", "solid", 3.5),
+    "network": (palette.ORANGE, "diamond", "dash", 2.5),
+    "everyone": ("#666666", "square", "dot", 2.5),
+}
+
+
+def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: date) -> go.Figure:
+    """Share of criteria reached over time: the municipality, its network and everyone.
+
+    ``names`` gives each set's legend label ('municipality' -> 'Aabenraa', ...).
+    """
+    fig = go.Figure()
+    for group, (colour, symbol, dash, width) in _COMPARISON_STYLES.items():
+        rows = over_time[over_time["group"] == group]
+        if rows.empty:
+            continue
+        rows = rows.assign(day=rows["day"].map(_day)).sort_values("day")
+        hover = [
+            f"<b>{names[group]}</b><br>{format_date(d)}: {format_number(a)} af "
+            f"{format_number(n)} opnået ({format_share(s)})"
+            for d, s, a, n in zip(
+                rows["day"], rows["share"], rows["achieved"], rows["assessed"], strict=True
+            )
+        ]
+        fig.add_trace(
+            go.Scatter(
+                name=names[group],
+                mode="lines+markers",
+                x=[d.isoformat() for d in rows["day"]],
+                y=[float(s) for s in rows["share"]],
+                line={"color": colour, "width": width, "dash": dash},
+                marker={"color": colour, "symbol": symbol, "size": 9},
+                customdata=hover,
+                hovertemplate="%{customdata}<extra></extra>",
+            )
+        )
+    days = [as_of, *(_day(d) for d in over_time["day"])]
+    low, high = _date_range(days)
+    _date_axis(fig, low, high)
+    ticks = [0, 0.25, 0.5, 0.75, 1]
+    fig.update_yaxes(
+        title_text="Succeskriterier opnået",
+        range=[-0.03, 1.12],
+        tickvals=ticks,
+        ticktext=[format_share(t) for t in ticks],
+    )
+    _as_of_line(fig, as_of, low, high)
+    return _frame(fig, height=380)

@@ -600,3 +600,175 @@ def example_facts(con: duckdb.DuckDBPyConnection, filters: Filters) -> ExampleFa
         criteria=frozenset(int(no) for no in found["criterion"]),
         held=frozenset(found["held"]),
     )
+
+
+# --- The development group's comparison ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One municipality beside its network and all participants, for the profile.
+
+    Every figure is counted as the key figures are (municipality_figures, criteria_cells,
+    participants, criteria_shares), with the same status date, meeting period and group, over
+    three sets: the municipality, its network and everyone taking part.
+
+    - summary: ``comparison``'s rows (attendance rate and criteria share per set);
+    - ranks: per measure ('attendance', 'criteria'), the municipality's value and its place
+      among those taking part (``rank`` of ``of``) and within its network;
+    - criteria: per criterion, the municipality's latest status and how many in its network
+      and of everyone have reached it (of those assessed);
+    - participants: per group, the people it signed up, the range asked for, and the mean
+      of its network and of everyone;
+    - over_time: per assessment date and set ('municipality', 'network', 'everyone'), the
+      share of criteria reached.
+    """
+
+    name: str
+    network_name: str | None
+    counted: bool
+    summary: pd.DataFrame
+    ranks: pd.DataFrame
+    criteria: pd.DataFrame
+    participants: pd.DataFrame
+    over_time: pd.DataFrame
+
+
+def _place(values: pd.Series, own: float | None) -> tuple[int | None, int]:
+    """The place of ``own`` among ``values`` (highest first, ties share the better place)."""
+    values = values.dropna()
+    if own is None or pd.isna(own):
+        return None, len(values)
+    return int((values > own).sum()) + 1, len(values)
+
+
+def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> Comparison:
+    """The chosen municipality against its network and all participants (see Comparison)."""
+    from dataclasses import replace
+
+    everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
+    table = municipality_table(con, everyone)
+    own = table[table["code"] == filters.municipality_code]
+    name, network = own["name"].iloc[0], own["network_name"].iloc[0]
+    network = network if isinstance(network, str) else None
+    taking_part = table[table["counted"].astype(bool)].assign(
+        criteria_rate=lambda t: (
+            t["criteria_reached"] / t["criteria_assessed"].where(t["criteria_assessed"] > 0)
+        )
+    )
+    mine = own.assign(
+        criteria_rate=own["criteria_reached"]
+        / own["criteria_assessed"].where(own["criteria_assessed"] > 0)
+    ).iloc[0]
+    in_network = taking_part[taking_part["network_name"] == network] if network else None
+    ranks = []
+    for measure, column in (("attendance", "attendance_rate"), ("criteria", "criteria_rate")):
+        value = mine[column] if bool(mine["counted"]) else None
+        rank, of = _place(taking_part[column], value)
+        network_rank, network_of = (
+            _place(in_network[column], value) if in_network is not None else (None, 0)
+        )
+        ranks.append(
+            {
+                "measure": measure,
+                "value": None if value is None or pd.isna(value) else float(value),
+                "rank": rank,
+                "of": of,
+                "network_rank": network_rank,
+                "network_of": network_of,
+            }
+        )
+
+    networks = dict(zip(table["name"], table["network_name"], strict=True))
+    cells = criteria_cells(con, everyone)
+    cells = cells.assign(network_name=cells["municipality"].map(networks))
+    counted_cells = cells[cells["counted"].astype(bool)]
+    per_criterion = []
+    for row in criteria(con, filters).itertuples(index=False):
+        here = counted_cells[counted_cells["criterion_no"] == row.criterion_no]
+        near = here[here["network_name"] == network] if network else here.iloc[0:0]
+        status = cells.loc[
+            (cells["municipality"] == name) & (cells["criterion_no"] == row.criterion_no), "status"
+        ]
+        per_criterion.append(
+            {
+                "criterion_no": row.criterion_no,
+                "text": row.text,
+                "source": row.source,
+                "status": status.iloc[0] if len(status) else None,
+                "network_reached": int((near["status"] == "achieved").sum()),
+                "network_assessed": int(near["status"].notna().sum()),
+                "everyone_reached": int((here["status"] == "achieved").sum()),
+                "everyone_assessed": int(here["status"].notna().sum()),
+            }
+        )
+
+    people = participants(con, everyone)
+    people = people.merge(table[["code", "network_name", "counted"]], on="code", how="left")
+    counted_people = people[people["counted"].astype(bool)]
+    per_group = []
+    for (group_name, order, low, high), rows in people.groupby(
+        ["group_name", "sort_order", "min_participants", "max_participants"], sort=False
+    ):
+        ours = rows.loc[rows["code"] == filters.municipality_code, "participants"]
+        counted_rows = counted_people[counted_people["group_name"] == group_name]
+        near = counted_rows[counted_rows["network_name"] == network] if network else None
+        per_group.append(
+            {
+                "group_name": group_name,
+                "sort_order": order,
+                "participants": int(ours.iloc[0]) if len(ours) else None,
+                "min_participants": int(low),
+                "max_participants": int(high),
+                "network_mean": near["participants"].mean() if near is not None else None,
+                "everyone_mean": counted_rows["participants"].mean(),
+            }
+        )
+
+    (network_id,) = _run(
+        con,
+        "SELECT network_id FROM enrollments WHERE programme_id = $programme "
+        "AND municipality_code = $municipality",
+        filters,
+    ).fetchone()
+    scopes = [("municipality", replace(everyone, municipality_code=filters.municipality_code))]
+    if network_id:
+        scopes.append(("network", replace(everyone, network_id=network_id)))
+    scopes.append(("everyone", everyone))
+    over_time = pd.concat(
+        [criteria_shares(con, scope).assign(group=group) for group, scope in scopes],
+        ignore_index=True,
+    )
+    return Comparison(
+        name=name,
+        network_name=network,
+        counted=bool(mine["counted"]),
+        summary=comparison(con, filters),
+        ranks=pd.DataFrame(ranks),
+        criteria=pd.DataFrame(
+            per_criterion,
+            columns=[
+                "criterion_no",
+                "text",
+                "source",
+                "status",
+                "network_reached",
+                "network_assessed",
+                "everyone_reached",
+                "everyone_assessed",
+            ],
+        ),
+        participants=pd.DataFrame(
+            per_group,
+            columns=[
+                "group_name",
+                "sort_order",
+                "participants",
+                "min_participants",
+                "max_participants",
+                "network_mean",
+                "everyone_mean",
+            ],
+        ).sort_values("sort_order", ignore_index=True),
+        over_time=over_time[["day", "group", "share", "achieved", "assessed"]],
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kl_dash import presenting, queries
+from kl_dash import charts, comparison_view, presenting, queries
 from kl_dash.formatting import literal
 from kl_dash.ui import frame, reports
 
@@ -54,9 +54,39 @@ with right:
     st.markdown("\n".join(f"- {literal(name)}" for name in focus) or "Ingen valgt endnu.")
 
 st.subheader("Sammenlignet med netværket og alle deltagere")
-compared = presenting.comparison_table(view.data(queries.comparison), examples)
-st.dataframe(compared, hide_index=True, width="stretch")
-view.offer(compared, f"Sammenligning {row['name']}")
+compared = view.data(queries.development_comparison)
+group_name = view.choices.groups.get(f.group_id) if f.group_id else None
+st.caption(literal(comparison_view.scope_sentence(compared, f, group_name)))
+with st.container(horizontal=True, gap="small"):
+    for card in comparison_view.cards(compared):
+        st.metric(card.label, card.value, card.delta, help=literal(card.help),
+                  delta_color="off", border=True, width=190)  # fmt: skip
+figures = comparison_view.figures_table(compared, examples)
+st.dataframe(figures, hide_index=True, width="stretch")
+view.offer(figures, f"Sammenligning {row['name']}")
+
+st.markdown("**Succeskriterier opnået over tid**")
+if compared.over_time.empty:
+    st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier")))
+else:
+    names = comparison_view.names(compared, examples)
+    st.plotly_chart(
+        charts.comparison_over_time(compared.over_time, names, f.as_of), width="stretch"
+    )
+    view.offer(comparison_view.over_time_table(compared, examples), f"Over tid {row['name']}")
+
+st.markdown("**Hvert succeskriterium**")
+criteria_compared = comparison_view.criteria_table(compared, examples)
+if criteria_compared.empty:
+    st.info("Partnerskabet har ingen succeskriterier endnu.")
+else:
+    st.dataframe(criteria_compared, hide_index=True, width="stretch")
+    view.offer(criteria_compared, f"Kriterier sammenlignet {row['name']}")
+
+st.markdown("**Deltagere pr. gruppe og spor mod det ønskede antal**")
+people_compared = comparison_view.participants_table(compared, examples)
+st.dataframe(people_compared, hide_index=True, width="stretch")
+view.offer(people_compared, f"Deltagere sammenlignet {row['name']}")
 
 st.subheader("Fremmøde ved hvert møde")
 attendance = view.data(queries.profile_attendance)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from datetime import date
 
 import duckdb
@@ -356,3 +357,90 @@ def test_the_about_page_of_a_database_without_examples_holds_no_example(monkeypa
     shown = " ".join(m.value for m in [*at.markdown, *at.caption])
     assert "(eksempel)" not in shown.replace("\\", "") and "Eksempeldata ·" not in shown
     assert "Partnerskabets fil har ingen succeskriterier." in shown.replace("\\", "")
+
+
+def profile(monkeypatch, path, programme: str, **params) -> tuple[AppTest, str]:
+    """A participating municipality's profile (the first by name) and that name."""
+    ((name,),) = sql(
+        path,
+        "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
+        "JOIN programmes p ON p.id = e.programme_id WHERE programme_id = ? AND withdrawn_on "
+        "IS NULL AND (agreement_on IS NOT NULL OR NOT p.requires_agreement) ORDER BY m.name "
+        "LIMIT 1",
+        [programme],
+    )
+    at = open_app(
+        monkeypatch, path, "pages/kommuner.py", partnerskab=programme, kommune=name, **params
+    )
+    assert not at.exception, [e.message for e in at.exception]
+    return at, name
+
+
+def table_with(at: AppTest, column: str) -> pd.DataFrame:
+    return next(d.value for d in at.dataframe if column in d.value)
+
+
+@pytest.mark.parametrize("programme", PROGRAMMES)
+def test_the_comparison_shows_overblik_figures_for_everyone_and_the_network(
+    monkeypatch, db_path, programme
+):
+    at, name = profile(monkeypatch, db_path, programme)
+    figures = table_with(at, "Placering blandt alle").set_index("")
+    overview = metrics(open_app(monkeypatch, db_path, partnerskab=programme))
+    assert figures.loc["Fremmøde", "Alle deltagere"] == overview["Fremmøde"]
+    assert figures.loc["Succeskriterier opnået", "Alle deltagere"] == overview["Kriterier opnået"]
+    (network_id,) = sql(
+        db_path,
+        "SELECT e.network_id FROM enrollments e JOIN municipalities m ON m.code = "
+        "e.municipality_code WHERE e.programme_id = ? AND m.name = ?",
+        [programme, name],
+    )[0]
+    network_view = metrics(open_app(monkeypatch, db_path, partnerskab=programme,
+                                    netvaerk=network_id))  # fmt: skip
+    (network_column,) = [c for c in figures.columns if c.startswith("Netværk")]
+    assert figures.loc["Fremmøde", network_column] == network_view["Fremmøde"]
+
+
+def test_the_municipalitys_place_is_counted_from_the_municipality_table(monkeypatch, db_path):
+    at, name = profile(monkeypatch, db_path, "it-2017")
+    listed = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017")
+    everyone = listed.dataframe[0].value  # one row per municipality, counted as Overblik does
+    taking_part = everyone[everyone["Status"] == "Deltager"]
+    rates = {
+        row["Kommune"]: int(a) / int(e)
+        for _, row in taking_part.iterrows()
+        if row["Møder deltaget"]
+        for a, e in [row["Møder deltaget"].split(" af ")]
+    }
+    better = sum(rate > rates[name] for rate in rates.values())
+    figures = table_with(at, "Placering blandt alle").set_index("")
+    assert figures.loc["Fremmøde", "Placering blandt alle"] == f"nr. {better + 1} af {len(rates)}"
+
+
+def test_each_criterion_and_group_is_compared_and_the_chart_has_three_lines(monkeypatch, db_path):
+    at, name = profile(monkeypatch, db_path, "kvalitet-2017")
+    criteria = table_with(at, "Opnået af alle deltagere")
+    reached = [int(v.split("(")[1].split(" af ")[0]) for v in criteria["Opnået af alle deltagere"]]
+    overview = open_app(monkeypatch, db_path, partnerskab="kvalitet-2017")
+    (card,) = [m for m in overview.metric if m.label == "Kriterier opnået"]
+    assert f"{sum(reached)} af " in card.proto.help
+    assert set(criteria[name]) <= {"ikke påbegyndt", "i gang", "opnået", "ikke vurderet"}
+    people = table_with(at, "Gns. alle deltagere")
+    assert list(people["Gruppe/spor"]) == ["Kommunalt netværk", "Politikere"]
+    own = at.dataframe[0].value.set_index("Kommune").loc[name]
+    assert list(people[name]) == [own["Kommunalt netværk"], own["Politikere"]]
+    specs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    (chart,) = [
+        c for c in specs if c["layout"]["yaxis"]["title"]["text"] == "Succeskriterier opnået"
+    ]
+    assert [t["name"] for t in chart["data"]] == [name, "Netværk Syd (eksempel)", "Alle deltagere"]
+
+
+def test_the_comparison_follows_the_group_filter_and_offers_its_tables(monkeypatch, db_path):
+    at, name = profile(monkeypatch, db_path, "it-2017", spor="ledelsesspor")
+    people = table_with(at, "Gns. alle deltagere")
+    assert list(people["Gruppe/spor"]) == ["Ledelsesspor"]
+    assert "kun Ledelsesspor" in " ".join(c.value for c in at.caption)
+    helps = " ".join(b.proto.help for b in at.get("download_button"))
+    for title in ("Sammenligning", "Over tid", "Kriterier sammenlignet", "Deltagere sammenlignet"):
+        assert f"{title} {name}" in helps.replace("\\", ""), title

@@ -1,0 +1,191 @@
+"""What the development group's comparison on a municipality's profile shows.
+
+The page a director prints before a network meeting: the municipality beside its network and
+all participants on attendance, participants per group against the range asked for, and each
+success criterion, with its place among the others and the criteria over time. Built from
+``queries.development_comparison``; tables are what the page draws and what it offers for
+download. No streamlit here.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from . import labels
+from .filters import Filters
+from .formatting import format_date, format_number, format_share
+from .presenting import Card, example_label, network_label
+from .queries import Comparison, ExampleFacts
+
+
+def _share(part: int, whole: int) -> str:
+    """'40 % (4 af 10)', or '–' when nothing is assessed."""
+    if not whole:
+        return "–"
+    return f"{format_share(part / whole)} ({format_number(part)} af {format_number(whole)})"
+
+
+def _rate(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else format_share(value)
+
+
+def _mean(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else format_number(value, 1)
+
+
+def _place(rank: Any, of: int) -> str:
+    """'nr. 3 af 21', or '–' when the municipality has no value to place."""
+    if rank is None or pd.isna(rank):
+        return "–"
+    return f"nr. {format_number(rank)} af {format_number(of)}"
+
+
+def names(c: Comparison, examples: ExampleFacts) -> dict[str, str]:
+    """The three sets by name: the municipality, its network (example marked), everyone."""
+    found = {"municipality": c.name}
+    if c.network_name:
+        found["network"] = network_label(c.network_name, examples)
+    return found | {"everyone": labels.COMPARISON_GROUPS["everyone"]}
+
+
+def scope_sentence(c: Comparison, filters: Filters, group_name: str | None) -> str:
+    """What the comparison counts: the date, the meetings, the group; withdrawn or not."""
+    parts = [f"Status pr. {format_date(filters.as_of)}"]
+    if filters.period_from:
+        parts.append(f"møder fra {format_date(filters.period_from)}")
+    if group_name:
+        parts.append(f"kun {group_name}")
+    sentence = ", ".join(parts) + (
+        ". Netværket og alle deltagere tæller de kommuner, der deltager på datoen (udtrådte "
+        "kommuner tæller ikke med); placeringen er blandt dem, bedst først."
+    )
+    if not c.counted:
+        sentence += f" {c.name} deltager ikke på datoen og får derfor ingen placering."
+    return sentence
+
+
+def cards(c: Comparison) -> list[Card]:
+    """Attendance and criteria reached: the municipality's own, against everyone, and its place."""
+    everyone = c.summary.set_index("group").loc["everyone"]
+    found = []
+    for measure, label, column in (
+        ("attendance", "Fremmøde", "attendance_rate"),
+        ("criteria", "Kriterier opnået", "criteria_share"),
+    ):
+        rank = c.ranks.set_index("measure").loc[measure]
+        own, theirs = rank["value"], everyone[column]
+        delta = None
+        if own is not None and not pd.isna(own) and theirs is not None and not pd.isna(theirs):
+            points = round((own - theirs) * 100)
+            delta = f"{points:+d} procentpoint mod alle" if points else "som alle"
+        found.append(
+            Card(
+                label,
+                _rate(own),
+                delta,
+                f"{c.name}: {_rate(own)}; alle deltagere: {_rate(theirs)}.",
+            )
+        )
+        found.append(
+            Card(
+                f"Placering, {label.lower()}",
+                _place(rank["rank"], rank["of"]).removeprefix("nr. "),
+                None,
+                "Kommunens plads blandt de deltagende kommuner, bedst først; kommuner med "
+                "samme tal deler pladsen.",
+            )
+        )
+    return found
+
+
+def figures_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
+    """Attendance and criteria reached: municipality, network, everyone, and its places."""
+    by_group = c.summary.set_index("group")
+    ranks = c.ranks.set_index("measure")
+    shown = names(c, examples)
+    rows = []
+    for measure, label, column in (
+        ("attendance", "Fremmøde", "attendance_rate"),
+        ("criteria", "Succeskriterier opnået", "criteria_share"),
+    ):
+        row = {"": label}
+        for group, name in shown.items():
+            row[name] = _rate(by_group.loc[group, column]) if group in by_group.index else "–"
+        row["Placering blandt alle"] = _place(ranks.loc[measure, "rank"], ranks.loc[measure, "of"])
+        if c.network_name:
+            row["Placering i netværket"] = _place(
+                ranks.loc[measure, "network_rank"], ranks.loc[measure, "network_of"]
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def criteria_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
+    """Each criterion: the municipality's status beside the share reached in its network and
+    of everyone (of those assessed)."""
+    table = pd.DataFrame(
+        {
+            "Nr.": c.criteria["criterion_no"],
+            "Succeskriterium": [
+                example_label(text, no in examples.criteria)
+                for no, text in zip(c.criteria["criterion_no"], c.criteria["text"], strict=True)
+            ],
+            c.name: c.criteria["status"].map(labels.CRITERION_STATUS).fillna("ikke vurderet"),
+        }
+    )
+    if c.network_name:
+        table[f"Opnået i {network_label(c.network_name, examples)}"] = [
+            _share(r, n)
+            for r, n in zip(
+                c.criteria["network_reached"], c.criteria["network_assessed"], strict=True
+            )
+        ]
+    table["Opnået af alle deltagere"] = [
+        _share(r, n)
+        for r, n in zip(
+            c.criteria["everyone_reached"], c.criteria["everyone_assessed"], strict=True
+        )
+    ]
+    return table
+
+
+def participants_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
+    """Each group: the people the municipality signed up against the range, and the means."""
+    rows = c.participants
+    own = rows["participants"]
+    outside = (own < rows["min_participants"]) | (own > rows["max_participants"])
+    table = pd.DataFrame(
+        {
+            "Gruppe/spor": rows["group_name"],
+            c.name: own.astype("Int64"),
+            "Ønsket": [
+                f"{low}–{high}"
+                for low, high in zip(
+                    rows["min_participants"], rows["max_participants"], strict=True
+                )
+            ],
+            "Uden for intervallet": outside.map({True: "ja", False: ""}),
+        }
+    )
+    if c.network_name:
+        table[f"Gns. i {network_label(c.network_name, examples)}"] = rows["network_mean"].map(_mean)
+    table["Gns. alle deltagere"] = rows["everyone_mean"].map(_mean)
+    return table
+
+
+def over_time_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
+    """The chart's figures: per assessment date, the share reached by each set, for download."""
+    shown = names(c, examples)
+    rows = c.over_time.assign(
+        name=c.over_time["group"].map(shown),
+        text=[
+            _share(a, n)
+            for a, n in zip(c.over_time["achieved"], c.over_time["assessed"], strict=True)
+        ],
+    )
+    wide = rows.pivot_table(index="day", columns="name", values="text", aggfunc="first")
+    wide = wide.reindex(columns=[n for n in shown.values() if n in wide.columns])
+    wide.index = [format_date(pd.Timestamp(d).date()) for d in wide.index]
+    return wide.rename_axis("Vurderingsdato").reset_index().rename_axis(None, axis=1)
