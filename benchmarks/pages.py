@@ -523,7 +523,9 @@ async def timed_change(page, change: Change, k: int, ready: str) -> float:
     """Seconds from choosing option ``k`` until the page is drawn and idle again."""
     shown, value = change.options[k % len(change.options)]
     start = time.perf_counter()
-    await page.get_by_role("combobox", name=change.label).click()
+    # Of the elements this run has drawn (during a rerun an old copy may still be there).
+    fresh = page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
+    await fresh.get_by_role("combobox", name=change.label).first.click()
     await page.get_by_role("option", name=shown, exact=True).click()
     await wait_idle(page, ready, change.param, value)
     return time.perf_counter() - start
@@ -570,26 +572,39 @@ async def timed_cold_start(browser, script: Path, log: Path, db_path, url_path, 
         server.stop()
 
 
-async def load_round(browser, server: Server, url_of, ready: str, change: Change, n: int):
-    """n sessions changing a filter at once: their rerun seconds and the server's CPU seconds."""
+async def load_round(
+    browser, server: Server, url_of, ready: str, change: Change, n: int, shots: Path
+) -> tuple[list[float], float, int]:
+    """n sessions changing a filter at once: rerun seconds, server CPU s per rerun, timeouts.
+
+    A session whose page is not drawn and idle within WAIT_MS, or cannot be clicked, stops (a
+    screenshot is kept in ``shots``) and counts as a timeout; its reruns until then count.
+    """
+    from playwright.async_api import Error as PlaywrightError
+
     opened = await asyncio.gather(
         *(open_session(browser, url_of(k), ready, change) for k in range(n))
     )
     cpu = server.cpu_seconds()
 
-    async def session(page, k: int) -> list[float]:
-        return [
-            await timed_change(page, change, k + c + 1, ready) for c in range(CHANGES_PER_SESSION)
-        ]
+    async def session(page, k: int) -> tuple[list[float], int]:
+        times = []
+        for c in range(CHANGES_PER_SESSION):
+            try:
+                times.append(await timed_change(page, change, k + c + 1, ready))
+            except PlaywrightError:  # a timeout, or the page was not in a state to click
+                await page.screenshot(path=shots / f"timeout-{server.port}-{n}-{k}.png")
+                return times, 1
+        return times, 0
 
-    times = await asyncio.gather(*(session(page, k) for k, (_, page) in enumerate(opened)))
+    done = await asyncio.gather(*(session(page, k) for k, (_, page) in enumerate(opened)))
     cpu = server.cpu_seconds() - cpu
     await asyncio.gather(*(context.close() for context, _ in opened))
-    flat = [t for ts in times for t in ts]
-    return flat, cpu / len(flat)
+    flat = [t for ts, _ in done for t in ts]
+    return flat, cpu / max(len(flat), 1), sum(failed for _, failed in done)
 
 
-def ratio_line(label: str, kl: list[float], floor: list[float], width: int = 36) -> str:
+def ratio_line(label: str, kl: list[float], floor: list[float], width: int = 44) -> str:
     """One row: kl_dash and floor p50/p95 in seconds and their ratios."""
     return (
         f"{label:<{width}}{p50(kl):>7.2f}{p95(kl):>7.2f}{p50(floor):>8.2f}{p95(floor):>8.2f}"
@@ -629,11 +644,13 @@ async def browser_figures(
         try:
             say(
                 "\nBrowser: chromium on the real server; seconds until drawn and idle (IDLE_JS: "
-                "connected, script not running, no stale element, every chart drawn, the new "
-                "value in the URL); floor: the one-line app with one select box, served the "
-                "same way, interleaved."
+                "connected, script not running, no stale element, no skeleton, every chart "
+                "drawn, the page's heading there, after a change the new value in the URL); "
+                "floor: the one-line app with one select box, served the same way, interleaved. "
+                "Filter change: region (profile: group); miss = first time this page shows "
+                "the value. Shared link: page URL with partnership and region, new context."
             )
-            say(f"{'':<36}{'p50':>7}{'p95':>7}{'floor50':>8}{'floor95':>8}{'x p50':>7}{'x p95':>7}")
+            say(f"{'':<44}{'p50':>7}{'p95':>7}{'floor50':>8}{'floor95':>8}{'x p50':>7}{'x p95':>7}")
             _, empty_page = await open_session(browser, empty.url, EMPTY_READY, EMPTY_CHANGE)
             n_empty = 0
             for case in cases:
@@ -691,7 +708,10 @@ async def browser_figures(
                 "changes (mostly cache hits: the sessions share the server's cache); chromium "
                 "runs on the same 2 cores. CPU: the server process's user+system seconds per rerun."
             )
-            say(f"{'sessions':<10}{'p95 s':>7}{'floor':>7}{'x':>6}{'CPU s':>8}{'floor':>8}{'x':>6}")
+            say(
+                f"{'sessions':<10}{'p95 s':>7}{'floor':>7}{'x':>6}{'CPU s':>8}{'floor':>8}{'x':>6}"
+                "  timeouts (kl_dash/floor)"
+            )
             overview = PAGES[0]
             change = change_for(overview, subject)
             for i, n in enumerate(sessions):
@@ -713,11 +733,12 @@ async def browser_figures(
                 ]
                 got = {}
                 for who, server, url_of, ready, ch in rounds if i % 2 == 0 else rounds[::-1]:
-                    got[who] = await load_round(browser, server, url_of, ready, ch, n)
-                (kl_t, kl_cpu), (floor_t, floor_cpu) = got["kl"], got["floor"]
+                    got[who] = await load_round(browser, server, url_of, ready, ch, n, folder)
+                (kl_t, kl_cpu, kl_out), (floor_t, floor_cpu, floor_out) = got["kl"], got["floor"]
                 say(
                     f"{n:<10}{p95(kl_t):>7.2f}{p95(floor_t):>7.2f}{p95(kl_t) / p95(floor_t):>6.1f}"
                     f"{kl_cpu:>8.3f}{floor_cpu:>8.3f}{kl_cpu / floor_cpu:>6.1f}"
+                    f"{kl_out:>6}/{floor_out}"
                 )
             say(
                 f"\nPeak memory (VmHWM = ru_maxrss) after all of the above: kl_dash server "
