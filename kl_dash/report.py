@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import __version__, charts, labels, presenting, queries, upload_log
+from . import __version__, charts, comparison_view, labels, presenting, queries, upload_log
 from .errors import KlDashError
 from .filters import Choices, Filters
 from .formatting import format_date, format_number
@@ -90,7 +90,11 @@ class StatusReport:
 
 @dataclass(frozen=True)
 class Profile:
-    """One municipality's take-home page: its steps, figures, attendance and criteria."""
+    """One municipality's take-home page: as the Kommuner page shows its profile, on one page.
+
+    The development group's comparison with its network and all participants (``scope``,
+    ``cards``, ``figures``, ``chart``, ``criteria``, ``participants``) and its attendance.
+    """
 
     title: str
     municipality: str
@@ -100,9 +104,13 @@ class Profile:
     filters: str
     steps: tuple[tuple[str, str], ...]
     focus: tuple[str, ...]
-    comparison: Table
-    attendance: Section
+    scope: str
+    cards: tuple[Card, ...]
+    figures: Table
+    chart: Section
     criteria: Section
+    participants: Section
+    attendance: Section
     source: Source
 
 
@@ -126,7 +134,9 @@ def change(card: Card) -> str:
     """A card's change with the arrow Overblik's cards show: '▲ +3', '▼ -1 procentpoint'."""
     if not card.delta:
         return ""
-    return ("▼ " if card.delta.startswith(("-", "−")) else "▲ ") + card.delta
+    if card.delta.startswith(("-", "−")):
+        return "▼ " + card.delta
+    return ("▲ " if card.delta.startswith("+") else "") + card.delta
 
 
 def filters_in_words(filters: Filters, choices: Choices) -> str:
@@ -207,9 +217,10 @@ def _attendance_section(con, filters: Filters, choices: Choices) -> Section:
     if cells.empty or cells["attendees"].isna().all():
         what = "afholdte møder med fremmøde"
         return Section(title, empty=presenting.empty_sentence(filters, choices, what))
-    note = (
+    note = (  # as Møder og spor says it
         "Tallet er antal fremmødte; farven er andelen af kommunens tilmeldte. Tom celle: "
-        "kommunen deltog ikke i partnerskabet på mødedagen."
+        "mødet var ikke for kommunen (et andet netværks møde, eller en gruppe kommunen ikke "
+        "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
     )
     alt = "Fremmøde pr. kommune (rækker) og afholdt møde (kolonner), antal fremmødte i hver celle."
     found = _heatmaps(cells, charts.attendance_heatmap, "attendance", alt)
@@ -299,29 +310,22 @@ def municipality_profile(
         )
     row = found.iloc[0].to_dict()
     examples = queries.example_facts(con, filters)
+    compared = queries.development_comparison(con, filters)
+    over_time = "Succeskriterier opnået over tid"
+    if compared.over_time.empty:
+        what = "vurderinger af succeskriterier"
+        chart = Section(over_time, empty=presenting.empty_sentence(filters, choices, what))
+    else:
+        names = comparison_view.names(compared, examples)
+        alt = (
+            f"Andel af succeskriterierne opnået over tid for {', '.join(names.values())}, "
+            f"til {format_date(filters.as_of)}."
+        )
+        figure = charts.comparison_over_time(compared.over_time, names, filters.as_of)
+        chart = Section(over_time, charts=(Chart("comparison", alt, figure),))
+    criteria = comparison_view.criteria_table(compared, examples)
     attendance = queries.profile_attendance(con, filters)
-    attendance_section = (
-        Section(
-            "Fremmøde ved hvert møde",
-            empty=presenting.empty_sentence(filters, choices, "afholdte møder"),
-        )
-        if attendance.empty
-        else Section(
-            "Fremmøde ved hvert møde",
-            table=table(presenting.profile_attendance_table(attendance, examples)),
-        )
-    )
-    assessments = presenting.profile_criteria_table(
-        queries.profile_criteria(con, filters), examples
-    )
-    criteria_section = (
-        Section(
-            "Succeskriterier over tid",
-            empty=f"{row['name']} er ikke vurderet på succeskriterierne endnu.",
-        )
-        if len(assessments.columns) <= 2
-        else Section("Succeskriterier over tid", table=table(assessments))
-    )
+    group_name = choices.groups.get(filters.group_id) if filters.group_id else None
     as_of = format_date(filters.as_of)
     return Profile(
         title=f"Kommuneprofil: {row['name']} i {programme['short_name']} pr. {as_of}",
@@ -332,8 +336,29 @@ def municipality_profile(
         filters=filters_in_words(filters, choices),
         steps=tuple(presenting.enrollment_steps(row, programme["requires_agreement"])),
         focus=tuple(queries.profile_focus_areas(con, filters)),
-        comparison=table(presenting.comparison_table(queries.comparison(con, filters), examples)),
-        attendance=attendance_section,
-        criteria=criteria_section,
+        scope=comparison_view.scope_sentence(compared, filters, group_name),
+        cards=tuple(comparison_view.cards(compared)),
+        figures=table(comparison_view.figures_table(compared, examples)),
+        chart=chart,
+        criteria=(
+            Section("Hvert succeskriterium", empty="Partnerskabet har ingen succeskriterier endnu.")
+            if criteria.empty
+            else Section("Hvert succeskriterium", table=table(criteria))
+        ),
+        participants=Section(
+            "Deltagere pr. gruppe og spor mod det ønskede antal",
+            table=table(comparison_view.participants_table(compared, examples)),
+        ),
+        attendance=(
+            Section(
+                "Fremmøde ved hvert møde",
+                empty=presenting.empty_sentence(filters, choices, "afholdte møder"),
+            )
+            if attendance.empty
+            else Section(
+                "Fremmøde ved hvert møde",
+                table=table(presenting.profile_attendance_table(attendance, examples)),
+            )
+        ),
         source=source(con, programme, today),
     )

@@ -24,32 +24,33 @@ from .report import Chart, Profile, Section, StatusReport
 FONT = "Liberation Sans, DejaVu Sans"
 # Chart width in CSS px: with the figures' 13 px font this gives about 9 pt text on A4.
 CHART_WIDTH = 1100
+PROFILE_CHART_WIDTH = 700  # the profile's chart fills half the page's width
 # Sections that start on a page of their own (the others follow the one before).
 NEW_PAGE = {report.MEETINGS, report.MUNICIPALITIES}
 TALL = ("attendance", "criteria")  # heatmaps: as large as the rest of the page allows
 
 
-def _chart(chart: Chart) -> dict:
-    ratio = (chart.figure.layout.height or 500) / CHART_WIDTH  # height per width, as drawn
+def _chart(chart: Chart, width: int = CHART_WIDTH) -> dict:
+    ratio = (chart.figure.layout.height or 500) / width  # height per width, as drawn
     return {"key": chart.key, "alt": chart.alt, "tall": chart.key.startswith(TALL), "ratio": ratio}
 
 
-def _section(section: Section) -> dict:
+def _section(section: Section, width: int = CHART_WIDTH) -> dict:
     return {
         "title": section.title,
         "notes": list(section.notes),
         "items": list(section.items),
-        "charts": [_chart(c) for c in section.charts],
+        "charts": [_chart(c, width) for c in section.charts],
         "table": asdict(section.table) if section.table else None,
         "empty": section.empty,
         "new_page": section.title in NEW_PAGE or any(_chart(c)["tall"] for c in section.charts),
     }
 
 
-def _charts(sections: list[Section]) -> dict[str, str]:
+def _charts(sections: list[Section], width: int = CHART_WIDTH) -> dict[str, str]:
     """Every chart of the sections as SVG text, drawn in one chromium session."""
     figures = {c.key: chart_images.with_font(c.figure, FONT) for s in sections for c in s.charts}
-    images = chart_images.render(figures, "svg", CHART_WIDTH)
+    images = chart_images.render(figures, "svg", width)
     return {f"chart:{key}": svg.decode("utf-8") for key, svg in images.items()}
 
 
@@ -99,12 +100,16 @@ def profile_pdf(content: Profile) -> bytes:
         "filters": content.filters,
         "steps": [list(step) for step in content.steps],
         "focus": list(content.focus),
-        "comparison": asdict(content.comparison),
-        "attendance": _section(content.attendance),
+        "scope": content.scope,
+        "cards": [asdict(card) | {"change": report.change(card)} for card in content.cards],
+        "figures": asdict(content.figures),
+        "chart": _section(content.chart, PROFILE_CHART_WIDTH),
         "criteria": _section(content.criteria),
+        "participants": _section(content.participants),
+        "attendance": _section(content.attendance),
         "source": asdict(content.source),
     }
-    return _compile("profile.typ", data, {})
+    return _compile("profile.typ", data, _charts([content.chart], PROFILE_CHART_WIDTH))
 
 
 def write_status(
