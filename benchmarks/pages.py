@@ -54,6 +54,7 @@ from pathlib import Path
 
 import duckdb
 import import_100k
+from playwright.async_api import Error as PlaywrightError
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.testing.v1 import app_test as app_test_module
@@ -525,8 +526,15 @@ async def timed_change(page, change: Change, k: int, ready: str) -> float:
     start = time.perf_counter()
     # Of the elements this run has drawn (during a rerun an old copy may still be there).
     fresh = page.locator('[data-testid="stElementContainer"]:not([data-stale="true"])')
-    await fresh.get_by_role("combobox", name=change.label).first.click()
-    await page.get_by_role("option", name=shown, exact=True).click()
+    for attempt in range(3):  # a rerun that redraws the box closes its list: open it again
+        await fresh.get_by_role("combobox", name=change.label).first.click()
+        try:
+            await page.get_by_role("option", name=shown, exact=True).click(timeout=10_000)
+            break
+        except PlaywrightError:
+            if attempt == 2:
+                raise
+            await page.keyboard.press("Escape")
     await wait_idle(page, ready, change.param, value)
     return time.perf_counter() - start
 
@@ -536,6 +544,8 @@ async def open_session(browser, url: str, ready: str, change: Change):
     context = await browser.new_context()
     page = await context.new_page()
     await page.goto(url)
+    await wait_idle(page, ready)
+    await asyncio.sleep(1)  # a page opened by its URL is rerouted through app.py: settled?
     await wait_idle(page, ready)
     box = page.get_by_role("combobox", name=change.label)
     if not await box.is_visible():  # kl_dash keeps its filters in the "Filtre" expander
@@ -580,8 +590,6 @@ async def load_round(
     A session whose page is not drawn and idle within WAIT_MS, or cannot be clicked, stops (a
     screenshot is kept in ``shots``) and counts as a timeout; its reruns until then count.
     """
-    from playwright.async_api import Error as PlaywrightError
-
     opened = await asyncio.gather(
         *(open_session(browser, url_of(k), ready, change) for k in range(n))
     )
