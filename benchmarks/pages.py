@@ -762,6 +762,19 @@ async def browser_figures(
 # --- Main -------------------------------------------------------------------------------------
 
 
+def code_version() -> str:
+    """The commit measured, and whether the work tree differed from it."""
+    git = ["git", "-C", str(ROOT)]
+    head = subprocess.run([*git, "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    changed = subprocess.run(
+        [*git, "status", "--porcelain", "--untracked-files=no", "--", "app.py", "pages", "kl_dash"],
+        capture_output=True,
+        text=True,
+    )
+    dirty = " with uncommitted changes to app.py, pages/ or kl_dash/" if changed.stdout else ""
+    return f"commit {head.stdout.strip() or 'unknown'}{dirty}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--db", type=Path, help="a database to measure (a copy is read)")
@@ -793,6 +806,7 @@ def main() -> None:
             f"kl_dash pages benchmark, {datetime.now():%Y-%m-%d %H:%M}, {os.cpu_count()} cores, "
             f"load average {load} (1/5/15 min) at the start: a shared, noisy machine"
         )
+        say(f"code: {code_version()}")
         say(f"database: {source}: {describe(db_path)}")
         say(
             f"measured: partnership {subject.programme_id} (the most attendance and assessments), "
