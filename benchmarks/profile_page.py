@@ -15,6 +15,7 @@ while importing a module. Printed, as shares of those samples:
   pages/ or app.py ("own code" when that frame is the leaf: Python in kl_dash, or a call into
   a C extension such as DuckDB's execute and fetch, which have no Python frames);
 - by the leaf frame's package (where the CPU was, whoever called it);
+- for "own code", the function of kl_dash at the leaf;
 - the most expensive functions of kl_dash, pages/ and app.py, inclusive of what they call.
 """
 
@@ -67,6 +68,7 @@ def summarise(raw: Path, top: int = 20) -> str:
     callee: Counter[str] = Counter()
     leaf: Counter[str] = Counter()
     inclusive: Counter[str] = Counter()
+    own_leaf: Counter[str] = Counter()
     total = 0
     for line in raw.read_text().splitlines():
         stack, _, count = line.rpartition(" ")
@@ -79,6 +81,8 @@ def summarise(raw: Path, top: int = 20) -> str:
         ours = [i for i, p in enumerate(paths) if p.startswith(OURS)]
         deepest = ours[-1]
         callee[package(paths[deepest + 1]) if deepest + 1 < len(fs) else "own code"] += n
+        if deepest + 1 == len(fs):
+            own_leaf[f"{paths[-1]}:{fs[-1][0]}"] += n
         leaf[package(paths[-1])] += n
         for name in {f"{p}:{fn}" for fn, p in fs if p.startswith(OURS)}:
             inclusive[name] += n
@@ -91,6 +95,8 @@ def summarise(raw: Path, top: int = 20) -> str:
     ):
         lines.append(f"\n{title}")
         lines += [f"{n / total:>6.0%}  {name}" for name, n in counter.most_common(12)]
+    lines.append("\nown code: the function at the leaf (its Python, or the C call it is in)")
+    lines += [f"{n / total:>6.0%}  {name}" for name, n in own_leaf.most_common(8)]
     lines.append("\nkl_dash, pages/ and app.py functions, inclusive")
     lines += [f"{n / total:>6.0%}  {name}" for name, n in inclusive.most_common(top)]
     return "\n".join(lines)
