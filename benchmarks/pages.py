@@ -94,14 +94,14 @@ PAGES = (
 
 
 def p50(values: list[float]) -> float:
-    """The median."""
-    return statistics.median(values)
+    """The median (NaN for no values: every try timed out)."""
+    return statistics.median(values) if values else float("nan")
 
 
 def p95(values: list[float]) -> float:
     """The 95th percentile (inclusive method; the largest value for a handful of samples)."""
     if len(values) < 2:
-        return values[0]
+        return values[0] if values else float("nan")
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
@@ -543,7 +543,7 @@ async def open_session(browser, url: str, ready: str, change: Change):
     """A new browser context on ``url``, drawn, with the change's select box in view."""
     context = await browser.new_context()
     page = await context.new_page()
-    await page.goto(url)
+    await page.goto(url, timeout=WAIT_MS)
     await wait_idle(page, ready)
     await asyncio.sleep(1)  # a page opened by its URL is rerouted through app.py: settled?
     await wait_idle(page, ready)
@@ -560,7 +560,7 @@ async def timed_open(browser, url: str, ready: str) -> float:
     try:
         page = await context.new_page()
         start = time.perf_counter()
-        await page.goto(url)
+        await page.goto(url, timeout=WAIT_MS)
         await wait_idle(page, ready)
         return time.perf_counter() - start
     finally:
@@ -574,7 +574,7 @@ async def timed_cold_start(browser, script: Path, log: Path, db_path, url_path, 
     context = await browser.new_context()
     try:
         page = await context.new_page()
-        await page.goto(f"{server.url}/{url_path}")
+        await page.goto(f"{server.url}/{url_path}", timeout=WAIT_MS)
         await page.wait_for_selector(ready, timeout=WAIT_MS)
         return time.perf_counter() - start
     finally:
@@ -587,12 +587,19 @@ async def load_round(
 ) -> tuple[list[float], float, int]:
     """n sessions changing a filter at once: rerun seconds, server CPU s per rerun, timeouts.
 
-    A session whose page is not drawn and idle within WAIT_MS, or cannot be clicked, stops (a
-    screenshot is kept in ``shots``) and counts as a timeout; its reruns until then count.
+    A session that does not open, or whose page is not drawn and idle within WAIT_MS or cannot
+    be clicked, stops (a screenshot is kept in ``shots``) and counts as a timeout; its reruns
+    until then count.
     """
-    opened = await asyncio.gather(
-        *(open_session(browser, url_of(k), ready, change) for k in range(n))
-    )
+
+    async def opening(k: int):
+        try:
+            return await open_session(browser, url_of(k), ready, change)
+        except PlaywrightError:
+            return None
+
+    tries = await asyncio.gather(*(opening(k) for k in range(n)))
+    opened = [o for o in tries if o is not None]
     cpu = server.cpu_seconds()
 
     async def session(page, k: int) -> tuple[list[float], int]:
@@ -609,7 +616,8 @@ async def load_round(
     cpu = server.cpu_seconds() - cpu
     await asyncio.gather(*(context.close() for context, _ in opened))
     flat = [t for ts, _ in done for t in ts]
-    return flat, cpu / max(len(flat), 1), sum(failed for _, failed in done)
+    failed = sum(f for _, f in done) + n - len(opened)
+    return flat, cpu / max(len(flat), 1), failed
 
 
 def ratio_line(label: str, kl: list[float], floor: list[float], width: int = 44) -> str:
@@ -745,7 +753,7 @@ async def browser_figures(
                 (kl_t, kl_cpu, kl_out), (floor_t, floor_cpu, floor_out) = got["kl"], got["floor"]
                 say(
                     f"{n:<10}{p95(kl_t):>7.2f}{p95(floor_t):>7.2f}{p95(kl_t) / p95(floor_t):>6.1f}"
-                    f"{kl_cpu:>8.3f}{floor_cpu:>8.3f}{kl_cpu / floor_cpu:>6.1f}"
+                    f"{kl_cpu:>8.3f}{floor_cpu:>8.3f}{kl_cpu / (floor_cpu or float('nan')):>6.1f}"
                     f"{kl_out:>6}/{floor_out}"
                 )
             say(
