@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
 
 import pandas as pd
 
@@ -39,13 +40,14 @@ class Line:
     text: str
     kind: str  # a key of KINDS
     source: str
+    number: str = ""  # a criterion's number, put before the quote marks: 1. »...«
 
     @property
     def markdown(self) -> str:
         """The line as Markdown: a quote as a block quote, an interpretation marked so."""
         text = literal(self.text)
         if self.kind == "quote":
-            return f"> »{text}«"
+            return f"> {literal(self.number)}»{text}«"
         if self.kind == "interpretation":
             return f"*Fortolkning:* {text}"
         return text
@@ -63,6 +65,19 @@ class Section:
     title: str
     lines: tuple[Line, ...] = ()
     table: pd.DataFrame | None = None
+
+    def blocks(self) -> list[tuple[str, str]]:
+        """(Markdown, caption) per run of lines of one kind from one source, in order.
+
+        Facts in a run share a paragraph (one per line), quotes each keep their own; the run
+        is named once, under it.
+        """
+        found: list[tuple[str, str]] = []
+        for _, run in groupby(self.lines, key=lambda line: (line.kind, line.source)):
+            run = list(run)
+            joiner = "  \n" if run[0].kind in ("fact", "example") else "\n\n"
+            found.append((joiner.join(line.markdown for line in run), run[0].caption))
+        return found
 
 
 def _sources(p: Programme) -> str:
@@ -189,8 +204,11 @@ def _criteria(p: Programme) -> Section:
         )
         lines.insert(0, Line(origin, "fact", _sources(p)))
     for c in p.criteria:
-        text = f"{c.no}. {c.text}"
-        lines.append(_example(text) if _is_example(c.source) else Line(text, "quote", c.source))
+        lines.append(
+            _example(f"{c.no}. {c.text}")
+            if _is_example(c.source)
+            else Line(c.text, "quote", c.source, number=f"{c.no}. ")
+        )
     if not p.criteria:
         lines.append(Line("Partnerskabets fil har ingen succeskriterier.", "fact", _sources(p)))
     return Section("Succeskriterier", tuple(lines))
@@ -215,7 +233,12 @@ def as_table(found: list[Section]) -> pd.DataFrame:
     """Every line of every section as one table, for download: section, kind, text, source."""
     return pd.DataFrame(
         [
-            {"Afsnit": s.title, "Type": KINDS[line.kind], "Tekst": line.text, "Kilde": line.source}
+            {
+                "Afsnit": s.title,
+                "Type": KINDS[line.kind],
+                "Tekst": line.number + line.text,
+                "Kilde": line.source,
+            }
             for s in found
             for line in s.lines
         ],

@@ -79,18 +79,19 @@ def cards(c: Comparison) -> list[Card]:
         delta = None
         if own is not None and not pd.isna(own) and theirs is not None and not pd.isna(theirs):
             points = round((own - theirs) * 100)
-            delta = f"{points:+d} procentpoint mod alle" if points else "som alle"
+            delta = f"{points:+d} procentpoint" if points else "som alle"
         found.append(
             Card(
                 label,
                 _rate(own),
                 delta,
-                f"{c.name}: {_rate(own)}; alle deltagere: {_rate(theirs)}.",
+                f"{c.name}: {_rate(own)}; alle deltagere: {_rate(theirs)}. Pilen viser "
+                "forskellen til alle deltagere.",
             )
         )
         found.append(
             Card(
-                f"Placering, {label.lower()}",
+                f"Plads, {label.split()[0].lower()}",
                 _place(rank["rank"], rank["of"]).removeprefix("nr. "),
                 None,
                 "Kommunens plads blandt de deltagende kommuner, bedst først; kommuner med "

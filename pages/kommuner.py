@@ -60,7 +60,7 @@ st.caption(literal(comparison_view.scope_sentence(compared, f, group_name)))
 with st.container(horizontal=True, gap="small"):
     for card in comparison_view.cards(compared):
         st.metric(card.label, card.value, card.delta, help=literal(card.help),
-                  delta_color="off", border=True, width=190)  # fmt: skip
+                  delta_color="off", border=True, width=210)  # fmt: skip
 figures = comparison_view.figures_table(compared, examples)
 st.dataframe(figures, hide_index=True, width="stretch")
 view.offer(figures, f"Sammenligning {row['name']}")

@@ -15,9 +15,9 @@ st.markdown(about.LEGEND)
 sections = about.sections(definition)
 for section in sections:
     st.subheader(section.title)
-    for line in section.lines:
-        st.markdown(line.markdown)
-        st.caption(line.caption)
+    for markdown, caption in section.blocks():
+        st.markdown(markdown)
+        st.caption(caption)
     if section.table is not None:
         st.dataframe(section.table, hide_index=True, width="stretch")
 view.offer(about.as_table(sections), "Om partnerskabet")
