@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Literal
 
 import plotly.graph_objects as go
@@ -54,7 +55,12 @@ async def _render(
 def render(
     figures: Mapping[str, go.Figure], fmt: Format, width: int, scale: float = 1
 ) -> dict[str, bytes]:
-    """Each figure drawn ``width`` px wide at its own height, in one chromium session."""
+    """Each figure drawn ``width`` px wide at its own height, in one chromium session.
+
+    Kaleido is asynchronous; it runs in a thread of its own, so that a caller whose thread
+    already runs an event loop (a notebook, Playwright's sync API) can call this too.
+    """
     if not figures:
         return {}
-    return asyncio.run(_render(figures, fmt, width, scale))
+    with ThreadPoolExecutor(max_workers=1) as worker:
+        return worker.submit(asyncio.run, _render(figures, fmt, width, scale)).result()

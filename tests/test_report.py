@@ -7,22 +7,25 @@ Without chromium or poppler these tests are skipped on a workstation and fail in
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import re
 import shutil
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
 import duckdb
+import plotly.graph_objects as go
 import pytest
 from click.testing import CliRunner
 from pptx import Presentation
 from pptx.util import Emu
 from streamlit.runtime.media_file_manager import MediaFileManager
 
-from kl_dash import db, filters, report, report_pdf, report_pptx
+from kl_dash import chart_images, db, filters, report, report_pdf, report_pptx
 from kl_dash.cli import main
 
 from .test_pages import metrics, open_app
@@ -396,3 +399,12 @@ def test_a_municipality_profile_offers_its_one_page_pdf(monkeypatch, db_path, de
     assert len(shown) == 4
     for label, value in shown.items():
         assert "".join(label.split()) in text and "".join(value.split()) in text
+
+
+def test_charts_are_drawn_for_a_caller_whose_thread_already_runs_an_event_loop():
+    async def inside_a_loop():  # as under Playwright's sync API or in a notebook
+        return chart_images.render({"empty": go.Figure()}, "svg", 300)
+
+    with ThreadPoolExecutor(max_workers=1) as thread:  # a thread of our own with its loop
+        images = thread.submit(asyncio.run, inside_a_loop()).result()
+    assert images["empty"].startswith(b"<svg")
