@@ -57,13 +57,13 @@ def _free_port() -> int:
 
 
 class Server:
-    """A streamlit server on a free port, on the database file ``db_path``."""
+    """A streamlit server on a free port, on the database file ``db_path`` (``env``: settings)."""
 
-    def __init__(self, db_path: Path, log: Path):
+    def __init__(self, db_path: Path, log: Path, env: dict[str, str] | None = None):
         self.db_path = db_path
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "KL_DASH_DB": str(db_path)}
+        env = {**os.environ, **(env or {}), "KL_DASH_DB": str(db_path)}
         self.log = log.open("w")
         self.process = subprocess.Popen(
             [
