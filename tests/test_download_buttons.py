@@ -18,6 +18,7 @@ PAGES = [
     ("pages/kommuner.py", {"partnerskab": "it-2017", "kommune": "Odense"}),
     ("pages/moeder.py", {"partnerskab": "it-2017"}),
     ("pages/succeskriterier.py", {"partnerskab": "it-2017"}),
+    ("pages/om.py", {"partnerskab": "it-2017"}),
     ("pages/opdater.py", {}),
     ("pages/partnerskab.py", {}),
 ]

@@ -107,7 +107,13 @@ def test_literal_text_loses_nothing_but_line_breaks(text):
 )
 @pytest.mark.parametrize(
     "page",
-    ["pages/overblik.py", "pages/kommuner.py", "pages/moeder.py", "pages/succeskriterier.py"],
+    [
+        "pages/overblik.py",
+        "pages/kommuner.py",
+        "pages/moeder.py",
+        "pages/succeskriterier.py",
+        "pages/om.py",
+    ],
 )
 def test_markdown_in_stored_names_is_shown_as_text_on_every_reading_page(
     monkeypatch, hostile_db, page, programme, params

@@ -15,6 +15,7 @@ import streamlit as st
 
 from kl_dash import db, downloads, report_pdf, report_pptx
 from kl_dash.filters import Choices, Filters
+from kl_dash.formatting import literal
 from kl_dash.ui import frame
 from kl_dash.ui.frame import View
 
@@ -81,5 +82,5 @@ def offer_profile(view: View, name: str) -> None:
         report_pdf.write_profile,
         downloads.file_name(stem, "pdf"),
         PDF,
-        f"Profilen for {name} på én side (A4), som den står her. Dannes, når du klikker.",
+        f"Profilen for {literal(name)} på én side (A4), som den står her. Dannes, når du klikker.",
     )
