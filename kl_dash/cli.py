@@ -48,6 +48,7 @@ def _summary(counts: dict[str, int]) -> str:
 @click.version_option(package_name="kl-dash")
 def main() -> None:
     """kl-dash: data til KL's partnerskabsdashboard."""
+    db.private_files()
 
 
 @main.command()

@@ -10,20 +10,21 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 
-from . import config
+from . import config, store
 from .errors import DatabaseInUse, NotAKlDashDatabase
 
 ENV_VAR = config.DB.name
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 _BLOCK_START = 3 * 4096  # DuckDB's main header and two database headers precede the blocks
+_MIGRATION_LOCK = 0x6B6C_6461_7368  # PostgreSQL advisory lock key ("kldash") held while migrating
 
 
 @dataclass(frozen=True)
@@ -39,12 +40,15 @@ def default_db_path() -> Path:
     return root / "data" / "kl_dash.duckdb"
 
 
-def resolve_db_path(option: str | os.PathLike | None = None) -> Path:
-    """The database file: the --db option, else $KL_DASH_DB, else data/kl_dash.duckdb."""
-    if option:
-        return Path(option)
-    configured = config.DB.value()
-    return Path(configured) if configured else default_db_path()
+def resolve_db_path(option: str | os.PathLike | None = None) -> Path | str:
+    """The database: the --db option, else $KL_DASH_DB, else data/kl_dash.duckdb.
+
+    A PostgreSQL URL (kl_dash.store.is_postgres) is returned as the text it is.
+    """
+    chosen = option or config.DB.value()
+    if store.is_postgres(chosen):
+        return chosen
+    return Path(chosen) if chosen else default_db_path()
 
 
 @contextmanager
@@ -78,7 +82,7 @@ def latest_version() -> int:
 
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'"
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
     ).fetchall()
     return {name for (name,) in rows}
 
@@ -98,7 +102,20 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[Migration]:
-    """Apply every migration above the database's version (up to ``target``); return them."""
+    """Apply every migration above the database's version (up to ``target``); return them.
+
+    On DuckDB each migration is a transaction of its own. On PostgreSQL all of them are one
+    transaction under an advisory lock, taken before the version is read, so replicas that
+    start at once migrate once (PostgreSQL's DDL is transactional, as DuckDB's is).
+    """
+    if store.dialect(con) != "postgres":
+        return _migrate(con, target, transaction)
+    with transaction(con):
+        con.execute("SELECT pg_advisory_xact_lock(?)", [_MIGRATION_LOCK])
+        return _migrate(con, target, nullcontext)
+
+
+def _migrate(con, target: int | None, each) -> list[Migration]:
     current = schema_version(con)
     newest = latest_version()
     if current > newest:
@@ -114,7 +131,7 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[M
     for migration in migrations():
         if migration.version <= current or (target is not None and migration.version > target):
             continue
-        with transaction(con):
+        with each(con):
             con.execute(migration.sql)
             con.execute(
                 "INSERT INTO schema_migrations VALUES (?, ?, ?)",
@@ -226,12 +243,31 @@ def open_file(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.Duc
     return con
 
 
+def private_files() -> None:
+    """Make every file this process creates from now on private to its owner (umask 077).
+
+    DuckDB writes recent changes, new password hashes among them, to a ``.wal`` file beside
+    the database and creates it as the umask allows (0644 under the usual 022), however
+    private the database file itself is. The processes that write a database (the app's
+    server and the ``kl-dash`` command) call this once at start, before opening it.
+    """
+    os.umask(0o077)
+
+
 def connect(path: str | os.PathLike, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the database file at ``path`` and bring its schema up to date.
+    """Open the database at ``path`` (a file, or a PostgreSQL URL) and bring its schema up to date.
 
     A folder made for it is private to its owner (mode 0700), like the file (0600): DuckDB
     writes recent changes, password hashes too, to a ``.wal`` file beside it, readable by all.
     """
+    if store.is_postgres(path):
+        con = store.connect_postgres(path)
+        try:
+            migrate(con)
+        except BaseException:
+            con.close()
+            raise
+        return con
     path = Path(path)
     if read_only:
         return open_file(path, read_only=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 import stat
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -393,3 +395,43 @@ def test_a_database_made_by_init_is_private_to_its_owner(tmp_path):
 
     assert result.exit_code == 0, result.output
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+WAL_PROBE = """
+import os, stat, sys
+os.umask(0o022)  # the usual umask: DuckDB alone would make the .wal readable by all
+from kl_dash import db, users
+from kl_dash.cli import main
+from kl_dash.ui import frame
+from kl_dash.users import Actor
+
+path, entry = sys.argv[1], sys.argv[2]
+if entry == "app":
+    con = frame.open_database(path)
+else:  # the command line's start, then a write as its commands make them
+    main(["init", "--no-example", "--db", path], standalone_mode=False)
+    con = db.connect(path)
+users.add_user(con, "kirsten", "viewer", "et langt kodeord 123", by=Actor("drift", "admin", "cli"))
+for name in sorted(os.listdir(os.path.dirname(path))):
+    print("mode", name, oct(stat.S_IMODE(os.stat(os.path.join(os.path.dirname(path), name)).st_mode)))
+"""
+
+
+@pytest.mark.parametrize("entry", ["app", "cli"])
+def test_the_write_ahead_log_holding_a_new_password_hash_is_private_to_its_owner(tmp_path, entry):
+    folder = tmp_path / "delt"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)  # a folder others may list, as data/ is in a fresh clone
+    path = folder / "kl_dash.duckdb"
+
+    listed = subprocess.run(
+        [sys.executable, "-c", WAL_PROBE, str(path), entry],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    ).stdout.splitlines()
+
+    modes = dict(line.split()[1:] for line in listed if line.startswith("mode "))
+    assert "kl_dash.duckdb.wal" in modes  # the hash is in the log until a checkpoint
+    assert modes == {name: "0o600" for name in modes}

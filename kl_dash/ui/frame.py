@@ -74,6 +74,7 @@ def requested_page(pages: list[st.Page]) -> str | None:
 @st.cache_resource(show_spinner="Opretter databasen med eksempeldata ...")
 def open_database(path: str) -> duckdb.DuckDBPyConnection:
     """One connection per process; the file is created and seeded on first start."""
+    db.private_files()  # the .wal beside the file holds recent password hashes too
     bootstrap.ensure_database(Path(path))
     con = db.connect(path)
     programme_store.purge_removed(con)  # a partnership undone just before a crash
