@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kl_dash import charts, comparison_view, presenting, queries
+from kl_dash import chart_text, charts, comparison_view, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import frame, reports
+from kl_dash.ui import chart_panel, frame, reports
 
 view = frame.page_view("pages/kommuner.py")
 f = view.filters
@@ -70,10 +70,14 @@ if compared.over_time.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier")))
 else:
     names = comparison_view.names(compared, examples)
-    st.plotly_chart(
-        charts.comparison_over_time(compared.over_time, names, f.as_of), width="stretch"
+    over_time = comparison_view.over_time_table(compared, examples)
+    chart_panel.show(
+        charts.comparison_over_time(compared.over_time, names, f.as_of),
+        chart_text.comparison_over_time(compared.over_time, names, f.as_of),
+        over_time,
+        "comparison",
     )
-    view.offer(comparison_view.over_time_table(compared, examples), f"Over tid {row['name']}")
+    view.offer(over_time, f"Over tid {row['name']}")
 
 st.markdown("**Hvert succeskriterium**")
 criteria_compared = comparison_view.criteria_table(compared, examples)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kl_dash import charts, presenting, queries
+from kl_dash import chart_text, charts, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import frame
+from kl_dash.ui import chart_panel, frame
 
 view = frame.page_view("pages/moeder.py")
 f = view.filters
@@ -19,10 +19,13 @@ plan = view.data(queries.meeting_plan)
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
-    st.plotly_chart(
-        charts.meeting_timeline(presenting.timeline_order(plan, examples), f.as_of), width="stretch"
-    )
     table = presenting.meeting_plan_table(plan, examples)
+    chart_panel.show(
+        charts.meeting_timeline(presenting.timeline_order(plan, examples), f.as_of),
+        chart_text.meeting_timeline(plan, f.as_of),
+        table,
+        "timeline",
+    )
     st.dataframe(table, hide_index=True, width="stretch")
     view.offer(table, "Mødeplan")
 
@@ -36,16 +39,24 @@ else:
         "mødet var ikke for kommunen (et andet netværks møde, eller en gruppe kommunen ikke "
         "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
     )
-    st.plotly_chart(charts.attendance_heatmap(cells), width="stretch")
-    view.offer(presenting.attendance_matrix(cells), "Fremmøde")
+    matrix = presenting.attendance_matrix(cells)
+    chart_panel.show(
+        charts.attendance_heatmap(cells), chart_text.attendance_heatmap(cells), matrix, "attendance"
+    )
+    view.offer(matrix, "Fremmøde")
 
 st.subheader("Deltagere pr. spor mod det ønskede antal")
 people = view.data(queries.participants)
 if people.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte deltagere")))
 else:
-    st.plotly_chart(charts.participants_range(people), width="stretch")
     table = presenting.participants_table(people)
+    chart_panel.show(
+        charts.participants_range(people),
+        chart_text.participants_range(people),
+        table,
+        "participants",
+    )
     outside = table[table["Uden for intervallet"] == "ja"]
     if outside.empty:
         st.success("Alle kommuner har det ønskede antal deltagere i hver gruppe og hvert spor.")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kl_dash import charts, labels, presenting, queries
+from kl_dash import chart_text, charts, labels, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import frame, reports
+from kl_dash.ui import chart_panel, frame, reports
 
 view = frame.page_view("pages/overblik.py")
 f = view.filters
@@ -21,9 +21,7 @@ if summary := presenting.filter_summary(f, view.choices):
 
 coming = view.data(queries.next_meetings)
 before = view.data(queries.previous_key_figures)
-cards = presenting.key_figure_cards(
-    view.data(queries.key_figures), before, programme["requires_agreement"]
-)
+cards = view.built(page_content.key_figure_cards)
 with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's width
     for card in cards:
         st.metric(
@@ -43,12 +41,16 @@ plan = view.data(queries.meeting_plan)
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
-    st.plotly_chart(
-        charts.meeting_timeline(presenting.timeline_order(plan, examples), f.as_of), width="stretch"
+    plan_table = presenting.meeting_plan_table(plan, examples)
+    chart_panel.show(
+        view.built(page_content.meeting_timeline),
+        chart_text.meeting_timeline(plan, f.as_of),
+        plan_table,
+        "timeline",
     )
     if note := presenting.unscheduled_note(plan):
         st.caption(note)
-    view.offer(presenting.meeting_plan_table(plan, examples), "Mødeplan")
+    view.offer(plan_table, "Mødeplan")
 
 st.subheader("De næste møder")
 if overdue := presenting.overdue_note(plan):
@@ -56,7 +58,7 @@ if overdue := presenting.overdue_note(plan):
 if coming.empty:
     st.write("Ingen kommende møder i planen." if overdue else "Alle planlagte møder er afholdt.")
 else:
-    next_table = presenting.next_meetings_table(coming, examples)
+    next_table = view.built(page_content.next_meetings_table)
     st.dataframe(next_table, hide_index=True, width="stretch")
     view.offer(next_table, "De næste møder")
 
@@ -68,9 +70,15 @@ with left:
     if progress.empty:
         st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldinger")))
     else:
-        st.plotly_chart(charts.enrollment_steps(progress, f.as_of), width="stretch")
+        progress_table = presenting.progress_table(progress)
+        chart_panel.show(
+            view.built(page_content.enrollment_steps),
+            chart_text.enrollment_steps(progress, f.as_of),
+            progress_table,
+            "enrollment",
+        )
         st.caption(labels.PROGRESS_NOTE)
-        view.offer(presenting.progress_table(progress), "Tilmeldinger over tid")
+        view.offer(progress_table, "Tilmeldinger over tid")
 with right:
     st.markdown("**Succeskriterier opnået**")
     shares = view.data(queries.criteria_shares)
@@ -79,16 +87,23 @@ with right:
             literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier"))
         )
     else:
-        st.plotly_chart(charts.share_over_time(shares, f.as_of), width="stretch")
-        view.offer(presenting.shares_table(shares), "Succeskriterier over tid")
+        shares_table = presenting.shares_table(shares)
+        chart_panel.show(
+            view.built(page_content.share_over_time),
+            chart_text.share_over_time(shares, f.as_of),
+            shares_table,
+            "criteria-shares",
+        )
+        view.offer(shares_table, "Succeskriterier over tid")
 
 st.subheader("Kommunerne på kortet")
 places = view.data(queries.municipality_map)
 if places["status"].isna().all():
     st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner")))
 else:
-    st.plotly_chart(charts.denmark_map(places), width="stretch")
-    view.offer(presenting.map_table(places), "Kommuner på kortet")
-    regions = presenting.region_table(places)
+    map_table = presenting.map_table(places)
+    chart_panel.show(view.built(page_content.denmark_map), chart_text.denmark_map(places), map_table, "map")
+    view.offer(map_table, "Kommuner på kortet")
+    regions = view.built(page_content.region_table)
     st.dataframe(regions, hide_index=True, width="stretch")
     view.offer(regions, "Kommuner pr. region")

@@ -5,12 +5,12 @@ from functools import partial
 
 import streamlit as st
 
-from kl_dash import charts, config, presenting, programme_store
+from kl_dash import chart_text, charts, config, presenting, programme_store
 from kl_dash.errors import InvalidInput, KlDashError
 from kl_dash.formatting import literal
 from kl_dash.programmes import to_toml
 from kl_dash.queries import ExampleFacts
-from kl_dash.ui import frame, login
+from kl_dash.ui import chart_panel, frame, login
 
 view = frame.page_view("pages/partnerskab.py")
 write_cursor = view.write_cursor  # a live cursor, for writing
@@ -69,9 +69,15 @@ st.markdown(
     "  \n".join(f"**{k}:** {literal(v)}" for k, v in presenting.definition_facts(definition))
 )
 plan = presenting.definition_plan(definition)
+plan_table = presenting.meeting_plan_table(plan, ExampleFacts())
 if plan["planned_from"].notna().any():
-    st.plotly_chart(charts.meeting_timeline(plan, definition.invitation_date), width="stretch")
-st.dataframe(presenting.meeting_plan_table(plan, ExampleFacts()), hide_index=True, width="stretch")
+    chart_panel.show(
+        charts.meeting_timeline(plan, definition.invitation_date),
+        chart_text.meeting_timeline(plan, definition.invitation_date),
+        plan_table,
+        "timeline",
+    )
+st.dataframe(plan_table, hide_index=True, width="stretch")
 st.subheader("Grupper og spor")
 st.dataframe(presenting.definition_groups(definition), hide_index=True, width="stretch")
 if definition.criteria:

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from kl_dash import charts, presenting, queries
+from kl_dash import chart_text, charts, presenting, queries
 from kl_dash.formatting import format_date, literal
-from kl_dash.ui import frame
+from kl_dash.ui import chart_panel, frame
 
 view = frame.page_view("pages/succeskriterier.py")
 f = view.filters
@@ -28,8 +28,11 @@ cells = view.data(queries.criteria_cells)
 if cells.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "deltagende kommuner")))
 else:
-    st.plotly_chart(charts.criteria_heatmap(cells), width="stretch")
-    view.offer(presenting.criteria_matrix(cells), "Succeskriterier pr. kommune")
+    matrix = presenting.criteria_matrix(cells)
+    chart_panel.show(
+        charts.criteria_heatmap(cells), chart_text.criteria_heatmap(cells), matrix, "criteria"
+    )
+    view.offer(matrix, "Succeskriterier pr. kommune")
     shares = presenting.criterion_shares(cells)
     st.dataframe(shares, hide_index=True, width="stretch")
     view.offer(shares, "Succeskriterier opnået pr. kriterium")
@@ -39,5 +42,11 @@ over_time = view.data(queries.criteria_shares)
 if over_time.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger")))
 else:
-    st.plotly_chart(charts.share_over_time(over_time, f.as_of), width="stretch")
-    view.offer(presenting.shares_table(over_time), "Succeskriterier over tid")
+    shares_table = presenting.shares_table(over_time)
+    chart_panel.show(
+        charts.share_over_time(over_time, f.as_of),
+        chart_text.share_over_time(over_time, f.as_of),
+        shares_table,
+        "criteria-shares",
+    )
+    view.offer(shares_table, "Succeskriterier over tid")

@@ -1,0 +1,216 @@
+"""Each chart in words: a Danish text alternative saying what it shows and its main finding.
+
+Every builder takes the same data as its chart builder in ``charts`` (at least one row, as
+there), so a screen reader hears what a sighted reader sees. The texts are pages' ``alt``
+texts and the report's.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pandas as pd
+from babel.dates import format_date as _babel_format_date
+
+from . import labels, palette
+from .formatting import LOCALE, format_date, format_number, format_share
+
+
+def _day(value) -> date | None:
+    return None if value is None or pd.isna(value) else pd.Timestamp(value).date()
+
+
+def _month(day: date) -> str:
+    """'november 2017'."""
+    return _babel_format_date(day, "MMMM y", locale=LOCALE)
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """'1 møde', '12 møder'."""
+    return f"{format_number(n)} {one if n == 1 else many}"
+
+
+def _listing(parts: list[str]) -> str:
+    """'a, b og c'."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " og " + parts[-1]
+
+
+def meeting_timeline(plan: pd.DataFrame, as_of: date) -> str:
+    """'Tidslinje over 39 møder i 5 grupper og spor fra november 2017 til december 2019; ...'."""
+    held, waiting, days, groups = 0, [], [], set()
+    for row in plan.itertuples(index=False):
+        start, end, on = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
+        on = on if on is not None and on <= as_of else None
+        if start is None and end is None and on is None:
+            continue  # not drawn: no period and not held
+        groups.add(row.group_name if isinstance(row.group_name, str) else labels.ALL_GROUPS)
+        days += [d for d in (start, end, on) if d is not None]
+        if on is not None:
+            held += 1
+        else:
+            waiting.append((start or end, row))
+    drawn = held + len(waiting)
+    if not drawn:
+        return "Tidslinje over mødeplanen: ingen møder har et fastlagt tidspunkt endnu."
+    text = (
+        f"Tidslinje over {_count(drawn, 'møde', 'møder')} i "
+        f"{_count(len(groups), 'gruppe', 'grupper og spor')} fra {_month(min(days))} til "
+        f"{_month(max(days))}; {format_number(held)} afholdt pr. {format_date(as_of)}"
+    )
+    if not waiting:
+        return text + "."
+    first, row = min(waiting, key=lambda w: (w[0], str(w[1].title)))
+    group = row.group_name if isinstance(row.group_name, str) else "alle grupper"
+    when = row.planned_text if isinstance(row.planned_text, str) else format_date(first)
+    return (
+        f"{text}, {format_number(len(waiting))} endnu ikke; næste møde: {row.title} ({group}), "
+        f"planlagt {when}."
+    )
+
+
+def enrollment_steps(progress: pd.DataFrame, as_of: date) -> str:
+    """'Tilmeldinger over tid fra juni 2017 til 1. juni 2019. Pr. 1. juni 2019: ...'."""
+    days = progress["day"].map(_day)
+    latest = (
+        progress.assign(day=days).sort_values("day").groupby("series", sort=False)["value"].last()
+    )
+    counts = [
+        f"{palette.ENROLLMENT_STEPS[step].label.lower()} {format_number(int(latest[step]))}"
+        for step in labels.ENROLLMENT_STEPS
+        if step in latest
+    ]
+    return (
+        f"Tilmeldinger over tid fra {_month(min(days))} til {format_date(as_of)}, antal "
+        f"kommuner i alt pr. trin. Pr. {format_date(as_of)}: {_listing(counts)}."
+    )
+
+
+def share_over_time(shares: pd.DataFrame, as_of: date) -> str:
+    """'Andel af succeskriterierne opnået ved 6 vurderinger fra ... : fra 10 % til 45 % ...'."""
+    rows = shares.assign(day=shares["day"].map(_day)).sort_values("day")
+    first, last = rows.iloc[0], rows.iloc[-1]
+    text = (
+        f"Andel af succeskriterierne opnået over tid, "
+        f"{_count(len(rows), 'vurderingsdato', 'vurderingsdatoer')} fra "
+        f"{format_date(first['day'])} til {format_date(last['day'])}"
+    )
+    if len(rows) > 1:
+        text += f": fra {format_share(first['share'])} til {format_share(last['share'])}"
+    return (
+        f"{text}. Senest {format_number(int(last['achieved']))} af "
+        f"{format_number(int(last['assessed']))} vurderinger opnået "
+        f"({format_share(last['share'])}); status pr. {format_date(as_of)}."
+    )
+
+
+def denmark_map(municipalities: pd.DataFrame) -> str:
+    """'Danmarkskort med de 98 kommuner: 25 deltager, ...; flest deltagende i Region ...'."""
+    status = municipalities["status"].map(lambda s: s if isinstance(s, str) else "not_enrolled")
+    counts = Counter(status)
+    parts = [
+        f"{format_number(counts[code])} {style.label.lower()}"
+        for code, style in palette.ENROLLMENT.items()
+        if counts[code]
+    ]
+    text = (
+        f"Danmarkskort med {_count(len(municipalities), 'kommune', 'kommuner')}: {_listing(parts)}"
+    )
+    taking_part = municipalities[status == "participating"]
+    if taking_part.empty:
+        return text + "."
+    regions = taking_part["region"].value_counts()
+    return (
+        f"{text}. Flest deltagende kommuner i Region {regions.index[0]} "
+        f"({format_number(int(regions.iloc[0]))})."
+    )
+
+
+def attendance_heatmap(cells: pd.DataFrame) -> str:
+    """'Fremmøde 93 % for 25 kommuner ved 27 afholdte møder: ...; lavest: Nyborg (73 %).'."""
+    expected = cells.dropna(subset=["attendees"])
+    came = int((expected["attendees"] > 0).sum())
+    text = (
+        f"Fremmøde pr. kommune og møde for "
+        f"{_count(cells['municipality'].nunique(), 'kommune', 'kommuner')} ved "
+        f"{_count(cells['meeting'].nunique(), 'afholdt møde', 'afholdte møder')}"
+    )
+    if expected.empty:
+        return text + "."
+    shares = expected.assign(came=expected["attendees"] > 0).groupby("municipality")["came"].mean()
+    text += (
+        f": fremmøde {format_share(came / len(expected))}, kommunerne var repræsenteret ved "
+        f"{format_number(came)} af de {format_number(len(expected))} møder, de var forventet til"
+    )
+    lowest = shares[shares == shares.min()]
+    if lowest.iloc[0] == 1:
+        return text + "."
+    names = sorted(lowest.index)
+    return (
+        f"{text}; lavest {_listing(names[:3])}{' m.fl.' if len(names) > 3 else ''} "
+        f"({format_share(lowest.iloc[0])})."
+    )
+
+
+def criteria_heatmap(cells: pd.DataFrame) -> str:
+    """'Status på 8 succeskriterier i 25 kommuner: 54 opnået, ...; oftest opnået: nr. 3 (...)'."""
+    counted = cells[cells["enrollment_status"] != "withdrawn"]
+    status = counted["status"].map(lambda s: s if isinstance(s, str) else "not_assessed")
+    counts = Counter(status)
+    styles = {**palette.CRITERION, "not_assessed": palette.NOT_ASSESSED}
+    parts = [
+        f"{format_number(counts[code])} {style.label.lower()}"
+        for code, style in reversed(styles.items())
+        if counts[code] and code != "not_assessed"
+    ]
+    if counts["not_assessed"]:
+        parts.append(f"{format_number(counts['not_assessed'])} ikke vurderet")
+    criteria = cells["criterion_no"].nunique()
+    text = (
+        f"Status på {_count(criteria, 'succeskriterium', 'succeskriterier')} i "
+        f"{_count(counted['municipality'].nunique(), 'kommune', 'kommuner')}"
+        f": {_listing(parts)}"
+    )
+    withdrawn = cells.loc[cells["enrollment_status"] == "withdrawn", "municipality"].nunique()
+    reached = counted[status == "achieved"].groupby("criterion_no").size()
+    if not reached.empty:
+        best = reached[reached == reached.max()]
+        numbers = _listing([f"nr. {int(n)}" for n in best.index])
+        text += f". Oftest opnået: {numbers} ({_count(int(best.iloc[0]), 'kommune', 'kommuner')})"
+    if withdrawn:
+        text += f". {_count(withdrawn, 'udtrådt kommune', 'udtrådte kommuner')} vises sidst"
+    return text + "."
+
+
+def participants_range(rows: pd.DataFrame) -> str:
+    """'Deltagere pr. kommune i 5 grupper og spor: 110 af 125 inden for det ønskede antal ...'."""
+    outside = rows[
+        (rows["participants"] < rows["min_participants"])
+        | (rows["participants"] > rows["max_participants"])
+    ]
+    groups = rows["group_name"].nunique()
+    text = (
+        f"Deltagere pr. kommune i {_count(groups, 'gruppe', 'grupper og spor')} mod det ønskede "
+        f"antal: {format_number(len(rows) - len(outside))} af {format_number(len(rows))} "
+        "tilmeldinger ligger inden for intervallet"
+    )
+    if outside.empty:
+        return text + "."
+    most = outside["group_name"].value_counts()
+    return (
+        f"{text}, {format_number(len(outside))} uden for; flest i {most.index[0]} "
+        f"({format_number(int(most.iloc[0]))})."
+    )
+
+
+def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: date) -> str:
+    """'Andel af succeskriterier opnået over tid for Aabenraa, ...; senest: Aabenraa 50 %, ...'."""
+    rows = over_time.assign(day=over_time["day"].map(_day)).sort_values("day")
+    latest = rows.groupby("group", sort=False).last()
+    shown = [g for g in names if g in latest.index]
+    parts = [f"{names[g]} {format_share(latest.at[g, 'share'])}" for g in shown]
+    return (
+        f"Andel af succeskriterierne opnået over tid for {_listing([names[g] for g in shown])}, "
+        f"fra {format_date(rows['day'].min())} til {format_date(as_of)}. Senest: "
+        f"{_listing(parts)}."
+    )
