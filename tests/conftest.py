@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import shutil
+import uuid
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from kl_dash import bootstrap, db
+from kl_dash import bootstrap, db, store
+
+from . import pg
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "docs" / "seeds"
@@ -54,6 +57,37 @@ def reference_con(tmp_path) -> duckdb.DuckDBPyConnection:
     connection = db.connect(path)
     yield connection
     connection.close()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> pg.PostgresServer:
+    """A PostgreSQL server of the tests' own (tests/pg.py), stopped and wiped at the end."""
+    server = pg.start()
+    yield server
+    pg.stop(server)
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server, example_db_file) -> str:
+    """The example database copied into PostgreSQL once, as a template to clone per test."""
+    pg_server.admin("CREATE DATABASE kl_template")
+    target = db.connect(pg_server.url("kl_template"))
+    source = db.open_file(example_db_file, read_only=True)
+    try:
+        store.copy_tables(source, target)
+    finally:
+        source.close()
+        target.close()
+    return "kl_template"
+
+
+@pytest.fixture
+def pg_url(pg_server, pg_template) -> str:
+    """The URL of a fresh PostgreSQL copy of the example database, dropped after the test."""
+    name = f"kl_test_{uuid.uuid4().hex[:12]}"
+    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
+    yield pg_server.url(name)
+    pg_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture(autouse=True)

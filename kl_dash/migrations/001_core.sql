@@ -4,12 +4,12 @@
 -- for generated example rows, or 'upload:<id>' for rows stored by an upload.
 
 CREATE TABLE municipalities (
-    code      VARCHAR PRIMARY KEY CHECK (regexp_full_match(code, '[0-9]{3}')),
+    code      VARCHAR PRIMARY KEY CHECK (code ~ '^(?:[0-9]{3})$'),
     name      VARCHAR NOT NULL UNIQUE CHECK (length(trim(name)) > 0),
     region    VARCHAR NOT NULL
               CHECK (region IN ('Hovedstaden', 'Sjælland', 'Syddanmark', 'Midtjylland', 'Nordjylland')),
-    latitude  DOUBLE NOT NULL CHECK (latitude BETWEEN 54.5 AND 57.8),
-    longitude DOUBLE NOT NULL CHECK (longitude BETWEEN 8.0 AND 15.2)
+    latitude  DOUBLE PRECISION NOT NULL CHECK (latitude BETWEEN 54.5 AND 57.8),
+    longitude DOUBLE PRECISION NOT NULL CHECK (longitude BETWEEN 8.0 AND 15.2)
 );
 
 CREATE TABLE municipality_aliases (
@@ -18,7 +18,7 @@ CREATE TABLE municipality_aliases (
 );
 
 CREATE TABLE programmes (
-    id                 VARCHAR PRIMARY KEY CHECK (regexp_full_match(id, '[a-z0-9]+(-[a-z0-9]+)*')),
+    id                 VARCHAR PRIMARY KEY CHECK (id ~ '^(?:[a-z0-9]+(-[a-z0-9]+)*)$'),
     name               VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
     short_name         VARCHAR NOT NULL CHECK (length(trim(short_name)) > 0),
     case_id            VARCHAR NOT NULL UNIQUE CHECK (length(trim(case_id)) > 0),
@@ -48,7 +48,7 @@ CREATE TABLE programmes (
 -- each with the number of people a municipality sends.
 CREATE TABLE programme_groups (
     programme_id     VARCHAR NOT NULL REFERENCES programmes (id),
-    group_id         VARCHAR NOT NULL CHECK (regexp_full_match(group_id, '[a-z0-9]+(-[a-z0-9]+)*')),
+    group_id         VARCHAR NOT NULL CHECK (group_id ~ '^(?:[a-z0-9]+(-[a-z0-9]+)*)$'),
     name             VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
     kind             VARCHAR NOT NULL CHECK (kind IN ('political', 'management', 'track', 'network')),
     min_participants INTEGER NOT NULL CHECK (min_participants >= 0),
@@ -62,7 +62,7 @@ CREATE TABLE programme_groups (
 
 CREATE TABLE networks (
     programme_id VARCHAR NOT NULL REFERENCES programmes (id),
-    network_id   VARCHAR NOT NULL CHECK (regexp_full_match(network_id, '[a-z0-9]+(-[a-z0-9]+)*')),
+    network_id   VARCHAR NOT NULL CHECK (network_id ~ '^(?:[a-z0-9]+(-[a-z0-9]+)*)$'),
     name         VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
     source       VARCHAR NOT NULL,
     PRIMARY KEY (programme_id, network_id)
@@ -70,7 +70,7 @@ CREATE TABLE networks (
 
 CREATE TABLE focus_areas (
     programme_id VARCHAR NOT NULL REFERENCES programmes (id),
-    focus_id     VARCHAR NOT NULL CHECK (regexp_full_match(focus_id, '[a-z0-9]+(-[a-z0-9]+)*')),
+    focus_id     VARCHAR NOT NULL CHECK (focus_id ~ '^(?:[a-z0-9]+(-[a-z0-9]+)*)$'),
     name         VARCHAR NOT NULL CHECK (length(trim(name)) > 0),
     sort_order   INTEGER NOT NULL,
     source       VARCHAR NOT NULL,
@@ -124,7 +124,7 @@ CREATE TABLE participants (
 -- group_id NULL means the meeting is for every group of the programme.
 CREATE TABLE meetings (
     programme_id VARCHAR NOT NULL REFERENCES programmes (id),
-    meeting_id   VARCHAR NOT NULL CHECK (regexp_full_match(meeting_id, '[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*')),
+    meeting_id   VARCHAR NOT NULL CHECK (meeting_id ~ '^(?:[A-Za-z0-9]+([-_.][A-Za-z0-9]+)*)$'),
     title        VARCHAR NOT NULL CHECK (length(trim(title)) > 0),
     meeting_type VARCHAR NOT NULL CHECK (meeting_type IN (
                      'conference', 'seminar', 'workshop', 'theme_day',

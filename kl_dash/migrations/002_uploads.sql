@@ -6,7 +6,7 @@ CREATE TABLE uploads (
     uploaded_at    TIMESTAMP NOT NULL,
     uploaded_by    VARCHAR NOT NULL CHECK (length(trim(uploaded_by)) > 0),
     file_name      VARCHAR NOT NULL,
-    sha256         VARCHAR NOT NULL CHECK (regexp_full_match(sha256, '[0-9a-f]{64}')),
+    sha256         VARCHAR NOT NULL CHECK (sha256 ~ '^(?:[0-9a-f]{64})$'),
     kind           VARCHAR NOT NULL CHECK (kind IN (
                        'tilmeldinger', 'deltagere', 'moeder', 'fremmoede',
                        'kriteriestatus', 'partnerskab')),

@@ -1,6 +1,6 @@
 -- Local accounts and their roles. Passwords are stored only as argon2 hashes.
 CREATE TABLE users (
-    name          VARCHAR PRIMARY KEY CHECK (regexp_full_match(name, '[A-Za-z0-9._@-]{1,64}')),
+    name          VARCHAR PRIMARY KEY CHECK (name ~ '^(?:[A-Za-z0-9._@-]{1,64})$'),
     role          VARCHAR NOT NULL CHECK (role IN ('viewer', 'editor', 'admin')),
     password_hash VARCHAR NOT NULL CHECK (password_hash LIKE '$argon2%'),
     created_at    TIMESTAMP NOT NULL

@@ -1,0 +1,262 @@
+"""Where kl_dash keeps its data: the DuckDB file (the default) or a shared PostgreSQL.
+
+``KL_DASH_DB=postgresql://…`` (or ``postgres://…``) names a PostgreSQL database, reached
+through psycopg 3 with one bounded connection pool per process; anything else is the path of
+a DuckDB file, as before. Credentials come from libpq's usual places (``PGPASSFILE``,
+``~/.pgpass``, ``PGSERVICE``), not from the URL.
+
+A PostgreSQL connection here offers the part of a DuckDB connection kl_dash uses:
+``execute(sql, params)`` returning itself with ``fetchall``, ``fetchone``, ``description`` and
+``df()``, ``executemany``, ``cursor()`` (a connection of its own from the pool) and
+``close()``. The SQL is the same text on both stores (see docs/scaling.md for the subset):
+its ``$name`` and ``?`` parameters become psycopg's ``%(name)s`` and ``%s`` here, outside
+quoted text, and ``df()`` gives the dtypes DuckDB's ``df()`` gives.
+
+Every write runs in ``write_transaction``: it first bumps the one row of ``data_version``,
+so writers from every process queue on that row's lock and each one reads the data as the
+previous one left it; the row's number is also the cache key of every replica.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from .errors import KlDashError
+
+POSTGRES_SCHEMES = ("postgresql://", "postgres://")
+POOL_SIZE = 10  # per process; two replicas stay far below PostgreSQL's max_connections = 100
+LOCK_TIMEOUT = "30s"  # how long a write waits for another one before it is refused
+BUSY = "En anden opdatering gemmes lige nu; prøv igen om lidt. Intet er gemt."
+
+
+def is_postgres(target: str | os.PathLike | None) -> bool:
+    """Whether ``target`` (an option or KL_DASH_DB) names a PostgreSQL database."""
+    return isinstance(target, str) and target.startswith(POSTGRES_SCHEMES)
+
+
+def dialect(con: Any) -> str:
+    """'postgres' for a PostgreSQL connection of this module, else 'duckdb'."""
+    return getattr(con, "dialect", "duckdb")
+
+
+@functools.lru_cache(maxsize=1024)
+def pyformat(sql: str) -> str:
+    """``sql`` with DuckDB's ``$name`` and ``?`` parameters written as psycopg's.
+
+    Quoted text ('…', "…") and comments are kept as they are (a regex may hold ``?``); a
+    literal ``%`` outside them is doubled, as psycopg requires when parameters are passed.
+    """
+    out: list[str] = []
+    i, n = 0, len(sql)
+    while i < n:
+        c = sql[i]
+        if c in "'\"":
+            end = i + 1
+            while end < n:
+                if sql[end] == c:
+                    if end + 1 < n and sql[end + 1] == c:
+                        end += 2
+                        continue
+                    break
+                end += 1
+            out.append(sql[i : end + 1].replace("%", "%%"))
+            i = end + 1
+        elif sql.startswith("--", i):
+            end = sql.find("\n", i)
+            end = n if end < 0 else end
+            out.append(sql[i:end].replace("%", "%%"))
+            i = end
+        elif c == "?":
+            out.append("%s")
+            i += 1
+        elif c == "$" and i + 1 < n and (sql[i + 1].isalpha() or sql[i + 1] == "_"):
+            end = i + 1
+            while end < n and (sql[end].isalnum() or sql[end] == "_"):
+                end += 1
+            out.append(f"%({sql[i + 1 : end]})s")
+            i = end
+        elif c == "%":
+            out.append("%%")
+            i += 1
+        else:
+            out.append(c)
+            i += 1
+    return "".join(out)
+
+
+# PostgreSQL type OIDs and the pandas dtype DuckDB's df() gives for the same SQL type; the
+# nullable variant is used when a column holds a NULL, as DuckDB does.
+_INT = {21: ("int32", "Int32"), 23: ("int32", "Int32"), 20: ("int64", "Int64")}
+_FLOAT = {700, 701, 1700}  # real, double precision, numeric (DuckDB gives float64 for DECIMAL)
+_TIME = {1082, 1114}  # date, timestamp
+_TEXT = {25, 1043, 114, 3802}  # text, varchar, json, jsonb
+_BOOL = 16
+
+
+def frame(rows: list[tuple], description: Any) -> pd.DataFrame:
+    """A DataFrame of PostgreSQL ``rows`` with the dtypes DuckDB's df() gives."""
+    names = [d.name for d in description]
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
+    data = {}
+    for name, d, values in zip(names, description, columns, strict=True):
+        has_null = any(v is None for v in values)
+        oid = d.type_code
+        if oid in _INT:
+            series = pd.Series(values, dtype=_INT[oid][1])
+            data[name] = series if has_null else series.astype(_INT[oid][0])
+        elif oid in _FLOAT:
+            data[name] = pd.Series(
+                [None if v is None else float(v) for v in values], dtype="float64"
+            )
+        elif oid in _TIME:
+            data[name] = pd.Series(pd.to_datetime(list(values)), dtype="datetime64[us]")
+        elif oid == _BOOL:
+            data[name] = pd.Series(values, dtype="boolean" if has_null else "bool")
+        elif oid in _TEXT and values and not all(v is None for v in values):
+            data[name] = pd.Series(values, dtype="str")
+        else:
+            data[name] = pd.Series(values, dtype="object")
+    return pd.DataFrame(data, columns=names)
+
+
+class PostgresConnection:
+    """One pooled PostgreSQL connection that answers like a DuckDB connection (see above).
+
+    In autocommit mode, as DuckDB's connections are: ``BEGIN`` … ``COMMIT`` make a
+    transaction, and ``db.transaction`` works unchanged.
+    """
+
+    dialect = "postgres"
+
+    def __init__(self, pool: Any, owns_pool: bool = False):
+        self._pool = pool
+        self._owns_pool = owns_pool
+        self._conn = pool.getconn()
+        self._conn.autocommit = True
+        self._cur = self._conn.cursor()
+
+    def execute(self, sql: str, params: Any = None) -> PostgresConnection:
+        """Run one statement (several when there are no parameters); returns self."""
+        if params is None:
+            self._cur.execute(sql)
+        else:
+            self._cur.execute(pyformat(sql), params)
+        return self
+
+    def executemany(self, sql: str, params: Any) -> PostgresConnection:
+        """Run ``sql`` once per parameter set; returns self."""
+        self._cur.executemany(pyformat(sql), params)
+        return self
+
+    def fetchall(self) -> list[tuple]:
+        """Every row of the last result."""
+        return self._cur.fetchall()
+
+    def fetchone(self) -> tuple | None:
+        """The next row of the last result, or None."""
+        return self._cur.fetchone()
+
+    @property
+    def description(self) -> Any:
+        """The last result's columns (``d[0]`` is the name, as in DuckDB)."""
+        return self._cur.description
+
+    def df(self) -> pd.DataFrame:
+        """The last result as a DataFrame with DuckDB's dtypes."""
+        return frame(self._cur.fetchall(), self._cur.description)
+
+    def copy_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
+        """Append ``rows`` to ``table`` with PostgreSQL's COPY (names are kl_dash's own)."""
+        names = ", ".join(f'"{c}"' for c in columns)
+        with self._cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def cursor(self) -> PostgresConnection:
+        """Another connection from the same pool (closed by the caller)."""
+        return PostgresConnection(self._pool)
+
+    def close(self) -> None:
+        """Give the connection back to the pool (rolled back if a transaction was left open)."""
+        if self._conn is None:
+            return
+        self._cur.close()
+        self._pool.putconn(self._conn)
+        self._conn = None
+        if self._owns_pool:
+            self._pool.close()
+
+
+def connect_postgres(url: str) -> PostgresConnection:
+    """A connection to the PostgreSQL database at ``url``, from a new pool of its own."""
+    try:
+        from psycopg_pool import ConnectionPool
+    except ImportError as exc:
+        raise KlDashError(
+            "KL_DASH_DB peger på PostgreSQL, men psycopg er ikke installeret: "
+            'pip install "kl-dash[postgres]".'
+        ) from exc
+    pool = ConnectionPool(url, min_size=1, max_size=POOL_SIZE, open=True, timeout=60)
+    return PostgresConnection(pool, owns_pool=True)
+
+
+def constraint_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a refused constraint raises, on either store (for ``except``)."""
+    try:
+        import psycopg
+    except ImportError:
+        return (duckdb.ConstraintException,)
+    return (duckdb.ConstraintException, psycopg.errors.IntegrityError)
+
+
+@contextmanager
+def write_transaction(con: Any) -> Iterator[Any]:
+    """One write transaction, queued behind every other writer by the data_version row.
+
+    BEGIN, then (on PostgreSQL) a lock timeout, then the version row bumped, which locks it
+    until COMMIT; the body runs after that, so it reads what the previous writer stored. Any
+    error rolls everything back. A writer that waits longer than the lock timeout gets the
+    Danish ``BUSY`` message and nothing is stored.
+    """
+    con.execute("BEGIN TRANSACTION")
+    try:
+        if dialect(con) == "postgres":
+            con.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        con.execute("UPDATE data_version SET n = n + 1 WHERE id = 1")
+        yield con
+    except BaseException as exc:
+        con.execute("ROLLBACK")
+        if getattr(exc, "sqlstate", None) == "55P03":  # lock_not_available
+            raise KlDashError(BUSY) from exc
+        raise
+    con.execute("COMMIT")
+
+
+def copy_tables(source: duckdb.DuckDBPyConnection, target: PostgresConnection) -> int:
+    """Copy every table of a kl_dash DuckDB database into a new, migrated PostgreSQL one.
+
+    Tables go in the order they were created (which every foreign key follows), in one
+    transaction; the upload ids' sequence continues after the last id. Returns the rows copied.
+    """
+    tables = source.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = 'main' AND NOT temporary "
+        "AND table_name NOT IN ('schema_migrations', 'data_version') ORDER BY table_oid"
+    ).fetchall()
+    total = 0
+    with write_transaction(target):
+        for (table,) in tables:
+            rows = source.execute(f'SELECT * FROM "{table}"').fetchall()
+            target.copy_rows(table, [d[0] for d in source.description], rows)
+            total += len(rows)
+        target.execute(
+            "SELECT setval('uploads_id_seq', coalesce(max(id), 0) + 1, false) FROM uploads"
+        )
+    return total

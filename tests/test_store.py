@@ -1,0 +1,135 @@
+"""The store: the DuckDB file by default, a shared PostgreSQL by URL, one schema on both."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from kl_dash import db, store
+
+
+def test_a_postgresql_url_names_postgresql_and_anything_else_a_duckdb_file(monkeypatch):
+    monkeypatch.setenv("KL_DASH_DB", "postgresql://kl@db.example/kl_dash")
+    assert db.resolve_db_path() == "postgresql://kl@db.example/kl_dash"
+    assert db.resolve_db_path("postgres://db.example/kl") == "postgres://db.example/kl"
+    assert db.resolve_db_path("data/postgresql.duckdb") == Path("data/postgresql.duckdb")
+    assert not store.is_postgres(Path("postgresql://x"))
+
+
+def test_parameters_become_psycopg_ones_outside_quoted_text():
+    sql = (
+        "SELECT '?', \"a?\", x ~ '^(?:[0-9]{3})$', 'it''s $x' FROM t -- what? 50%\n"
+        "WHERE a = ? AND b = $programme AND c LIKE '%x' AND d % 2 = 0"
+    )
+    assert store.pyformat(sql) == (
+        "SELECT '?', \"a?\", x ~ '^(?:[0-9]{3})$', 'it''s $x' FROM t -- what? 50%%\n"
+        "WHERE a = %s AND b = %(programme)s AND c LIKE '%%x' AND d %% 2 = 0"
+    )
+
+
+def _schema(con) -> dict[str, list[str]]:
+    rows = con.execute(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema() ORDER BY table_name, ordinal_position"
+    ).fetchall()
+    schema: dict[str, list[str]] = {}
+    for table, column in rows:
+        schema.setdefault(table, []).append(column)
+    return schema
+
+
+def test_the_same_migrations_build_the_same_tables_on_postgresql_as_on_the_duckdb_file(con, pg_url):
+    pg = db.connect(pg_url)
+    try:
+        assert _schema(pg) == _schema(con)
+        assert db.schema_version(pg) == db.schema_version(con) == db.latest_version()
+        assert pg.execute("SELECT id, n FROM data_version").fetchall() == [(1, 1)]  # the copy
+    finally:
+        pg.close()
+
+
+BAD = [
+    "INSERT INTO municipalities VALUES ('12', 'Ny', 'Sjælland', 55.5, 11.5)",
+    "INSERT INTO municipalities VALUES ('1234', 'Ny', 'Sjælland', 55.5, 11.5)",
+    "INSERT INTO login_secret VALUES (1, 'ABC')",
+    "INSERT INTO data_version VALUES (2, 0)",
+]
+
+
+@pytest.mark.parametrize("sql", BAD)
+def test_the_rewritten_checks_refuse_the_same_rows_on_both_stores(con, pg_url, sql):
+    pg = db.connect(pg_url)
+    try:
+        for target in (con, pg):
+            with pytest.raises(store.constraint_errors()):
+                target.execute(sql)
+        for target in (con, pg):  # a good row passes on both
+            target.execute(
+                "INSERT INTO municipalities VALUES ('999', 'Ny', 'Sjælland', 55.5, 11.5)"
+            )
+    finally:
+        pg.close()
+
+
+def test_replicas_starting_at_once_migrate_a_new_postgresql_database_once(pg_server):
+    pg_server.admin("CREATE DATABASE kl_fresh")
+    url = pg_server.url("kl_fresh")
+    applied, errors = [], []
+
+    def start():
+        try:
+            con = store.connect_postgres(url)
+            try:
+                applied.append(len(db.migrate(con)))
+            finally:
+                con.close()
+        except Exception as exc:  # noqa: BLE001 - reported by the assert below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=start) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    try:
+        assert errors == []
+        assert sorted(applied) == [0, 0, len(db.migrations())]
+        con = db.connect(url)
+        versions = con.execute("SELECT version FROM schema_migrations ORDER BY 1").fetchall()
+        con.close()
+        assert versions == [(m.version,) for m in db.migrations()]
+    finally:
+        pg_server.admin("DROP DATABASE kl_fresh WITH (FORCE)")
+
+
+def test_the_example_database_copied_into_postgresql_holds_every_row(example_db_file, pg_url):
+    source = duckdb.connect(str(example_db_file), read_only=True)
+    pg = db.connect(pg_url)
+    try:
+        assert db.table_counts(pg) == db.table_counts(source)
+        (next_id,) = pg.execute("SELECT nextval('uploads_id_seq')").fetchone()
+        (last,) = source.execute("SELECT coalesce(max(id), 0) FROM uploads").fetchone()
+        assert next_id == last + 1
+    finally:
+        source.close()
+        pg.close()
+
+
+def test_a_write_transaction_raises_the_data_version_and_a_failed_one_leaves_nothing(pg_url):
+    pg = db.connect(pg_url)
+    try:
+        with store.write_transaction(pg):
+            pg.execute("INSERT INTO dataset_info VALUES (?, ?)", ["note", "a"])
+        with pytest.raises(store.constraint_errors()):
+            with store.write_transaction(pg):
+                pg.execute("INSERT INTO dataset_info VALUES (?, ?)", ["other", "b"])
+                pg.execute("INSERT INTO dataset_info VALUES (?, ?)", ["note", "c"])
+        assert pg.execute("SELECT n FROM data_version").fetchone() == (2,)  # copy, then one
+        assert pg.execute(
+            "SELECT key, value FROM dataset_info WHERE key IN ('note', 'other')"
+        ).fetchall() == [("note", "a")]
+    finally:
+        pg.close()
