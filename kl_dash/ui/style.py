@@ -1,0 +1,28 @@
+"""kl_dash's page-wide look and language: style.css and page.js, put in the page by app.py.
+
+style.css: visible focus, print on A4 (no sidebar, header or buttons; charts in the page),
+and Streamlit's English-only parts a reader does not need hidden. page.js: the page's
+language (``lang="da"``; Streamlit has no setting for it) and charts that scale in print.
+The theme's colours (contrast) are in .streamlit/config.toml.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+import streamlit as st
+
+HERE = Path(__file__).parent
+
+
+@cache
+def _page_script() -> str:
+    script = (HERE / "page.js").read_text(encoding="utf-8")
+    return f'<div id="kl-page-script"></div><script>{script}</script>'
+
+
+def apply() -> None:
+    """Put style.css and page.js in this run's page (app.py calls it first, on every run)."""
+    st.html(HERE / "style.css")  # only a <style>: Streamlit puts it where it takes no room
+    st.html(_page_script(), unsafe_allow_javascript=True)  # our own file, never user input
