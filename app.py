@@ -17,10 +17,11 @@ import streamlit as st
 
 from kl_dash import db, labels
 from kl_dash.errors import KlDashError
-from kl_dash.ui import frame, login, sidebar
+from kl_dash.ui import frame, login, sidebar, style
 from kl_dash.users import Actor
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon="📊", layout="wide")
+style.apply()  # Danish page language, focus, print, contrast
 
 READ_PAGES = [
     st.Page("pages/overblik.py", title="Overblik", icon=":material/home:", default=True),
