@@ -15,9 +15,10 @@ from functools import partial
 
 import streamlit as st
 
-from kl_dash import db, labels
+from kl_dash import db, labels, queries
 from kl_dash.errors import KlDashError
 from kl_dash.ui import frame, login, sidebar, style
+from kl_dash.ui.results import Snapshot
 from kl_dash.users import Actor
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon="📊", layout="wide")
@@ -69,9 +70,10 @@ else:
         frame.withdraw_view()
         nav = st.navigation([login_page])
     else:
-        chosen, choices = sidebar.draw_filters(con)
-        sidebar.draw_notices(con, actor)
-        frame.publish_view(db_path, con, chosen, choices, actor)
+        snapshot = Snapshot(db_path, queries.data_version(con))  # results kept per version
+        chosen, choices = sidebar.draw_filters(con, snapshot)
+        sidebar.draw_notices(con, snapshot, actor)
+        frame.publish_view(snapshot, chosen, choices, actor)
         allowed = pages_for(actor, login_page)
         nav = st.navigation(allowed)
         if page := frame.requested_page(allowed):  # a page URL opened before app.py had run

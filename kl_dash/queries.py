@@ -45,12 +45,12 @@ scope AS (
     JOIN municipalities AS m ON m.code = e.municipality_code
     LEFT JOIN networks AS n USING (programme_id, network_id)
     WHERE e.interest_on <= $as_of
-      AND ($region IS NULL OR m.region = $region)
-      AND ($network IS NULL OR e.network_id = $network)
-      AND ($municipality IS NULL OR e.municipality_code = $municipality)
+      AND (CAST($region AS VARCHAR) IS NULL OR m.region = $region)
+      AND (CAST($network AS VARCHAR) IS NULL OR e.network_id = $network)
+      AND (CAST($municipality AS VARCHAR) IS NULL OR e.municipality_code = $municipality)
 ),
 in_view AS (
-    SELECT * FROM scope WHERE $status IS NULL OR status = $status
+    SELECT * FROM scope WHERE CAST($status AS VARCHAR) IS NULL OR status = $status
 ),
 meetings_in_view AS (
     -- The meetings of the groups in view that are meant for someone in view: a meeting for
@@ -69,15 +69,16 @@ meetings_in_view AS (
     LEFT JOIN programme_groups AS g USING (programme_id, group_id)
     LEFT JOIN networks AS n ON n.programme_id = mt.programme_id AND n.network_id = mt.network_id
     WHERE mt.programme_id = $programme
-      AND ($group_id IS NULL OR mt.group_id IS NULL OR mt.group_id = $group_id)
+      AND (CAST($group_id AS VARCHAR) IS NULL OR mt.group_id IS NULL OR mt.group_id = $group_id)
       AND (mt.network_id IS NULL
-           OR ($region IS NULL AND $network IS NULL AND $municipality IS NULL)
+           OR (CAST($region AS VARCHAR) IS NULL AND CAST($network AS VARCHAR) IS NULL
+               AND CAST($municipality AS VARCHAR) IS NULL)
            OR mt.network_id = $network
            OR mt.network_id IN (SELECT network_id FROM scope))
 ),
 held_in_view AS (
     SELECT * FROM meetings_in_view
-    WHERE held_on <= $as_of AND ($period_from IS NULL OR held_on >= $period_from)
+    WHERE held_on <= $as_of AND (CAST($period_from AS DATE) IS NULL OR held_on >= $period_from)
 ),
 expected_attendance AS (
     -- A municipality is expected at each held meeting meant for it while it takes part
@@ -102,10 +103,11 @@ expected_attendance AS (
 ),
 latest_assessment AS (
     -- Each municipality's latest assessment of each criterion on the status date.
-    SELECT municipality_code AS code, criterion_no, arg_max(status, assessed_on) AS status
+    SELECT DISTINCT ON (municipality_code, criterion_no)
+           municipality_code AS code, criterion_no, status
     FROM criterion_status
     WHERE programme_id = $programme AND assessed_on <= $as_of
-    GROUP BY ALL
+    ORDER BY municipality_code, criterion_no, assessed_on DESC
 ),
 municipality_figures AS (
     -- Each municipality's own counts, the ground of every key figure. counted: whether it
@@ -131,8 +133,9 @@ municipality_figures AS (
     LEFT JOIN (
         SELECT municipality_code AS code, CAST(sum(participants) AS INTEGER) AS participants
         FROM participants
-        WHERE programme_id = $programme AND ($group_id IS NULL OR group_id = $group_id)
-        GROUP BY ALL
+        WHERE programme_id = $programme
+          AND (CAST($group_id AS VARCHAR) IS NULL OR group_id = $group_id)
+        GROUP BY municipality_code
     ) AS pa USING (code)
 )
 """
@@ -193,9 +196,13 @@ def has_example_data(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
-    """Changes whenever an upload is stored or undone: the key that invalidates cached data."""
+    """Changes whenever an upload is stored or undone: the key that invalidates cached data.
+
+    The dataset's facts (example data or not) are in it too: they change without an upload.
+    """
     return con.execute(
-        "SELECT count(*), max(id), count(undone_at), max(undone_at) FROM uploads"
+        "SELECT count(*), max(id), count(undone_at), max(undone_at), "
+        "(SELECT count(*) FROM dataset_info) FROM uploads"
     ).fetchone()
 
 
@@ -288,12 +295,12 @@ events AS (
     SELECT withdrawn_on, 'withdrawn' FROM scope WHERE withdrawn_on <= $as_of
 ),
 per_day AS (
-    SELECT day, series, count(*) AS n FROM events GROUP BY ALL
+    SELECT day, series, count(*) AS n FROM events GROUP BY day, series
 ),
 with_end AS (
     SELECT * FROM per_day
     UNION ALL
-    SELECT DISTINCT $as_of, series, 0 FROM per_day
+    SELECT DISTINCT CAST($as_of AS DATE), series, 0 FROM per_day
 )
 SELECT day, series, CAST(sum(sum(n)) OVER (PARTITION BY series ORDER BY day) AS INTEGER) AS value
 FROM with_end
@@ -322,13 +329,14 @@ days AS (
     SELECT DISTINCT assessed_on AS day FROM assessments
 ),
 latest AS (
-    SELECT d.day, a.criterion_no, a.municipality_code, arg_max(a.status, a.assessed_on) AS status
+    SELECT DISTINCT ON (d.day, a.criterion_no, a.municipality_code)
+           d.day, a.criterion_no, a.municipality_code, a.status
     FROM days AS d
     JOIN assessments AS a ON a.assessed_on <= d.day
-    GROUP BY ALL
+    ORDER BY d.day, a.criterion_no, a.municipality_code, a.assessed_on DESC
 )
 SELECT day,
-       count(*) FILTER (WHERE status = 'achieved') / count(*) AS share,
+       CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*) AS share,
        CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
        CAST(count(*) AS INTEGER) AS assessed
 FROM latest
@@ -365,7 +373,8 @@ criteria_total AS (
 )
 SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest_on,
        f.agreement_on, f.withdrawn_on,
-       f.meetings_attended / nullif(f.meetings_expected, 0) AS attendance_rate,
+       CAST(f.meetings_attended AS DOUBLE PRECISION) / nullif(f.meetings_expected, 0)
+           AS attendance_rate,
        CASE WHEN f.meetings_expected > 0 THEN f.meetings_attended END AS meetings_attended,
        nullif(f.meetings_expected, 0) AS meetings_expected,
        f.criteria_reached, f.criteria_assessed, t.total AS criteria_total
@@ -381,7 +390,7 @@ SELECT v.code, v.name AS municipality, g.group_id, g.name AS group_name, g.sort_
 FROM in_view AS v
 JOIN participants AS pa ON pa.programme_id = $programme AND pa.municipality_code = v.code
 JOIN programme_groups AS g USING (programme_id, group_id)
-WHERE $group_id IS NULL OR g.group_id = $group_id
+WHERE CAST($group_id AS VARCHAR) IS NULL OR g.group_id = $group_id
 ORDER BY g.sort_order, v.name
 """
 
@@ -503,8 +512,8 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
 ATTENDANCE_CELLS_SQL = f"""
 WITH {SCOPE},
 totals AS (
-    SELECT municipality_code AS code, sum(participants) AS participants
-    FROM participants WHERE programme_id = $programme GROUP BY ALL
+    SELECT municipality_code AS code, CAST(sum(participants) AS DOUBLE PRECISION) AS participants
+    FROM participants WHERE programme_id = $programme GROUP BY municipality_code
 )
 SELECT v.name AS municipality,
        h.meeting_id || ' ' || h.title AS meeting,

@@ -21,10 +21,11 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kl_dash import bootstrap, db, downloads, programme_store, queries
+from kl_dash import bootstrap, db, downloads, programme_store
 from kl_dash.filters import Choices, Filters
 from kl_dash.formatting import literal
 from kl_dash.ui import sidebar
+from kl_dash.ui.results import Snapshot
 from kl_dash.users import Actor
 
 VIEW = "view"
@@ -35,14 +36,16 @@ REQUESTED_PAGE = "requested_page"
 class View:
     """What app.py hands the page it runs: filters, choices, the actor, data and downloads.
 
-    ``data(query, *args)`` runs a kl_dash query function with the filters (cached until the
-    data changes); ``offer(frame, title)`` draws the CSV and XLSX downloads of a table;
+    ``data(query, *args)`` is a kl_dash query's result for the filters and ``built(fn, *args)``
+    a finished figure or table of kl_dash.page_content, each kept for every session until the
+    data changes; ``offer(frame, title)`` draws the CSV and XLSX downloads of a table;
     ``write_cursor()`` is a live cursor for a page that stores uploads (the caller closes it).
     """
 
     filters: Filters
     choices: Choices
     data: Callable[..., Any]
+    built: Callable[..., Any]
     offer: Callable[[pd.DataFrame, str], None]
     set_municipality: Callable[[str | None], None]
     actor: Actor
@@ -86,14 +89,17 @@ def cursor(path: str) -> duckdb.DuckDBPyConnection:
     return open_database(path).cursor()
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def cached_query(name: str, path: str, version: tuple, view_filters: Filters, args: tuple):
-    """The result of kl_dash.queries.<name>, kept until the data changes (upload or undo)."""
-    con = cursor(path)
-    try:
-        return getattr(queries, name)(con, view_filters, *args)
-    finally:
-        con.close()
+def queried(snapshot: Snapshot, query: Callable[..., Any], view_filters: Filters, args: tuple):
+    """``query(con, filters, *args)`` of kl_dash.queries, run once per data version."""
+
+    def run():
+        con = cursor(snapshot.path)
+        try:
+            return query(con, view_filters, *args)
+        finally:
+            con.close()
+
+    return snapshot.get((query, view_filters, args), run)
 
 
 def offer_downloads(frame: pd.DataFrame, title: str) -> None:
@@ -124,27 +130,24 @@ def offer_downloads(frame: pd.DataFrame, title: str) -> None:
     )
 
 
-def publish_view(
-    path: str,
-    con: duckdb.DuckDBPyConnection,
-    view_filters: Filters,
-    choices: Choices,
-    actor: Actor,
-) -> None:
-    """Hand the pages this run's view: its filters, its actor, and data cached by version."""
-    version = queries.data_version(con)
+def publish_view(snapshot: Snapshot, view_filters: Filters, choices: Choices, actor: Actor) -> None:
+    """Hand the pages this run's view: its filters, its actor, and data kept per version."""
 
     def data(query, *args):
-        return cached_query(query.__name__, path, version, view_filters, args)
+        return queried(snapshot, query, view_filters, args)
+
+    def built(fn, *args):
+        return snapshot.get((fn, view_filters, args), lambda: fn(data, view_filters, *args))
 
     st.session_state[VIEW] = View(
         filters=view_filters,
         choices=choices,
         data=data,
+        built=built,
         offer=offer_downloads,
         set_municipality=sidebar.set_municipality,
         actor=actor,
-        write_cursor=partial(cursor, path),
+        write_cursor=partial(cursor, snapshot.path),
     )
 
 

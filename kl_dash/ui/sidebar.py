@@ -22,7 +22,8 @@ from kl_dash import filters, labels, queries
 from kl_dash.filters import Choices, Filters
 from kl_dash.formatting import literal
 from kl_dash.reference import REGIONS
-from kl_dash.ui import login
+from kl_dash.ui import keyboard, login
+from kl_dash.ui.results import Snapshot
 from kl_dash.users import Actor
 
 FILTERS = "filters"
@@ -65,15 +66,25 @@ def choose(name: str, label: str, options: dict, current, none_label: str | None
     )
 
 
-def draw_filters(con: duckdb.DuckDBPyConnection) -> tuple[Filters, Choices]:
-    """Draw the shared filters and return what they select."""
-    programme_names = dict(queries.programmes(con)[["id", "short_name"]].values)
+def load_choices(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, programme_id: str) -> Choices:
+    """The choices of ``programme_id`` today, read once per data version."""
+    today = date.today()
+    return snapshot.get(
+        ("choices", programme_id, today), lambda: filters.load_choices(con, programme_id, today)
+    )
+
+
+def draw_filters(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> tuple[Filters, Choices]:
+    """Draw the shared filters and return what they select (choices read once per version)."""
+    programme_names = snapshot.get(
+        "programme names", lambda: dict(queries.programmes(con)[["id", "short_name"]].values)
+    )
     stored = st.session_state.get(FILTERS)
     if stored is None:  # a new session: the URL decides
         programme_id, notice = filters.choose_programme(
             list(programme_names), st.query_params.get(filters.PROGRAMME)
         )
-        choices = filters.load_choices(con, programme_id, date.today())
+        choices = load_choices(con, snapshot, programme_id)
         from_url, notices = filters.parse(st.query_params, programme_id, choices)
         for message in filter(None, [notice, *notices]):
             st.warning(literal(message), icon="⚠️")  # it quotes the URL
@@ -84,7 +95,7 @@ def draw_filters(con: duckdb.DuckDBPyConnection) -> tuple[Filters, Choices]:
         programme_id = choose(
             "programme_id", "Partnerskab", programme_names, stored["programme_id"], None
         )
-        choices = filters.load_choices(con, programme_id, date.today())
+        choices = load_choices(con, snapshot, programme_id)
         if programme_id != stored["programme_id"]:
             # Another partnership: its own default date; its own networks, groups, members.
             set_filter(
@@ -149,6 +160,7 @@ def draw_filters(con: duckdb.DuckDBPyConnection) -> tuple[Filters, Choices]:
                 help="Tæl kun møder afholdt fra denne dato (tom = fra starten).",
             )
             st.button("Nulstil filtre", on_click=reset_filters, disabled=not active)
+        keyboard.enter_applies_dates()  # Enter in a date field applies the date
 
     chosen = Filters(
         programme_id=programme_id,
@@ -165,12 +177,12 @@ def draw_filters(con: duckdb.DuckDBPyConnection) -> tuple[Filters, Choices]:
     return chosen, choices
 
 
-def draw_notices(con: duckdb.DuckDBPyConnection, actor: Actor) -> None:
+def draw_notices(con: duckdb.DuckDBPyConnection, snapshot: Snapshot, actor: Actor) -> None:
     """Who is using the app (local mode, or the login with a log-out button), example data."""
     if actor.mode == "local":
         st.sidebar.warning(labels.LOCAL_MODE_NOTICE, icon=":material/lock_open:")
     elif actor.mode != "anonymous":
         st.sidebar.caption(f"Logget ind som {literal(actor.name)}")
         st.sidebar.button("Log ud", on_click=login.log_out)
-    if queries.has_example_data(con):
+    if snapshot.get("example data", lambda: queries.has_example_data(con)):
         st.sidebar.info(labels.EXAMPLE_NOTICE, icon="ℹ️")

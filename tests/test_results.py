@@ -1,0 +1,67 @@
+"""Results kept per data version (kl_dash/ui/results.py): built once, never stale, never changed."""
+
+from __future__ import annotations
+
+import pickle
+
+import pytest
+
+from kl_dash import importer, undo
+from kl_dash.ui import frame, results
+
+from .test_pages import PAGES, metrics, open_app, widget
+from .test_upload_page import USER, enrollment_file, not_enrolled
+
+
+def test_a_result_is_made_once_per_data_version_and_a_new_version_drops_the_old():
+    store = results.Store(max_entries=2)
+    made = []
+
+    def make(value):
+        made.append(value)
+        return value
+
+    assert store.get((1,), "a", lambda: make("a1")) == "a1"
+    assert store.get((1,), "a", lambda: make("again")) == "a1"
+    assert store.get((2,), "a", lambda: make("a2")) == "a2"  # an upload: made anew
+    assert list(store.items) == ["a"]  # version 1's results are gone
+    store.get((2,), "b", lambda: make("b2"))
+    store.get((2,), "c", lambda: make("c2"))
+    assert list(store.items) == ["b", "c"]  # the least recently used went first
+    assert made == ["a1", "a2", "b2", "c2"]
+
+
+def test_an_upload_and_its_undo_show_at_the_next_rerun_in_cards_and_choices(monkeypatch, db_path):
+    at = open_app(monkeypatch, db_path, partnerskab="it-2017")
+    enrolled = int(metrics(at)["Kommuner"])
+    choices = widget(at.selectbox, "municipality_code").options
+    newcomer = not_enrolled(db_path)[0]
+    at.run()  # a rerun with the same filters: read from what is kept
+
+    con = frame.cursor(str(db_path))
+    try:
+        stored = importer.store(
+            con, "tilmeldinger", enrollment_file(db_path), "tilmeldinger.csv", USER
+        )
+        at.run()
+        assert int(metrics(at)["Kommuner"]) == enrolled + 3
+        assert len(widget(at.selectbox, "municipality_code").options) == len(choices) + 3
+        assert newcomer not in choices
+
+        undo.undo(con, stored.upload_id, USER)
+        at.run()
+        assert int(metrics(at)["Kommuner"]) == enrolled
+        assert widget(at.selectbox, "municipality_code").options == choices
+    finally:
+        con.close()
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_drawing_a_page_again_leaves_the_kept_results_as_they_were(monkeypatch, db_path, page):
+    at = open_app(monkeypatch, db_path, page, partnerskab="it-2017", kommune="Odense")
+    store = results.store(str(db_path))
+    kept = {key: pickle.dumps(value) for key, value in store.items.items()}
+    assert kept  # the page's figures and tables are kept
+    at.run()
+    assert not at.exception
+    assert {key: pickle.dumps(store.items[key]) for key in kept} == kept
