@@ -138,7 +138,8 @@ def _default_user() -> str:
 def import_(kind: str, file: Path, db_path, dry_run: bool, user: str | None, sheet) -> None:
     """Indlæs en opdatering (CSV eller Excel): kontrollér, vis ændringerne, gem."""
     with _database(db_path, file) as con:
-        prepared = importer.prepare(con, kind, file.read_bytes(), file.name, sheet)
+        data = file.read_bytes()
+        prepared = importer.prepare(con, kind, data, file.name, sheet)
         for warning in prepared.warnings:
             click.echo(f"Advarsel: {warning.message()}", err=True)
         if not prepared.ok:
@@ -152,7 +153,7 @@ def import_(kind: str, file: Path, db_path, dry_run: bool, user: str | None, she
             click.echo("--dry-run: intet er gemt.")
             return
         stored = importer.store(
-            con, kind, file.read_bytes(), file.name, user or _default_user(), sheet
+            con, kind, data, file.name, user or _default_user(), sheet, prepared=prepared
         )
     if stored.upload_id is None:
         click.echo("Filen ændrer ingenting; intet er gemt.")

@@ -19,7 +19,7 @@ from datetime import date, datetime
 import duckdb
 import pandas as pd
 
-from . import config, labels, upload_log
+from . import config, labels, queries, upload_log
 from .db import transaction
 from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_date, format_number
@@ -299,6 +299,8 @@ class Prepared:
     changed: pd.DataFrame = field(default_factory=pd.DataFrame)
     counts: dict[str, int] = field(default_factory=lambda: {"new": 0, "changed": 0, "unchanged": 0})
     more_errors: bool = False  # the file has more problems than the LIMITS.errors_kept listed
+    check_id: str = ""  # names the comparison prepare left on its connection (upload_checked)
+    version: tuple = ()  # the data version it was compared with
 
     @property
     def ok(self) -> bool:
@@ -491,6 +493,7 @@ def prepare(
                 )
             ]
         )
+    con.execute("DROP TABLE IF EXISTS upload_checked")  # what follows replaces its tables
     raw = read_upload(con, data, file_name, sheet)
     sha = hashlib.sha256(data).hexdigest()
     found, errors, warnings = _map_headers(kind, raw)
@@ -535,6 +538,11 @@ def prepare(
         "count(*) FILTER (WHERE exists_before AND same) FROM upload_diff"
     ).fetchall()[0]
     prepared.counts = {"new": new, "changed": changed, "unchanged": unchanged}
+    prepared.check_id = _check_id(kind_name, data, sheet)
+    prepared.version = queries.data_version(con)
+    con.execute(
+        "CREATE OR REPLACE TEMP TABLE upload_checked AS SELECT $id AS id", {"id": prepared.check_id}
+    )
     if preview:
         prepared.new = con.execute(
             f"SELECT {_shown(kind, values)} FROM upload_diff WHERE NOT exists_before "
@@ -547,6 +555,24 @@ def prepare(
             {"n": preview},
         ).df()
     return prepared
+
+
+def _check_id(kind_name: str, data: bytes, sheet: str | None) -> str:
+    """Names one file's check: its kind, sheet and bytes."""
+    return hashlib.sha256(f"{kind_name}\0{sheet or ''}\0".encode() + data).hexdigest()
+
+
+def _still_prepared(
+    con: duckdb.DuckDBPyConnection, prepared: Prepared | None, check_id: str
+) -> bool:
+    """True when ``prepared`` checked this file, last on ``con``, with nothing stored since."""
+    if prepared is None or not prepared.ok or prepared.check_id != check_id:
+        return False
+    try:
+        (last,) = con.execute("SELECT id FROM upload_checked").fetchone()
+    except duckdb.CatalogException:  # prepared on another connection
+        return False
+    return last == prepared.check_id and prepared.version == queries.data_version(con)
 
 
 @dataclass(frozen=True)
@@ -563,14 +589,18 @@ def store(
     user: Actor | str,
     sheet: str | None = None,
     max_bytes: int = MAX_BYTES,
+    prepared: Prepared | None = None,
 ) -> Stored:
-    """Validate again and store the file in one transaction, logged in ``uploads``.
+    """Check the file (or take ``prepared``) and store it in one transaction, logged in ``uploads``.
 
-    Raises InvalidInput (nothing stored) when the file has errors. A file that changes
-    nothing stores nothing and is not logged.
+    ``prepared``: this file's ``prepare`` on the same connection; its checks and comparison are
+    stored as they are when it was the last file prepared there and nothing has been stored
+    since, and are done again otherwise. Raises InvalidInput (nothing stored) when the file has
+    errors. A file that changes nothing stores nothing and is not logged.
     """
     user = require(user, "editor", "gemme opdateringer")
-    prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
+    if not _still_prepared(con, prepared, _check_id(kind_name, data, sheet)):
+        prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
     if not prepared.ok:
         raise InvalidInput(prepared.errors, prepared.more_errors)
     counts = prepared.counts

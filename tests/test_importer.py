@@ -1216,3 +1216,53 @@ def test_a_file_with_very_many_bad_rows_lists_the_first_thousand_and_says_there_
     assert "mere end 1.000 fejl; de første 1.000 vises i mange.csv; intet er gemt" in (
         result.output
     )
+
+
+# --- a prepared file is stored without checking it again -------------------------------------
+
+WINDOWS_FILE = "tilmeldinger_windows1252_semikolon.csv"
+
+
+def test_store_takes_the_comparison_prepare_left_on_the_same_connection(con):
+    data = fixture(WINDOWS_FILE)
+    prepared = importer.prepare(con, "tilmeldinger", data, "a.csv")
+    # Proof that it is taken as it is, not made again: one row dropped from it is not stored.
+    con.execute("DELETE FROM upload_diff WHERE rownum = (SELECT max(rownum) FROM upload_diff)")
+
+    stored = importer.store(con, "tilmeldinger", data, "a.csv", "konsulent", prepared=prepared)
+
+    added = con.execute(
+        "SELECT count(*) FROM enrollments WHERE source = ?", [f"upload:{stored.upload_id}"]
+    ).fetchone()[0]
+    assert added == 5 and stored.counts["new"] == 6  # the counts were prepare's too
+
+
+def test_a_prepared_file_is_checked_again_when_data_was_stored_since(con):
+    data = fixture(WINDOWS_FILE)
+    prepared = importer.prepare(con, "tilmeldinger", data, "a.csv")
+    first = importer.store(con, "tilmeldinger", data, "a.csv", "konsulent")  # stored meanwhile
+
+    again = importer.store(con, "tilmeldinger", data, "a.csv", "konsulent", prepared=prepared)
+
+    assert first.counts["new"] == 6
+    assert again == importer.Stored(None, {"new": 0, "changed": 0, "unchanged": 6})
+
+
+def test_a_prepared_file_is_checked_again_after_another_file_or_on_another_connection(con):
+    data = fixture(WINDOWS_FILE)
+    prepared = importer.prepare(con, "tilmeldinger", data, "a.csv")
+    broken = csv_file("partnerskab;kommune;interesse", "faellesskaber-2021;Aarhus;31-02-2021")
+    assert not importer.prepare(con, "tilmeldinger", broken, "b.csv").ok  # replaces its tables
+    other = con.cursor()
+    try:
+        con.execute("DELETE FROM upload_diff")  # what a stale comparison would store: nothing
+
+        stored = importer.store(
+            other, "tilmeldinger", data, "a.csv", "konsulent", prepared=prepared
+        )
+        assert stored.counts["new"] == 6
+        assert importer.store(con, "tilmeldinger", data, "a.csv", "k", prepared=prepared) == (
+            importer.Stored(None, {"new": 0, "changed": 0, "unchanged": 6})
+        )
+    finally:
+        other.close()
