@@ -164,6 +164,23 @@ def time_store(base: Path, folder: Path, data: bytes, name: str, rows: int = ROW
     return seconds
 
 
+def time_import(base: Path, folder: Path, data: bytes, name: str, rows: int = ROWS) -> float:
+    """The whole import as ``kl-dash import`` makes it: prepare (the preview), then store it.
+
+    On a fresh copy of the database; store takes the comparison prepare left (one check).
+    """
+    con = fresh_copy(base, folder, "import.duckdb")
+    try:
+        start = time.perf_counter()
+        prepared = importer.prepare(con, KIND, data, name)
+        stored = importer.store(con, KIND, data, name, "benchmark", prepared=prepared)
+        seconds = time.perf_counter() - start
+        assert stored.counts["new"] == rows, stored.counts
+    finally:
+        con.close()
+    return seconds
+
+
 class TimedConnection:
     """A connection that adds up the seconds spent in each SQL statement (for --profile)."""
 

@@ -18,12 +18,12 @@ rerun after the same change). AppTest compiles the scripts anew on every run, wh
 keeps their bytecode; every sample is therefore taken twice, once as AppTest runs and once
 with one shared ScriptCache (the server's way), each against the floor taken the same way.
 
-With --browser: the real server (``streamlit run app.py``, as tests/e2e/conftest.py starts
-it) and the one-line app served the same way, both on 127.0.0.1, in Debian's chromium via
-Playwright: a filter change until the page is drawn and idle, a shared link opened in a new
-browser context, cold start, load at 1-20 concurrent sessions with the servers' CPU seconds
-per rerun (from /proc/<pid>/stat), and the servers' peak memory (VmHWM, which is what
-ru_maxrss reports). Drawn and idle is defined in IDLE_JS below.
+With --browser: the real server (``streamlit run app.py``, as tests/running.py starts it for
+the browser tests) and the one-line app served the same way, both on 127.0.0.1, in Debian's
+chromium via Playwright: a filter change until the page is drawn and idle, a shared link
+opened in a new browser context, cold start, load at 1-20 concurrent sessions with the
+servers' CPU seconds per rerun (from /proc/<pid>/stat), and the servers' peak memory
+(VmHWM, which is what ru_maxrss reports). Drawn and idle is defined in IDLE_JS below.
 
 Also (always): the import of 100,000 rows (benchmarks/import_100k.py) against DuckDB's own
 CREATE TABLE AS SELECT * FROM read_csv of the same file and against count(*).
@@ -38,8 +38,6 @@ import os
 import random
 import resource
 import shutil
-import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -59,10 +57,13 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.testing.v1 import app_test as app_test_module
 
-from kl_dash import bootstrap
-from kl_dash.reference import REGIONS
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # tests/running.py: the server and AppTest as the tests run them
+
+from kl_dash import bootstrap  # noqa: E402
+from kl_dash.reference import REGIONS  # noqa: E402
+from tests import running  # noqa: E402
+from tests.running import Server  # noqa: E402
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EMPTY_APP = 'import streamlit as st; st.sidebar.date_input("Status pr. dato", key="dato")\n'
@@ -197,30 +198,12 @@ def quiet_bare_mode_warnings() -> None:
 def patch_apptest() -> None:
     """Shared bytecode on demand, and pages-folder mode left as a server leaves it.
 
-    The second part is tests/conftest.py's leave_pages_folder_mode_like_a_server: with a
-    pages/ folder beside app.py, AppTest would run a page file alone on a rerun.
+    The second part is tests/running.py's, as every AppTest test runs: with a pages/ folder
+    beside app.py, AppTest would run a page file alone on a rerun.
     """
-    from streamlit.commands import navigation
-    from streamlit.runtime.pages_manager import PagesManager
-
     app_test_module.ScriptCache = BYTECODE
     local_script_runner.ScriptCache = BYTECODE
-    left = False
-    original_navigation = navigation._navigation
-    original_init = PagesManager.__init__
-
-    def _navigation(*args, **kwargs):
-        nonlocal left
-        left = True
-        return original_navigation(*args, **kwargs)
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        if left:
-            PagesManager.uses_pages_directory = False
-
-    navigation._navigation = _navigation
-    PagesManager.__init__ = init
+    running.leave_pages_folder_mode_like_a_server()
 
 
 def checked(at: AppTest) -> AppTest:
@@ -368,11 +351,14 @@ def import_figures(folder: Path, rows: int, repeats: int) -> None:
         "importer.store (a fresh database copy each)": lambda: import_100k.time_store(
             base, folder, data, csv_path.name, rows
         ),
+        "prepare (preview), then store it (kl-dash import)": lambda: import_100k.time_import(
+            base, folder, data, csv_path.name, rows
+        ),
     }
     labels = list(steps)
     times: dict[str, list[float]] = defaultdict(list)
     for r in range(repeats):  # interleaved, each repeat in another order
-        for label in labels[r % 3 :] + labels[: r % 3]:
+        for label in labels[r % len(labels) :] + labels[: r % len(labels)]:
             times[label].append(steps[label]())
     count, create = p50(times[labels[0]]), p50(times[labels[1]])
     say(
@@ -380,10 +366,10 @@ def import_figures(folder: Path, rows: int, repeats: int) -> None:
         f"import_100k.py's file), median of {repeats}, interleaved. Goal: importer.store "
         "<= 10x CREATE TABLE AS."
     )
-    say(f"{'step':<48}{'p50 ms':>8}{'x CTAS':>8}{'x count':>8}")
+    say(f"{'step':<52}{'p50 ms':>8}{'x CTAS':>8}{'x count':>8}")
     for label in labels:
         t = p50(times[label])
-        say(f"{label:<48}{t * 1000:>8.0f}{t / create:>8.1f}{t / count:>8.1f}")
+        say(f"{label:<52}{t * 1000:>8.0f}{t / create:>8.1f}{t / count:>8.1f}")
 
 
 # --- Browser: the real server in chromium -----------------------------------------------------
@@ -415,75 +401,6 @@ EMPTY_READY = '[data-testid="stSidebar"] [data-testid="stSelectbox"]'
 FIRST_FIGURE = ".js-plotly-plot .main-svg"
 WAIT_MS = 180_000  # the longest wait for one page to be drawn: bounds the run
 CHANGES_PER_SESSION = 4
-
-
-def free_port() -> int:
-    """A free TCP port on the loopback address."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``streamlit run SCRIPT`` on 127.0.0.1, as tests/e2e/conftest.py starts the app."""
-
-    def __init__(self, script: Path, log: Path, db_path: Path | None = None):
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, **({"KL_DASH_DB": str(db_path)} if db_path else {})}
-        self.log = log.open("a")
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                script.name,
-                "--server.headless",
-                "true",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.address",
-                "127.0.0.1",
-                "--server.port",
-                str(self.port),
-            ],
-            cwd=script.parent,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                time.sleep(0.05)
-        self.stop()
-        raise RuntimeError(f"streamlit did not start; see {log}")
-
-    def cpu_seconds(self) -> float:
-        """User and system CPU seconds the server process has used (/proc/<pid>/stat)."""
-        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-    def peak_mb(self) -> float:
-        """Peak resident memory (VmHWM, the ru_maxrss of the process) in MB."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-        raise RuntimeError("no VmHWM")
-
-    def stop(self) -> None:
-        self.process.send_signal(signal.SIGTERM)
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.log.close()
 
 
 @dataclass(frozen=True)
@@ -570,7 +487,7 @@ async def timed_open(browser, url: str, ready: str) -> float:
 async def timed_cold_start(browser, script: Path, log: Path, db_path, url_path, ready) -> float:
     """Seconds from starting a server process until its first page shows ``ready`` drawn."""
     start = time.perf_counter()
-    server = Server(script, log, db_path)
+    server = Server(db_path, log, script=script)
     context = await browser.new_context()
     try:
         page = await context.new_page()
@@ -655,8 +572,8 @@ async def browser_figures(
                 "--disable-component-update",
             ],
         )
-        kl = Server(ROOT / "app.py", log, db_path)
-        empty = Server(empty_script, log)
+        kl = Server(db_path, log)
+        empty = Server(None, log, script=empty_script)
         try:
             say(
                 "\nBrowser: chromium on the real server; seconds until drawn and idle (IDLE_JS: "

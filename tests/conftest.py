@@ -11,7 +11,7 @@ import pytest
 
 from kl_dash import bootstrap, db, store
 
-from . import pg
+from . import pg, running
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_ROOT / "docs" / "seeds"
@@ -92,28 +92,5 @@ def pg_url(pg_server, pg_template) -> str:
 
 @pytest.fixture(autouse=True)
 def leave_pages_folder_mode_like_a_server(monkeypatch):
-    """Make AppTest leave pages-folder mode at the first st.navigation, as a server does.
-
-    With a pages/ folder beside app.py, AppTest resets that mode before every run, so a rerun
-    (a widget change, a page switch) would execute the page file alone and skip app.py. A
-    server leaves the mode for good once app.py has called st.navigation; so do we here.
-    """
-    from streamlit.commands import navigation
-    from streamlit.runtime.pages_manager import PagesManager
-
-    left = False
-    original_navigation = navigation._navigation
-    original_init = PagesManager.__init__
-
-    def _navigation(*args, **kwargs):
-        nonlocal left
-        left = True
-        return original_navigation(*args, **kwargs)
-
-    def init(self, *args, **kwargs):
-        original_init(self, *args, **kwargs)
-        if left:
-            PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(navigation, "_navigation", _navigation)
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    """AppTest leaves pages-folder mode at the first st.navigation, as a server does."""
+    running.leave_pages_folder_mode_like_a_server(monkeypatch.setattr)
