@@ -156,11 +156,15 @@ class PostgresConnection:
         return self
 
     def fetchall(self) -> list[tuple]:
-        """Every row of the last result."""
+        """Every row of the last result; for a statement without one, [(rows changed,)]."""
+        if self._cur.description is None:
+            return [(self._cur.rowcount,)]  # as DuckDB answers an INSERT, UPDATE or DELETE
         return self._cur.fetchall()
 
     def fetchone(self) -> tuple | None:
-        """The next row of the last result, or None."""
+        """The next row of the last result, or None (see fetchall for other statements)."""
+        if self._cur.description is None:
+            return (self._cur.rowcount,)
         return self._cur.fetchone()
 
     @property

@@ -25,6 +25,7 @@ import duckdb
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from . import store
 from .errors import KlDashError
 
 ROLES = ("viewer", "editor", "admin")
@@ -124,7 +125,7 @@ def add_user(
             "INSERT INTO users VALUES (?, ?, ?, ?)",
             [name, role, _HASHER.hash(password), datetime.now()],
         )
-    except duckdb.ConstraintException as exc:
+    except store.constraint_errors() as exc:
         raise KlDashError(
             f'"{name}" kan ikke bruges som brugernavn; brug bogstaver a-z, tal og . _ @ -'
         ) from exc
@@ -156,7 +157,7 @@ def _login_retrying(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> l
     for attempt in range(LOGIN_RETRIES):
         try:
             return con.execute(sql, params).fetchall()
-        except (duckdb.TransactionException, duckdb.ConstraintException):
+        except (duckdb.TransactionException, *store.constraint_errors()):
             time.sleep(random.uniform(0, 0.001 * (attempt + 1)))
     raise LoginRefused("Login er travlt lige nu. Prøv igen om lidt.")
 
@@ -198,10 +199,10 @@ def authenticate(
         con,
         """
         INSERT INTO login_attempts VALUES ($name_hash, 1, NULL)
-        ON CONFLICT DO UPDATE SET
+        ON CONFLICT (name_hash) DO UPDATE SET
             failures = login_attempts.failures + 1,
             locked_until = CASE WHEN login_attempts.failures + 1 >= $max THEN $now
-                + INTERVAL 1 SECOND * CAST($wait * pow(2, least(login_attempts.failures + 1
+                + INTERVAL '1 second' * CAST($wait * pow(2, least(login_attempts.failures + 1
                     - $max, $doublings)) AS BIGINT) END
         WHERE login_attempts.locked_until IS NULL OR login_attempts.locked_until <= $now
         RETURNING failures
