@@ -74,7 +74,14 @@ MAX_UPLOAD_MB = Setting(
     _positive_int,
 )
 
-SETTINGS: tuple[Setting, ...] = (DB, AUTH, PUBLIC_READ, MAX_UPLOAD_MB)
+CONTACT = Setting(
+    "KL_DASH_CONTACT",
+    None,
+    "app",
+    "who readers contact about accessibility (e-mail and telephone), on the Tilgængelighed page",
+)
+
+SETTINGS: tuple[Setting, ...] = (DB, AUTH, PUBLIC_READ, MAX_UPLOAD_MB, CONTACT)
 
 
 def max_upload_bytes(environ: Mapping[str, str] | None = None) -> int:
