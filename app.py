@@ -35,6 +35,10 @@ EDITOR_PAGES = [
     st.Page("pages/opdater.py", title="Opdater data", icon=":material/upload_file:"),
     st.Page("pages/partnerskab.py", title="Nyt partnerskab", icon=":material/add_circle:"),
 ]
+# No data on it: every role, a public reader and the login mode may open it.
+STATEMENT_PAGE = st.Page(
+    "pages/tilgaengelighed.py", title="Tilgængelighed", icon=":material/accessibility:"
+)
 
 
 def error_page(message: str) -> st.Page:
@@ -53,7 +57,7 @@ def pages_for(actor: Actor, login_page: st.Page) -> list[st.Page]:
         pages += EDITOR_PAGES
     if actor.mode == "anonymous":  # a public reader may still log in to do more
         pages.append(login_page)
-    return pages
+    return [*pages, STATEMENT_PAGE]
 
 
 con = None
@@ -66,9 +70,9 @@ else:
     config = login.settings()
     login_page = login.page(config, partial(frame.cursor, db_path))
     actor = login.current_actor(con, config)
-    if actor is None:  # a login first: no filters, no data, no other page
+    if actor is None:  # a login first: no filters, no data, no page but the statement
         frame.withdraw_view()
-        nav = st.navigation([login_page])
+        nav = st.navigation([login_page, STATEMENT_PAGE])
     else:
         snapshot = Snapshot(db_path, queries.data_version(con))  # results kept per version
         chosen, choices = sidebar.draw_filters(con, snapshot)
