@@ -127,7 +127,7 @@ def denmark_map(municipalities: pd.DataFrame) -> str:
 
 
 def attendance_heatmap(cells: pd.DataFrame) -> str:
-    """'Fremmøde 93 % for 25 kommuner ved 27 afholdte møder: ...; lavest: Nyborg (73 %).'."""
+    """'Fremmøde pr. kommune og møde for 25 kommuner ved 27 afholdte møder: ... (93 %); ...'."""
     expected = cells.dropna(subset=["attendees"])
     came = int((expected["attendees"] > 0).sum())
     text = (
@@ -139,8 +139,9 @@ def attendance_heatmap(cells: pd.DataFrame) -> str:
         return text + "."
     shares = expected.assign(came=expected["attendees"] > 0).groupby("municipality")["came"].mean()
     text += (
-        f": fremmøde {format_share(came / len(expected))}, kommunerne var repræsenteret ved "
-        f"{format_number(came)} af de {format_number(len(expected))} møder, de var forventet til"
+        f": kommunerne var repræsenteret ved {format_number(came)} af de "
+        f"{format_number(len(expected))} møder, de var forventet til "
+        f"({format_share(came / len(expected))})"
     )
     lowest = shares[shares == shares.min()]
     if lowest.iloc[0] == 1:

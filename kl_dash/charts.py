@@ -15,19 +15,26 @@ import pandas as pd
 import plotly.graph_objects as go
 from babel.dates import format_date as _babel_format_date
 
-from . import labels, palette
+from . import labels, palette, reference
 from .formatting import LOCALE, danish_sort_key, format_date, format_number, format_share
 
 TEMPLATE = "plotly_white"
 FONT_SIZE = 13
 MAX_DATE_TICKS = 8
 ROW_HEIGHT = 22  # px per municipality in the heatmaps
+_TIMELINE_WIDTH_PX = 640  # the narrowest a timeline's plot area is drawn (a laptop's half page)
+_NUMBER_WIDTH_PX = 7  # one character of a meeting number label at 12 px
 
-_PERIOD_COLOUR = palette.SKY_BLUE
-_BAND_COLOUR = "rgba(120, 120, 120, 0.18)"
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # Streamlit's own
+
+_PERIOD_COLOUR = "rgba(86, 180, 233, 0.45)"  # light sky blue, with a BLUE outline (5:1)
+_BAND_COLOUR = "#E6E6E6"  # a light fill with a GREY outline
 _AS_OF_COLOUR = "#444444"
-# Light to dark blue: one hue, readable with every common kind of colour blindness.
-_ATTENDANCE_SCALE = [[0.0, "#deebf7"], [0.5, "#6baed6"], [1.0, "#08306b"]]
+_LAND_COLOUR = "#F7F7F7"  # every mark keeps 3:1 on it
+_COAST_COLOUR = "#8A8A8A"  # 3.5:1 on white and on land
+# Light to medium blue: one hue, readable with every common kind of colour blindness, light
+# enough for black numbers in every cell (at least 6:1).
+_ATTENDANCE_SCALE = [[0.0, "#eff3ff"], [0.5, "#9ecae1"], [1.0, "#4292c6"]]
 
 
 # --- shared helpers ---------------------------------------------------------------------
@@ -67,9 +74,15 @@ def _frame(fig: go.Figure, height: int, **layout) -> go.Figure:
     fig.update_layout(
         template=TEMPLATE,
         height=height,
-        font={"size": FONT_SIZE},
+        font={"size": FONT_SIZE, "color": palette.TEXT, "family": FONT_FAMILY},
+        paper_bgcolor=palette.BACKGROUND,
+        plot_bgcolor=palette.BACKGROUND,
         separators=",.",
-        hoverlabel={"font_size": FONT_SIZE},
+        hoverlabel={
+            "font": {"size": FONT_SIZE, "color": palette.TEXT},
+            "bgcolor": palette.BACKGROUND,
+            "bordercolor": palette.OUTLINE,
+        },
         legend={
             "orientation": "h",
             "yanchor": "bottom",
@@ -162,11 +175,14 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
 
     A meeting without a group (for every group and track) is drawn on the row "Alle". A held
     date that is example data (column held_example) is marked so in the hover and legend.
+    Each marker carries the meeting's number in the plan (column number, else its place in
+    ``plan``), as the meeting plan's table numbers it, so that no name needs a hover.
     """
     names = [_text(name) or labels.ALL_GROUPS for name in plan["group_name"]]
     groups = list(dict.fromkeys(names))
+    numbers = plan["number"] if "number" in plan else range(1, len(plan) + 1)
     meetings = []
-    for group, row in zip(names, plan.itertuples(index=False), strict=True):
+    for group, row, number in zip(names, plan.itertuples(index=False), numbers, strict=True):
         start, end, held = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
         mark = f" {labels.EXAMPLE_MARK}" if getattr(row, "held_example", False) else ""
         start, end = start or end, end or start
@@ -181,7 +197,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
         form = labels.MEETING_FORMS.get(_text(row.form) or "")
         hover = "<br>".join(
             [
-                f"<b>{row.title}</b>",
+                f"<b>{number}. {row.title}</b>",
                 group,
                 f"{kind}, {form}" if form else kind,
                 f"Planlagt: {planned}",
@@ -190,7 +206,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
                 else palette.MEETING["not_held"].label,
             ]
         )
-        meetings.append((group, start, end, held, hover, mark))
+        meetings.append((group, start, end, held, hover, mark, int(number)))
 
     days = [as_of] + [d for m in meetings for d in m[1:4] if d is not None]
     low, high = _date_range(days)
@@ -215,8 +231,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
                 width=0.5,
                 marker={
                     "color": _PERIOD_COLOUR,
-                    "opacity": 0.35,
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1.5, "color": palette.BLUE},
                 },
                 customdata=[m[4] for m in planned],
                 hovertemplate="%{customdata}<extra></extra>",
@@ -249,6 +264,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
                 legendrank=rank,
             )
         )
+    _meeting_numbers(fig, meetings, high - low)
     fig.update_layout(barmode="overlay")
     fig.update_yaxes(
         type="category",
@@ -262,6 +278,60 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     _date_axis(fig, low, high)
     _as_of_line(fig, as_of, low, high)
     return _frame(fig, height=max(280, 110 + 55 * len(groups)))
+
+
+def _meeting_numbers(fig: go.Figure, meetings: list[tuple], shown: timedelta) -> None:
+    """The meetings' numbers beside their markers, one label per close-together bunch.
+
+    Markers of one row closer than about two marker widths share a label ('6, 7, 9'); a
+    label that would touch the one before it on its row goes below the row instead of above.
+    """
+    px_per_day = _TIMELINE_WIDTH_PX / max(shown.days, 1)
+    labels_at: list[tuple[str, date, str, str]] = []  # (group, day, text, position)
+    for group in dict.fromkeys(m[0] for m in meetings):
+        points = sorted(
+            (m[3] if m[3] is not None else m[1] + (m[2] - m[1]) / 2, m[6])
+            for m in meetings
+            if m[0] == group
+        )
+        bunches: list[list[tuple[date, int]]] = []
+        for point in points:
+            if bunches and (point[0] - bunches[-1][-1][0]).days * px_per_day < 24:
+                bunches[-1].append(point)
+            else:
+                bunches.append([point])
+        last_end, last_position = None, "bottom center"
+        for bunch in bunches:
+            text = ", ".join(str(n) for _, n in sorted(bunch, key=lambda p: p[1]))
+            middle = bunch[0][0] + (bunch[-1][0] - bunch[0][0]) / 2
+            half = (len(text) * _NUMBER_WIDTH_PX / 2 + 4) / px_per_day
+            start = middle - timedelta(days=half)
+            touches = last_end is not None and start < last_end
+            position = (
+                ("bottom center" if last_position == "top center" else "top center")
+                if touches
+                else "top center"
+            )
+            labels_at.append((group, middle, text, position))
+            last_end, last_position = middle + timedelta(days=half), position
+    for position in ("top center", "bottom center"):
+        chosen = [label for label in labels_at if label[3] == position]
+        if not chosen:
+            continue
+        fig.add_trace(
+            go.Scatter(
+                name="Mødenumre",
+                mode="markers+text",
+                marker={"size": 20, "color": "rgba(0, 0, 0, 0)"},  # holds the text off the dot
+                x=[label[1].isoformat() for label in chosen],
+                y=[label[0] for label in chosen],
+                text=[label[2] for label in chosen],
+                textposition=position,
+                textfont={"size": 12, "color": palette.TEXT},
+                hoverinfo="skip",
+                showlegend=False,
+            )
+        )
 
 
 # --- enrollment and criteria over time --------------------------------------------------
@@ -355,10 +425,31 @@ def share_over_time(shares: pd.DataFrame, as_of: date) -> go.Figure:
 
 
 def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
-    """All municipalities as points on longitude/latitude, enrolled ones styled by status."""
+    """All municipalities as points on Denmark's outline, enrolled ones styled by status.
+
+    The outline ships with kl_dash (reference.denmark_outline): the map draws offline.
+    """
     status = municipalities["status"].map(lambda s: _text(s) or "not_enrolled")
     counts = Counter(status)
     fig = go.Figure()
+    x: list[float | None] = []
+    y: list[float | None] = []
+    for island in reference.denmark_outline():
+        x += [p[0] for p in island] + [None]
+        y += [p[1] for p in island] + [None]
+    fig.add_trace(
+        go.Scatter(
+            name="Danmark",
+            x=x,
+            y=y,
+            mode="lines",
+            fill="toself",
+            fillcolor=_LAND_COLOUR,
+            line={"color": _COAST_COLOUR, "width": 1},
+            hoverinfo="skip",
+            showlegend=False,
+        )
+    )
     order = ["not_enrolled", *(s for s in palette.ENROLLMENT if s != "not_enrolled")]
     for code in order:
         rows = municipalities[status == code]
@@ -376,7 +467,7 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
                     "color": style.colour,
                     "symbol": style.symbol,
                     "size": 13 if enrolled else 8,
-                    "line": {"width": 1 if enrolled else 1.5, "color": "white"}
+                    "line": {"width": 1 if enrolled else 1.5, "color": palette.BACKGROUND}
                     if enrolled
                     else {"width": 1.5, "color": style.colour},
                 },
@@ -402,16 +493,21 @@ def _heatmap_rows(cells: pd.DataFrame) -> list[str]:
     return sorted(cells["municipality"].unique(), key=danish_sort_key)
 
 
-def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:
-    """Attendance per municipality and meeting: the count in each cell, colour = share."""
+def attendance_heatmap(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Attendance per municipality and meeting: the count in each cell, colour = share.
+
+    ``names`` gives each meeting column its readable name ('22. maj 2018 · title · network',
+    presenting.meeting_names); the column heads show it over lines, each line shortened.
+    """
     rows = _heatmap_rows(cells)
     columns = list(dict.fromkeys(cells.sort_values("meeting_order", kind="stable")["meeting"]))
+    shown = {c: names.get(c, c) for c in columns}
     r_index = {name: i for i, name in enumerate(rows)}
     c_index = {name: j for j, name in enumerate(columns)}
     z = [[None] * len(columns) for _ in rows]
     text = [[""] * len(columns) for _ in rows]
     hover = [
-        [f"<b>{name}</b><br>{meeting}<br>Deltager ikke i mødet" for meeting in columns]
+        [f"<b>{name}</b><br>{shown[meeting]}<br>Deltager ikke i mødet" for meeting in columns]
         for name in rows
     ]
     for cell in cells.itertuples(index=False):
@@ -427,7 +523,7 @@ def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:
             line += (
                 f" af {format_number(expected)} tilmeldte ({format_share(attendees / expected)})"
             )
-        hover[i][j] = f"<b>{cell.municipality}</b><br>{cell.meeting}<br>{line}"
+        hover[i][j] = f"<b>{cell.municipality}</b><br>{shown[cell.meeting]}<br>{line}"
 
     fig = go.Figure(
         go.Heatmap(
@@ -436,6 +532,7 @@ def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:
             y=rows,
             text=text,
             texttemplate="%{text}",
+            textfont={"color": "#000000"},
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             hoverongaps=True,
@@ -456,8 +553,12 @@ def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:
             },
         )
     )
-    ticks = [_shorten(c) for c in columns]
-    top = 30 + round(max(len(t) for t in ticks) * 7 * math.sin(math.radians(35)))
+    lines = [[_shorten(part, 30) for part in shown[c].split(" · ")] for c in columns]
+    ticks = ["<br>".join(parts) for parts in lines]
+    widest = max(len(part) for parts in lines for part in parts)
+    deepest = max(len(parts) for parts in lines)
+    angle = math.radians(35)
+    top = 30 + round(widest * 7 * math.sin(angle) + deepest * 16 * math.cos(angle))
     fig.update_xaxes(
         side="top", tickangle=-35, tickvals=columns, ticktext=ticks, title_text="", showgrid=False
     )
@@ -466,7 +567,7 @@ def attendance_heatmap(cells: pd.DataFrame) -> go.Figure:
         fig,
         height=top + 20 + ROW_HEIGHT * len(rows),
         margin={"l": 10, "r": 10, "t": top, "b": 20},
-        plot_bgcolor="white",
+        plot_bgcolor=palette.BACKGROUND,
     )
 
 
@@ -509,7 +610,7 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
             y=rows,
             text=text,
             texttemplate="%{text}",
-            textfont={"size": 14},
+            textfont={"size": 14, "color": "#000000"},
             customdata=hover,
             hovertemplate="%{customdata}<extra></extra>",
             colorscale=scale,
@@ -531,7 +632,7 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
                     "symbol": "square",
                     "size": 14,
                     "color": style.colour,
-                    "line": {"width": 1, "color": "#999999"},
+                    "line": {"width": 1, "color": palette.OUTLINE},
                 },
                 hoverinfo="skip",
                 legendrank=rank,
@@ -551,7 +652,7 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
         height=top + 20 + plot_height,
         margin={"l": 10, "r": 10, "t": top, "b": 20},
         legend_y=1 + 58 / plot_height,
-        plot_bgcolor="white",
+        plot_bgcolor=palette.BACKGROUND,
     )
 
 
@@ -573,7 +674,7 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
             base=[low - 0.3 for low in lows],
             x=[high - low + 0.6 for low, high in zip(lows, highs, strict=True)],
             width=0.7,
-            marker={"color": _BAND_COLOUR, "line": {"width": 0}},
+            marker={"color": _BAND_COLOUR, "line": {"width": 1, "color": palette.GREY}},
             customdata=[
                 f"<b>{g}</b><br>Ønsket: {format_number(lo)}–{format_number(hi)} deltagere"
                 for g, lo, hi in zip(groups, lows, highs, strict=True)
@@ -612,7 +713,7 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
                     "symbol": style.symbol,
                     "size": 10,
                     "opacity": 0.85,
-                    "line": {"width": 1, "color": "white"},
+                    "line": {"width": 1, "color": palette.BACKGROUND},
                 },
                 customdata=[p[2] for p in points[where]],
                 hovertemplate="%{customdata}<extra></extra>",
@@ -646,7 +747,7 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
 _COMPARISON_STYLES = {
     "municipality": (palette.BLUE, "circle", "solid", 3.5),
     "network": (palette.ORANGE, "diamond", "dash", 2.5),
-    "everyone": ("#666666", "square", "dot", 2.5),
+    "everyone": ("#666666", "square", "dot", 2.5),  # 5.7:1
 }
 
 

@@ -107,9 +107,13 @@ def region_table(data: Data, f: Filters) -> pd.DataFrame:
 # --- Møder og spor ----------------------------------------------------------------------------
 
 
+def _meeting_names(data: Data) -> dict[str, str]:
+    return presenting.meeting_names(data(queries.meeting_plan), data(queries.example_facts))
+
+
 def attendance_heatmap(data: Data, f: Filters) -> go.Figure:
-    """Attendance per municipality and meeting."""
-    return charts.attendance_heatmap(data(queries.attendance_cells))
+    """Attendance per municipality and meeting (columns named by date and title)."""
+    return charts.attendance_heatmap(data(queries.attendance_cells), _meeting_names(data))
 
 
 def attendance_heatmap_text(data: Data, f: Filters) -> str:
@@ -119,7 +123,7 @@ def attendance_heatmap_text(data: Data, f: Filters) -> str:
 
 def attendance_matrix(data: Data, f: Filters) -> pd.DataFrame:
     """Attendance per municipality and meeting as a table."""
-    return presenting.attendance_matrix(data(queries.attendance_cells))
+    return presenting.attendance_matrix(data(queries.attendance_cells), _meeting_names(data))
 
 
 def participants_range(data: Data, f: Filters) -> go.Figure:

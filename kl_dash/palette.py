@@ -11,15 +11,22 @@ from dataclasses import dataclass, replace
 from . import labels
 
 # Okabe & Ito (2008), "Color Universal Design": distinguishable with every common kind of
-# colour blindness.
-ORANGE = "#E69F00"
+# colour blindness. Every colour a mark is drawn in has at least 3:1 contrast on white (WCAG
+# 1.4.11; tests/test_charts.py): orange is darkened for that, and sky blue and yellow only
+# fill bars and cells that also have an outline or a mark.
+ORANGE = "#B36B00"  # Okabe-Ito orange #E69F00 darkened to 4.2:1
 SKY_BLUE = "#56B4E9"
 BLUISH_GREEN = "#009E73"
 YELLOW = "#F0E442"
 BLUE = "#0072B2"
 VERMILLION = "#D55E00"
 
-LIGHT_GREY = "#C4C4C4"
+GREY = "#767676"  # the lightest grey with 4.5:1 on white
+
+# Text, axes and outlines in the charts, on their white background.
+TEXT = "#31333F"  # Streamlit's own text colour, 12.5:1
+BACKGROUND = "#FFFFFF"
+OUTLINE = "#555555"
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ ENROLLMENT = {
         ORANGE, "diamond", labels.ENROLLMENT_STATUS["awaiting_agreement"], "…"
     ),
     "withdrawn": Style(VERMILLION, "x", labels.ENROLLMENT_STATUS["withdrawn"], "×"),
-    "not_enrolled": Style(LIGHT_GREY, "circle-open", "Ikke tilmeldt", "–"),
+    "not_enrolled": Style(GREY, "circle-open", "Ikke tilmeldt", "–"),
 }
 
 # The steps of an enrollment over time, styled as the status each step leads to.

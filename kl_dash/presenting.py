@@ -245,6 +245,7 @@ def meeting_plan_table(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFra
     """
     table = pd.DataFrame(
         {
+            "Nr.": range(1, len(plan) + 1),  # the numbers on the timeline (charts)
             "Møde": plan["title"],
             "Type": plan["meeting_type"].map(labels.MEETING_TYPES).str.capitalize(),
             "Gruppe/spor": plan["group_name"].fillna(labels.ALL_GROUPS),
@@ -265,9 +266,12 @@ def meeting_plan_table(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFra
 def timeline_order(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
     """The plan with the groups in the programme's own order (meetings for all first).
 
-    held_example says which held dates are example data, for the chart to mark them.
+    held_example says which held dates are example data, for the chart to mark them; number
+    is each meeting's place in the plan, as meeting_plan_table numbers it.
     """
-    marked = plan.assign(held_example=plan["meeting_id"].isin(examples.held))
+    marked = plan.assign(
+        held_example=plan["meeting_id"].isin(examples.held), number=range(1, len(plan) + 1)
+    )
     return marked.sort_values("group_order", kind="stable")
 
 
@@ -433,13 +437,35 @@ def comparison_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame
     )
 
 
-def attendance_matrix(cells: pd.DataFrame) -> pd.DataFrame:
-    """Municipality x meeting, number attending (empty where not taking part), for download."""
+def meeting_names(plan: pd.DataFrame, examples: ExampleFacts) -> dict[str, str]:
+    """Each held meeting's readable name by its attendance key ('ls-2-syd Gensidige ...').
+
+    '22. maj 2018 · Gensidige kommunebesøg i netværk · Netværk Syd (eksempel)': the held
+    date (marked where it is example data), the title, and the network for a network's own.
+    """
+    names = {}
+    for mid, title, held, network in plan[
+        ["meeting_id", "title", "held_on", "network_name"]
+    ].itertuples(index=False):
+        if _day(held):
+            parts = [example_label(_day(held), mid in examples.held), title]
+            names[f"{mid} {title}"] = " · ".join(
+                filter(None, [*parts, network_label(network, examples)])
+            )
+    return names
+
+
+def attendance_matrix(cells: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+    """Municipality x meeting, number attending (empty where not taking part), for download.
+
+    Meetings are headed by their readable names (meeting_names), in the order held.
+    """
     wide = cells.pivot_table(
         index="municipality", columns="meeting", values="attendees", aggfunc="first", sort=False
     )
     order = cells.drop_duplicates("meeting").sort_values("meeting_order")["meeting"]
     wide = wide.reindex(index=_danish_order(wide.index), columns=list(order)).astype("Int64")
+    wide = wide.rename(columns=lambda key: names.get(key, key))
     return wide.rename_axis("Kommune").reset_index().rename_axis(None, axis=1)
 
 

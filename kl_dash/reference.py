@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import json
 from functools import cache
 from pathlib import Path
 
@@ -26,6 +27,14 @@ def _read_csv(name: str) -> list[dict[str, str]]:
 def municipality_rows() -> list[dict[str, str]]:
     """The 98 municipalities: code, name, region, latitude, longitude."""
     return _read_csv("municipalities.csv")
+
+
+@cache
+def denmark_outline() -> tuple[tuple[tuple[float, float], ...], ...]:
+    """Denmark's coast as closed rings of (longitude, latitude), one per island, largest first."""
+    with (REFERENCE_DIR / "denmark.geojson").open(encoding="utf-8") as f:
+        polygons = json.load(f)["geometry"]["coordinates"]
+    return tuple(tuple((x, y) for x, y in polygon[0]) for polygon in polygons)
 
 
 def alias_rows() -> list[dict[str, str]]:

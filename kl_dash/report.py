@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 
 import duckdb
 import pandas as pd
@@ -223,7 +224,10 @@ def _attendance_section(con, filters: Filters, choices: Choices) -> Section:
         "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
     )
     alt = "Fremmøde pr. kommune (rækker) og afholdt møde (kolonner), antal fremmødte i hver celle."
-    found = _heatmaps(cells, charts.attendance_heatmap, "attendance", alt)
+    names = presenting.meeting_names(
+        queries.meeting_plan(con, filters), queries.example_facts(con, filters)
+    )
+    found = _heatmaps(cells, partial(charts.attendance_heatmap, names=names), "attendance", alt)
     return Section(title, notes=(note,), charts=found)
 
 

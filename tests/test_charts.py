@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import math
 import re
 from datetime import date
 from pathlib import Path
@@ -13,8 +14,14 @@ import plotly.io as pio
 import pytest
 
 from kl_dash import charts, palette, presenting, reference
+from kl_dash.queries import ExampleFacts
 
 AS_OF = date(2019, 6, 1)
+MEETING_NAMES = {  # as presenting.meeting_names names the attendance fixture's meetings
+    "ps-1 Opstartskonference": "9. januar 2018 · Opstartskonference",
+    "ps-2 Midtvejskonference": "26. februar 2019 (eksempel) · Midtvejskonference i Nyborg "
+    "Strand · Netværk Syd",
+}
 ENGLISH_MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
 
@@ -145,7 +152,7 @@ def all_figures(
         "enrollment_steps": charts.enrollment_steps(progress, AS_OF),
         "share_over_time": charts.share_over_time(shares, AS_OF),
         "denmark_map": charts.denmark_map(municipalities),
-        "attendance_heatmap": charts.attendance_heatmap(attendance),
+        "attendance_heatmap": charts.attendance_heatmap(attendance, MEETING_NAMES),
         "criteria_heatmap": charts.criteria_heatmap(criteria),
         "participants_range": charts.participants_range(participants),
     }
@@ -246,7 +253,41 @@ def test_timeline_rows_are_groups_in_order_of_first_appearance(plan):
         "Udviklingsgruppen",
         "Medarbejderspor",
     ]
-    assert [t.name for t in fig.data] == ["Planlagt periode", "Afholdt", "Ikke afholdt endnu"]
+    assert [t.name for t in fig.data][:3] == ["Planlagt periode", "Afholdt", "Ikke afholdt endnu"]
+
+
+def test_every_drawn_meeting_carries_its_number_in_the_plan_beside_its_marker(plan):
+    fig = charts.meeting_timeline(plan, AS_OF)
+    numbers = [t for t in fig.data if t.name == "Mødenumre"]
+    shown = sorted(int(n) for t in numbers for text in t.text for n in text.split(", "))
+    assert shown == [1, 2, 3, 4, 6]  # meeting 5 (ms-3) has neither plan nor held date
+    assert all(t.showlegend is False and t.hoverinfo == "skip" for t in numbers)
+    assert "<b>4. Netværksmøde</b>" in " ".join(trace(fig, "Afholdt").customdata)
+    table = presenting.meeting_plan_table(
+        plan.assign(network_name=None, status="planned"), ExampleFacts()
+    )
+    assert list(table["Nr."]) == [1, 2, 3, 4, 5, 6]
+    assert list(table["Møde"])[3] == "Netværksmøde"
+
+
+def test_meetings_close_together_on_a_row_share_one_label_and_labels_do_not_touch():
+    rows = [  # one row: two meetings two days apart, one 19 days later, one a year later
+        ("a", "A", "2018-05-01"), ("b", "B", "2018-05-03"), ("c", "C", "2018-05-22"),
+        ("d", "D", "2019-05-01"),
+    ]  # fmt: skip
+    plan = pd.DataFrame(
+        [
+            {"meeting_id": i, "title": t, "group_name": "Spor", "meeting_type": "workshop",
+             "planned_text": None, "planned_from": None, "planned_to": None,
+             "held_on": day(d), "form": None}
+            for i, t, d in rows
+        ]
+    ).assign(number=[10, 11, 12, 13])  # fmt: skip
+    fig = charts.meeting_timeline(plan, AS_OF)
+    labels = {text: t.textposition for t in fig.data if t.name == "Mødenumre" for text in t.text}
+    # 1.5 px a day: "10, 11" is one label; "12" is a bunch of its own, but its label would
+    # touch "10, 11" above the row, so it goes below.
+    assert labels == {"10, 11": "top center", "12": "bottom center", "13": "top center"}
 
 
 def test_a_one_day_plan_is_still_a_visible_bar(plan):
@@ -304,8 +345,9 @@ def test_share_hover_says_how_many_of_how_many(shares):
 
 def test_map_shows_every_municipality_with_counts_in_the_legend(municipalities):
     fig = charts.denmark_map(municipalities)
-    assert sum(len(t.x) for t in fig.data) == len(municipalities) == 98
-    assert sorted(t.name for t in fig.data) == [
+    dots = [t for t in fig.data if t.name != "Danmark"]
+    assert sum(len(t.x) for t in dots) == len(municipalities) == 98
+    assert sorted(t.name for t in dots) == [
         "Afventer politisk aftale (1)",
         "Deltager (2)",
         "Ikke tilmeldt (94)",
@@ -316,6 +358,8 @@ def test_map_shows_every_municipality_with_counts_in_the_legend(municipalities):
 def test_map_draws_offline_as_a_plain_scatter_in_status_styles(municipalities):
     fig = charts.denmark_map(municipalities)
     assert {t.type for t in fig.data} == {"scatter"}
+    assert fig.data[0].name == "Danmark" and fig.data[0].fill == "toself"  # under the dots
+    assert fig.data[0].showlegend is False
     withdrawn = trace(fig, "Udtrådt (1)")
     assert withdrawn.marker.symbol == palette.ENROLLMENT["withdrawn"].symbol
     assert "Udtrådt" in withdrawn.customdata[0]
@@ -324,11 +368,142 @@ def test_map_draws_offline_as_a_plain_scatter_in_status_styles(municipalities):
     assert fig.layout.xaxis.visible is False
 
 
+def _inside(x: float, y: float, ring) -> bool:
+    """Whether a point lies inside a closed ring (even-odd rule)."""
+    inside = False
+    for (x1, y1), (x2, y2) in zip(ring, ring[1:], strict=False):
+        if (y1 > y) != (y2 > y) and x < x1 + (y - y1) * (x2 - x1) / (y2 - y1):
+            inside = not inside
+    return inside
+
+
+def _km_to_coast(x: float, y: float, rings) -> float:
+    """Distance from a point to the nearest outline point, in km (flat at 56° N)."""
+    scale = math.cos(math.radians(56))
+    return 111.2 * min(math.hypot((x - px) * scale, y - py) for r in rings for px, py in r)
+
+
+def test_denmark_outline_ships_small_and_loads_as_closed_rings_around_denmark():
+    assert (reference.REFERENCE_DIR / "denmark.geojson").stat().st_size < 200_000
+    rings = reference.denmark_outline()
+    assert len(rings) >= 10  # Jutland, Zealand, Funen, Lolland, Bornholm, ...
+    for ring in rings:
+        assert ring[0] == ring[-1] and len(ring) >= 4
+    longitudes = [x for r in rings for x, _ in r]
+    latitudes = [y for r in rings for _, y in r]
+    assert 8.0 < min(longitudes) and max(longitudes) < 15.3  # Blåvandshuk .. Bornholm
+    assert 54.5 < min(latitudes) and max(latitudes) < 57.8  # Gedser .. Skagen
+
+
+def test_every_municipality_lies_on_the_outline_s_land_or_within_5_km_of_its_coast():
+    rings = reference.denmark_outline()
+    away = {}
+    for m in reference.municipality_rows():
+        x, y = float(m["longitude"]), float(m["latitude"])
+        if not any(_inside(x, y, r) for r in rings):
+            away[m["name"]] = round(_km_to_coast(x, y, rings), 1)
+    assert all(km < 5 for km in away.values()), away
+    assert len(away) < 10, away  # most points lie on the land itself
+    islands = {"Bornholm": 400, "Ærø": 492, "Samsø": 741, "Læsø": 825, "Fanø": 563}
+    assert not set(islands) & {n for n, km in away.items() if km > 2}
+
+
+# --- contrast (WCAG 2.1: text 4.5:1, marks 3:1) ---------------------------------------------
+
+
+def _rgb(colour: str) -> tuple[float, ...]:
+    """An '#rrggbb' or 'rgb(a)(r, g, b[, a])' colour as drawn on white."""
+    if colour.startswith("#"):
+        return tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+    values = [float(v) for v in re.findall(r"[\d.]+", colour)]
+    alpha = values[3] if len(values) == 4 else 1.0
+    return tuple(alpha * c + (1 - alpha) * 255 for c in values[:3])
+
+
+def _luminance(colour: str) -> float:
+    channels = [c / 255 for c in _rgb(colour)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """The WCAG 2.1 contrast ratio of two colours (1 to 21)."""
+    darker, lighter = sorted([_luminance(a), _luminance(b)])
+    return (lighter + 0.05) / (darker + 0.05)
+
+
+def test_contrast_is_computed_as_wcag_defines_it():
+    assert contrast("#000000", "#FFFFFF") == pytest.approx(21)
+    assert contrast("#767676", "#FFFFFF") == pytest.approx(4.54, abs=0.01)
+    assert contrast("#009E73", "#FFFFFF") == pytest.approx(3.42, abs=0.01)  # white ✓ on green
+    assert contrast("rgba(0, 0, 0, 0.5)", "#FFFFFF") == pytest.approx(
+        contrast("#808080", "#FFFFFF"), abs=0.05
+    )
+
+
+def test_every_text_in_the_charts_has_4_5_to_1_contrast_on_what_it_stands_on(all_figures):
+    for name, fig in all_figures.items():
+        layout = fig.layout
+        text = layout.font.color
+        for background in (layout.paper_bgcolor, layout.plot_bgcolor, layout.hoverlabel.bgcolor):
+            assert contrast(text, background) >= 4.5, (name, text, background)
+        assert contrast(layout.hoverlabel.font.color, layout.hoverlabel.bgcolor) >= 4.5, name
+        for axis in (layout.xaxis, layout.yaxis):  # tick labels and titles take the font's
+            assert axis.tickfont.color is None and axis.title.font.color is None, name
+        for note in layout.annotations:
+            assert contrast(note.font.color or text, layout.plot_bgcolor) >= 4.5, name
+        for t in fig.data:
+            if t.type == "heatmap" and t.texttemplate:  # a number or mark in every cell
+                worst = min(contrast(t.textfont.color, c) for _, c in t.colorscale)
+                assert worst >= 4.5, (name, t.textfont.color)
+            elif t.type == "scatter" and "text" in t.mode:
+                assert contrast(t.textfont.color, layout.plot_bgcolor) >= 4.5, name
+
+
+def _mark_contrast(t, background: str) -> float:
+    """How well a trace's marks stand out: its line, or a marker's (bar's) fill or edge."""
+    if t.type == "scatter" and "lines" in t.mode:
+        return contrast(t.line.color, background)
+    edge = [t.marker.line.color] if t.marker.line.width else []
+    return max(contrast(c, background) for c in [t.marker.color, *edge])
+
+
+def test_every_mark_in_the_charts_has_3_to_1_contrast_on_its_background(all_figures):
+    for name, fig in all_figures.items():
+        backgrounds = [fig.layout.plot_bgcolor]
+        if name == "denmark_map":
+            land = fig.data[0]
+            backgrounds.append(land.fillcolor)  # the dots stand on the land
+            assert all(contrast(land.line.color, b) >= 3 for b in backgrounds), "coast"
+        for t in fig.data:
+            if t.type == "heatmap" or t.name in ("Danmark", "Mødenumre"):
+                continue  # cells carry marks (above); the land and labels are not marks
+            for background in backgrounds:
+                assert _mark_contrast(t, background) >= 3, (name, t.name, background)
+
+
+@pytest.mark.parametrize("name", ["ENROLLMENT", "ENROLLMENT_STEPS", "MEETING", "RANGE"])
+def test_every_status_colour_drawn_as_a_mark_has_3_to_1_contrast_on_white(name):
+    for code, style in getattr(palette, name).items():
+        assert contrast(style.colour, palette.BACKGROUND) >= 3, (name, code, style.colour)
+
+
+def test_the_criteria_cells_marks_have_4_5_to_1_contrast_on_every_status_colour():
+    heat = charts.criteria_heatmap(
+        pd.DataFrame(
+            [("Odense", 1, "achieved", "participating")],
+            columns=["municipality", "criterion_no", "status", "enrollment_status"],
+        )
+    ).data[0]
+    for style in [*palette.CRITERION.values(), palette.NOT_ASSESSED]:
+        assert contrast(heat.textfont.color, style.colour) >= 4.5, style.label
+
+
 # --- heatmaps ---------------------------------------------------------------------------
 
 
 def test_attendance_cells_show_the_numbers_and_stay_empty_when_not_taking_part(attendance):
-    fig = charts.attendance_heatmap(attendance)
+    fig = charts.attendance_heatmap(attendance, MEETING_NAMES)
     heat = fig.data[0]
     assert list(heat.y) == ["Vejle", "Ærø", "Aarhus"]  # Danish order: Aa after Æ
     assert list(heat.x) == ["ps-1 Opstartskonference", "ps-2 Midtvejskonference"]
@@ -342,8 +517,22 @@ def test_attendance_heatmap_grows_with_the_number_of_municipalities(attendance):
     more = pd.concat(
         [attendance, attendance.assign(municipality=attendance["municipality"] + " 2")]
     )
-    small = charts.attendance_heatmap(attendance).layout.height
-    assert charts.attendance_heatmap(more).layout.height == small + 3 * charts.ROW_HEIGHT
+    small = charts.attendance_heatmap(attendance, MEETING_NAMES).layout.height
+    grown = charts.attendance_heatmap(more, MEETING_NAMES).layout.height
+    assert grown == small + 3 * charts.ROW_HEIGHT
+
+
+def test_attendance_columns_are_headed_by_date_and_title_not_internal_ids(attendance):
+    fig = charts.attendance_heatmap(attendance, MEETING_NAMES)
+    assert list(fig.layout.xaxis.ticktext) == [
+        "9. januar 2018<br>Opstartskonference",
+        "26. februar 2019 (eksempel)<br>Midtvejskonference i Nyborg S…<br>Netværk Syd",
+    ]
+    assert "ps-1" not in " ".join(fig.layout.xaxis.ticktext)
+    hover = fig.data[0].customdata[2][1]  # Aarhus at the second meeting
+    assert "26. februar 2019 (eksempel) · Midtvejskonference i Nyborg Strand" in hover
+    matrix = presenting.attendance_matrix(attendance, MEETING_NAMES)
+    assert list(matrix.columns) == ["Kommune", *MEETING_NAMES.values()]
 
 
 def test_criteria_cells_carry_the_status_mark_not_just_a_colour(criteria):
