@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kl_dash import bootstrap, db, downloads, programme_store
+from kl_dash import bootstrap, db, downloads, programme_store, store
 from kl_dash.filters import Choices, Filters
 from kl_dash.formatting import literal
 from kl_dash.ui import sidebar
@@ -76,9 +76,14 @@ def requested_page(pages: list[st.Page]) -> str | None:
 
 @st.cache_resource(show_spinner="Opretter databasen med eksempeldata ...")
 def open_database(path: str) -> duckdb.DuckDBPyConnection:
-    """One connection per process; the file is created and seeded on first start."""
+    """One connection per process; the file is created and seeded on first start.
+
+    A PostgreSQL URL (kl_dash.store) opens a pool of connections shared by the sessions of
+    this process; that database is created by ``kl-dash init``, not here.
+    """
     db.private_files()  # the .wal beside the file holds recent password hashes too
-    bootstrap.ensure_database(Path(path))
+    if not store.is_postgres(path):
+        bootstrap.ensure_database(Path(path))
     con = db.connect(path)
     programme_store.purge_removed(con)  # a partnership undone just before a crash
     return con
