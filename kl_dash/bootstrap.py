@@ -8,10 +8,11 @@ before the new one is ready.
 from __future__ import annotations
 
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import db, example_data, labels, reference
+from . import db, example_data, labels, reference, store
 from .errors import KlDashError
 
 
@@ -73,6 +74,37 @@ def init_database(path: Path, *, example: bool = True, force: bool = False) -> I
     Path(str(path) + ".wal").unlink(missing_ok=True)
     os.replace(tmp, path)
     return InitResult(path, True, None, db.latest_version(), contents(path))
+
+
+def init_postgres(url: str, *, example: bool = True) -> InitResult:
+    """Create kl_dash's tables in the PostgreSQL database at ``url`` and fill them as a new file.
+
+    The rows are built in a DuckDB file beside (as for a file) and copied in one transaction;
+    a database that already has them is only migrated. Nothing is ever deleted here.
+    """
+    con = store.connect_postgres(url)
+    try:
+        before = db.schema_version(con)
+        db.migrate(con)
+        (filled,) = con.execute("SELECT count(*) FROM municipalities").fetchone()
+        if not filled:
+            with tempfile.TemporaryDirectory() as staging:
+                built = Path(staging) / "kl_dash.duckdb"
+                build_database(built, example=example)
+                source = db.open_file(built, read_only=True)
+                try:
+                    store.copy_tables(source, con)
+                finally:
+                    source.close()
+        return InitResult(
+            url,
+            not filled,
+            None if not filled else before,
+            db.schema_version(con),
+            db.table_counts(con),
+        )
+    finally:
+        con.close()
 
 
 def ensure_database(path: Path) -> None:

@@ -9,7 +9,18 @@ from pathlib import Path
 
 import click
 
-from . import bootstrap, config, db, downloads, importer, labels, programme_store, upload_log, users
+from . import (
+    bootstrap,
+    config,
+    db,
+    downloads,
+    importer,
+    labels,
+    programme_store,
+    store,
+    upload_log,
+    users,
+)
 from .errors import InvalidInput, KlDashError, count_errors
 from .programmes import to_toml
 from .undo import undo as undo_upload
@@ -18,8 +29,9 @@ from .update_kinds import KINDS
 DB_OPTION = click.option(
     "--db",
     "db_path",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help=f"Databasefil. Standard: ${db.ENV_VAR}, ellers data/kl_dash.duckdb.",
+    type=click.Path(dir_okay=False, path_type=str),
+    help=f"Databasefil eller postgresql://-adresse. Standard: ${db.ENV_VAR}, ellers "
+    "data/kl_dash.duckdb.",
 )
 
 SUMMARY_TABLES = (
@@ -58,13 +70,21 @@ def main() -> None:
 def init(db_path: Path | None, no_example: bool, force: bool) -> None:
     """Opret databasen med referencedata og eksempeldata; opdater skemaet på en eksisterende."""
     path = db.resolve_db_path(db_path)
+    if store.is_postgres(path) and force:
+        raise CliError(
+            "--force sletter aldrig en PostgreSQL-database; slet den selv (dropdb), hvis det "
+            "er meningen, og kør så kl-dash init igen."
+        )
     try:
-        if force and path.exists():
-            click.echo(
-                f"--force: {bootstrap.describe_loss(path)} Den slettes og oprettes på ny.",
-                err=True,
-            )
-        result = bootstrap.init_database(path, example=not no_example, force=force)
+        if store.is_postgres(path):
+            result = bootstrap.init_postgres(path, example=not no_example)
+        else:
+            if force and path.exists():
+                click.echo(
+                    f"--force: {bootstrap.describe_loss(path)} Den slettes og oprettes på ny.",
+                    err=True,
+                )
+            result = bootstrap.init_database(path, example=not no_example, force=force)
     except KlDashError as exc:
         raise CliError(
             f"{exc}\nVælg en anden fil med --db, eller brug --force for at erstatte den."
@@ -88,7 +108,7 @@ def init(db_path: Path | None, no_example: bool, force: bool) -> None:
 
 def _open(db_path: Path | None):
     path = db.resolve_db_path(db_path)
-    if not path.exists():
+    if not store.is_postgres(path) and not path.exists():
         raise CliError(f"{path} findes ikke. Opret den med: kl-dash init --db {path}")
     try:
         return db.connect(path)

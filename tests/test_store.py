@@ -133,3 +133,36 @@ def test_a_write_transaction_raises_the_data_version_and_a_failed_one_leaves_not
         ).fetchall() == [("note", "a")]
     finally:
         pg.close()
+
+
+def test_init_fills_a_new_postgresql_database_as_a_new_file_and_then_leaves_it_alone(
+    pg_server, example_db_file
+):
+    from click.testing import CliRunner
+
+    from kl_dash.cli import main
+
+    pg_server.admin("CREATE DATABASE kl_init")
+    url = pg_server.url("kl_init")
+    try:
+        first = CliRunner().invoke(main, ["init", "--db", url])
+        assert first.exit_code == 0, first.output
+        assert f"Oprettede {url}" in first.output
+        source = duckdb.connect(str(example_db_file), read_only=True)
+        con = db.connect(url)
+        try:
+            counts = db.table_counts(con)
+            assert counts.pop("data_version") == 1
+            assert counts == {
+                k: v for k, v in db.table_counts(source).items() if k != "data_version"
+            }
+        finally:
+            source.close()
+            con.close()
+        again = CliRunner().invoke(main, ["init", "--db", url])
+        assert again.exit_code == 0, again.output
+        assert "findes allerede" in again.output and "ikke ændret" in again.output
+        refused = CliRunner().invoke(main, ["init", "--db", url, "--force"])
+        assert refused.exit_code != 0 and "sletter aldrig" in refused.output
+    finally:
+        pg_server.admin("DROP DATABASE kl_init WITH (FORCE)")
