@@ -17,8 +17,7 @@ import streamlit as st
 
 from kl_dash import db, labels, queries
 from kl_dash.errors import KlDashError
-from kl_dash.ui import frame, login, sidebar, style
-from kl_dash.ui.results import Snapshot
+from kl_dash.ui import frame, login, results, sidebar, style
 from kl_dash.users import Actor
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon="📊", layout="wide")
@@ -74,7 +73,7 @@ else:
         frame.withdraw_view()
         nav = st.navigation([login_page, STATEMENT_PAGE])
     else:
-        snapshot = Snapshot(db_path, queries.data_version(con))  # results kept per version
+        snapshot = results.snapshot(db_path, queries.data_version(con))  # kept per version
         chosen, choices = sidebar.draw_filters(con, snapshot)
         sidebar.draw_notices(con, snapshot, actor)
         frame.publish_view(snapshot, chosen, choices, actor)

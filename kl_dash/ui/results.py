@@ -61,7 +61,13 @@ class Snapshot:
 
     path: str
     version: tuple
+    kept: Store
 
     def get(self, key: Hashable, make: Callable[[], T]) -> T:
         """``make()``'s result for ``key``, built once per data version in this process."""
-        return store(self.path).get(self.version, key, make)
+        return self.kept.get(self.version, key, make)
+
+
+def snapshot(path: str, version: tuple) -> Snapshot:
+    """The database at ``path`` as of ``version``, with the results kept for it."""
+    return Snapshot(path, version, store(path))
