@@ -4,7 +4,7 @@ import streamlit as st
 
 from kl_dash import chart_text, charts, comparison_view, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import chart_panel, frame, reports
+from kl_dash.ui import chart_panel, frame, reports, tables
 
 view = frame.page_view("pages/kommuner.py")
 f = view.filters
@@ -20,19 +20,31 @@ if table.empty:
     st.stop()
 
 shown = presenting.municipality_table(table, list(view.choices.groups.values()), examples)
-st.write("Vælg en kommune i tabellen for at se dens profil.")
-picked = st.dataframe(
+st.write(
+    "Vælg en kommune i tabellen eller i listen under den for at se dens profil. Deltagere "
+    "pr. gruppe og spor står i profilen og i downloads."
+)
+picked = tables.show(
     shown,
-    hide_index=True,
-    width="stretch",
-    on_select="rerun",
-    selection_mode="single-row",
+    tables.MUNICIPALITIES,
+    hide=list(view.choices.groups.values()),  # in the profile and the downloads
     key=f"municipality-table-{f.municipality_code}",  # a new choice starts a new selection
+    select=True,
 )
 view.offer(shown, "Kommuner")
+by_code = dict(zip(table["code"], table["name"], strict=True))
+chosen = st.selectbox(  # the keyboard's way to a profile
+    "Vis profil for",
+    list(by_code),
+    index=list(by_code).index(f.municipality_code) if f.municipality_code in by_code else None,
+    format_func=by_code.get,
+    placeholder="Vælg en kommune",
+    key=f"municipality-choice-{f.municipality_code}",
+)
 rows = [r for r in picked.selection.rows if r < len(table)]
-if rows and table["code"].iloc[rows[0]] != f.municipality_code:
-    view.set_municipality(table["code"].iloc[rows[0]])
+chosen = table["code"].iloc[rows[0]] if rows else chosen
+if chosen is not None and chosen != f.municipality_code:
+    view.set_municipality(chosen)
     st.rerun()
 
 if f.municipality_code is None:
@@ -62,7 +74,7 @@ with st.container(horizontal=True, gap="small"):
         st.metric(card.label, card.value, card.delta, help=literal(card.help),
                   delta_color="off", border=True, width=210)  # fmt: skip
 figures = comparison_view.figures_table(compared, examples)
-st.dataframe(figures, hide_index=True, width="stretch")
+tables.show(figures)
 view.offer(figures, f"Sammenligning {row['name']}")
 
 st.markdown("**Succeskriterier opnået over tid**")
@@ -84,12 +96,12 @@ criteria_compared = comparison_view.criteria_table(compared, examples)
 if criteria_compared.empty:
     st.info("Partnerskabet har ingen succeskriterier endnu.")
 else:
-    st.dataframe(criteria_compared, hide_index=True, width="stretch")
+    tables.show(criteria_compared)
     view.offer(criteria_compared, f"Kriterier sammenlignet {row['name']}")
 
 st.markdown("**Deltagere pr. gruppe og spor mod det ønskede antal**")
 people_compared = comparison_view.participants_table(compared, examples)
-st.dataframe(people_compared, hide_index=True, width="stretch")
+tables.show(people_compared)
 view.offer(people_compared, f"Deltagere sammenlignet {row['name']}")
 
 st.subheader("Fremmøde ved hvert møde")
@@ -98,7 +110,7 @@ if attendance.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder")))
 else:
     shown_attendance = presenting.profile_attendance_table(attendance, examples)
-    st.dataframe(shown_attendance, hide_index=True, width="stretch")
+    tables.show(shown_attendance, tables.ATTENDANCE)
     view.offer(shown_attendance, f"Fremmøde {row['name']}")
 
 st.subheader("Succeskriterier over tid")
@@ -106,5 +118,5 @@ assessments = presenting.profile_criteria_table(view.data(queries.profile_criter
 if len(assessments.columns) <= 2:
     st.info(f"{literal(row['name'])} er ikke vurderet på succeskriterierne endnu.")
 else:
-    st.dataframe(assessments, hide_index=True, width="stretch")
+    tables.show(assessments)
     view.offer(assessments, f"Succeskriterier {row['name']}")

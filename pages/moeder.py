@@ -4,7 +4,7 @@ import streamlit as st
 
 from kl_dash import chart_text, charts, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import chart_panel, frame
+from kl_dash.ui import chart_panel, frame, tables
 
 view = frame.page_view("pages/moeder.py")
 f = view.filters
@@ -26,7 +26,7 @@ else:
         table,
         "timeline",
     )
-    st.dataframe(table, hide_index=True, width="stretch")
+    tables.show(table, tables.MEETINGS)
     view.offer(table, "Mødeplan")
 
 st.subheader("Fremmøde pr. kommune og møde")
@@ -62,5 +62,5 @@ else:
         st.success("Alle kommuner har det ønskede antal deltagere i hver gruppe og hvert spor.")
     else:
         st.warning(presenting.outside_range_sentence(len(outside)))
-        st.dataframe(outside.drop(columns="Uden for intervallet"), hide_index=True, width="stretch")
+        tables.show(outside.drop(columns="Uden for intervallet"))
     view.offer(table, "Deltagere pr. spor")

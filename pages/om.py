@@ -4,7 +4,7 @@ import streamlit as st
 
 from kl_dash import about, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import frame
+from kl_dash.ui import frame, tables
 
 view = frame.page_view("pages/om.py")
 definition = view.data(queries.programme_definition)
@@ -19,5 +19,5 @@ for section in sections:
         st.markdown(markdown)
         st.caption(caption)
     if section.table is not None:
-        st.dataframe(section.table, hide_index=True, width="stretch")
+        tables.show(section.table)
 view.offer(about.as_table(sections), "Om partnerskabet")

@@ -7,7 +7,7 @@ import streamlit as st
 from kl_dash import config, importer, presenting, queries, update_kinds, upload_log, upload_view
 from kl_dash.errors import InvalidInput, KlDashError
 from kl_dash.formatting import literal
-from kl_dash.ui import frame, login
+from kl_dash.ui import frame, login, tables
 from kl_dash.undo import undo as undo_upload
 
 view = frame.page_view("pages/opdater.py")
@@ -30,8 +30,8 @@ def show_message(where: str) -> None:
         getattr(st, message[0])(message[1])
 
 
-def show_table(table, title: str) -> None:
-    st.dataframe(table, hide_index=True, width="stretch")
+def show_table(table, title: str, first: tuple[str, ...] = ()) -> None:
+    tables.show(table, first)
     view.offer(table, title)
 
 
@@ -133,7 +133,7 @@ with closing(write_cursor()) as con:
 if log.empty:
     st.info("Der er ikke gemt nogen uploads endnu.")
 else:
-    show_table(upload_view.log_table(log, view.choices.programmes), "Upload-log")
+    show_table(upload_view.log_table(log, view.choices.programmes), "Upload-log", tables.UPLOADS)
     choices = upload_view.undo_choices(log)
     if choices:
         with st.container(horizontal=True, vertical_alignment="bottom"):

@@ -4,7 +4,7 @@ import streamlit as st
 
 from kl_dash import chart_text, charts, labels, presenting, queries
 from kl_dash.formatting import literal
-from kl_dash.ui import chart_panel, frame, reports
+from kl_dash.ui import chart_panel, frame, reports, tables
 
 view = frame.page_view("pages/overblik.py")
 f = view.filters
@@ -59,7 +59,7 @@ if coming.empty:
     st.write("Ingen kommende møder i planen." if overdue else "Alle planlagte møder er afholdt.")
 else:
     next_table = view.built(page_content.next_meetings_table)
-    st.dataframe(next_table, hide_index=True, width="stretch")
+    tables.show(next_table)
     view.offer(next_table, "De næste møder")
 
 st.subheader("Udvikling over tid")
@@ -105,5 +105,5 @@ else:
     chart_panel.show(view.built(page_content.denmark_map), chart_text.denmark_map(places), map_table, "map")
     view.offer(map_table, "Kommuner på kortet")
     regions = view.built(page_content.region_table)
-    st.dataframe(regions, hide_index=True, width="stretch")
+    tables.show(regions)
     view.offer(regions, "Kommuner pr. region")

@@ -10,7 +10,7 @@ from kl_dash.errors import InvalidInput, KlDashError
 from kl_dash.formatting import literal
 from kl_dash.programmes import to_toml
 from kl_dash.queries import ExampleFacts
-from kl_dash.ui import chart_panel, frame, login
+from kl_dash.ui import chart_panel, frame, login, tables
 
 view = frame.page_view("pages/partnerskab.py")
 write_cursor = view.write_cursor  # a live cursor, for writing
@@ -60,7 +60,7 @@ except InvalidInput as exc:
         f"{len(exc.errors)} fejl i {literal(upload.name)} – intet er gemt. Ret filen og prøv igen."
     )
     problems = presenting.errors_table(exc.errors)
-    st.dataframe(problems, hide_index=True, width="stretch")
+    tables.show(problems)
     view.offer(problems, "Fejl i definitionen")
     st.stop()
 
@@ -77,9 +77,9 @@ if plan["planned_from"].notna().any():
         plan_table,
         "timeline",
     )
-st.dataframe(plan_table, hide_index=True, width="stretch")
+tables.show(plan_table, tables.MEETINGS)
 st.subheader("Grupper og spor")
-st.dataframe(presenting.definition_groups(definition), hide_index=True, width="stretch")
+tables.show(presenting.definition_groups(definition))
 if definition.criteria:
     st.subheader("Succeskriterier")
     st.markdown("\n\n".join(literal(f"{c.no}. {c.text}") for c in definition.criteria))

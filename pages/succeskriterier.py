@@ -4,7 +4,7 @@ import streamlit as st
 
 from kl_dash import chart_text, charts, presenting, queries
 from kl_dash.formatting import format_date, literal
-from kl_dash.ui import chart_panel, frame
+from kl_dash.ui import chart_panel, frame, tables
 
 view = frame.page_view("pages/succeskriterier.py")
 f = view.filters
@@ -34,7 +34,7 @@ else:
     )
     view.offer(matrix, "Succeskriterier pr. kommune")
     shares = presenting.criterion_shares(cells)
-    st.dataframe(shares, hide_index=True, width="stretch")
+    tables.show(shares)
     view.offer(shares, "Succeskriterier opnået pr. kriterium")
 
 st.subheader("Andel opnået over tid")

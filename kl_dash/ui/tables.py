@@ -1,0 +1,111 @@
+"""Every table the pages draw: column widths, short headings and help.
+
+The columns are configured here once, by their Danish heading, so that each table shows its
+important columns on a 1024 px laptop without sideways scrolling (tests/e2e/test_screens.py).
+A page names a table's important columns (``first``): they come first, the others after them
+(reached by scrolling) or, for the Kommuner table, only in the profile and the downloads.
+Long dates are shown short in a table ('20. sep. 2021'); the downloads keep them in full.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kl_dash.formatting import shorten_dates
+
+Column = dict[str, Any]
+
+# Widths in pixels; a table's important columns add up to at most the 560 px of a page's
+# main column at 1024 px (the sidebar open), checkbox column included.
+COLUMNS: dict[str, Column] = {
+    "Kommune": {"width": 130},
+    "Region": {"width": 100},
+    "Netværk": {"width": 190},
+    "Status": {"width": 85},
+    "Fremmøde": {"width": 80},
+    "Møder deltaget": {"width": 110},
+    "Succeskriterier opnået": {
+        "label": "Kriterier",
+        "width": 80,
+        "help": "Succeskriterier opnået af dem, kommunen er vurderet på",
+    },
+    "Møde": {"width": 150},
+    "Type": {"width": 130},
+    "Gruppe/spor": {"width": 140},
+    "Planlagt": {"width": 105},
+    "Afholdt": {"width": 160, "help": "Afholdt den dato, eller ikke registreret som afholdt"},
+    "Form": {"width": 90},
+    "Fremmødte": {"width": 85},
+    "Tilmeldte": {"width": 85},
+    "Nr.": {"width": 45},
+    "Succeskriterium": {"width": 300},
+    "Tidspunkt": {"width": 150, "help": "Hvornår uploaden blev gemt"},
+    "Upload": {"width": 65},
+    "Af": {"width": 90},
+    "Fil": {"width": 160},
+    "Fortrudt": {"width": 200, "help": "Hvornår og af hvem uploaden blev fortrudt"},
+}
+
+
+# The important columns of the tables that have more than fit. (No column is pinned: Streamlit
+# draws a pinned column's text faded, below the contrast WCAG asks for.)
+MUNICIPALITIES = ("Kommune", "Region", "Status", "Fremmøde", "Succeskriterier opnået")
+MEETINGS = ("Møde", "Gruppe/spor", "Planlagt", "Afholdt")
+ATTENDANCE = ("Møde", "Afholdt", "Fremmødte", "Tilmeldte")
+UPLOADS = ("Upload", "Tidspunkt", "Fil", "Fortrudt")
+
+
+def _config(heading: str) -> Any:
+    settings = COLUMNS.get(heading, {})
+    label = settings.get("label", shorten_dates(str(heading)))
+    return st.column_config.Column(
+        label,
+        width=settings.get("width"),
+        help=settings.get("help"),
+    )
+
+
+def on_screen(frame: pd.DataFrame) -> pd.DataFrame:
+    """The table as a page shows it: long dates in its text and headings made short."""
+    shown = frame.rename(columns=lambda c: shorten_dates(c) if isinstance(c, str) else c)
+    for column in shown.columns:
+        if shown[column].dtype == object:
+            shown[column] = shown[column].map(
+                lambda v: shorten_dates(v) if isinstance(v, str) else v
+            )
+    return shown
+
+
+def show(
+    frame: pd.DataFrame,
+    first: Sequence[str] = (),
+    *,
+    hide: Sequence[str] = (),
+    key: str | None = None,
+    select: bool = False,
+) -> Any:
+    """Draw ``frame``: its ``first`` columns first, then the others but ``hide``.
+
+    ``select``: one row can be chosen (by click, or Space in the grid); returns the selection.
+    """
+    shown = on_screen(frame)
+    renamed = dict(zip(frame.columns, shown.columns, strict=True))
+    order = [renamed[c] for c in first if c in renamed]
+    order += [
+        c for c in shown.columns if c not in order and c not in {renamed.get(h) for h in hide}
+    ]
+    config = {c: _config(c) for c in order}
+    return st.dataframe(
+        shown,
+        hide_index=True,
+        width="stretch",
+        column_order=order,
+        column_config=config,
+        key=key,
+        on_select="rerun" if select else "ignore",
+        selection_mode="single-row",
+    )
