@@ -1,0 +1,37 @@
+"""Keyboard help Streamlit lacks: Enter in a date field applies the date typed.
+
+Streamlit 1.67's st.date_input applies a typed date only when focus leaves the whole field
+(its day, month and year and its calendar button); Enter does nothing, so a user who types a
+date and presses Enter sees no change, and a link copied then is still the old view. The
+script below makes Enter in a date field's day, month or year tell the field that focus left
+it: the date is applied as if the user had tabbed away, and the focus stays where it was.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+ENTER_APPLIES_DATE = """
+<div id="kl-enter-applies-date"></div>
+<style>.stElementContainer:has(#kl-enter-applies-date) { display: none; }</style>
+<script>
+if (!window.klDashEnterAppliesDate) {
+  window.klDashEnterAppliesDate = true;
+  document.addEventListener("keydown", (event) => {
+    const segment = event.target;
+    if (event.key !== "Enter" || !(segment instanceof HTMLElement)) return;
+    if (!segment.closest('[data-testid="stDateInputField"]')) return;
+    if (segment.getAttribute("role") !== "spinbutton") return;
+    event.preventDefault();
+    // What the field hears when focus leaves it (a real blur() is not taken as leaving).
+    const away = new FocusEvent("focusout", { bubbles: true, relatedTarget: document.body });
+    segment.dispatchEvent(away);
+  }, true);
+}
+</script>
+"""
+
+
+def enter_applies_dates() -> None:
+    """Make Enter apply a typed date in every date field of the page (once per browser tab)."""
+    st.html(ENTER_APPLIES_DATE, unsafe_allow_javascript=True)
