@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections import Counter
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 import pandas as pd
@@ -24,6 +25,7 @@ MAX_DATE_TICKS = 8
 ROW_HEIGHT = 22  # px per municipality in the heatmaps
 _TIMELINE_WIDTH_PX = 640  # the narrowest a timeline's plot area is drawn (a laptop's half page)
 _NUMBER_WIDTH_PX = 7  # one character of a meeting number label at 12 px
+NUMBERS_NOTE = "Tallet ved et møde er dets nummer (Nr.) i mødeplanen."
 
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # Streamlit's own
 
@@ -35,6 +37,15 @@ _COAST_COLOUR = "#8A8A8A"  # 3.5:1 on white and on land
 # Light to medium blue: one hue, readable with every common kind of colour blindness, light
 # enough for black numbers in every cell (at least 6:1).
 _ATTENDANCE_SCALE = [[0.0, "#eff3ff"], [0.5, "#9ecae1"], [1.0, "#4292c6"]]
+
+
+@dataclass(frozen=True)
+class MeetingName:
+    """A held meeting as a column head and in full; example says its date is example data."""
+
+    head: str  # '22.05.18* Netværk Syd: Gensidige kommunebesøg i netværk'
+    full: str  # '22. maj 2018 (eksempel) · Gensidige kommunebesøg i netværk · Netværk Syd'
+    example: bool
 
 
 # --- shared helpers ---------------------------------------------------------------------
@@ -277,7 +288,22 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     )
     _date_axis(fig, low, high)
     _as_of_line(fig, as_of, low, high)
-    return _frame(fig, height=max(280, 110 + 55 * len(groups)))
+    fig.add_annotation(
+        text=NUMBERS_NOTE,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-34,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+    )
+    return _frame(
+        fig,
+        height=max(300, 130 + 55 * len(groups)),
+        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+    )
 
 
 def _meeting_numbers(fig: go.Figure, meetings: list[tuple], shown: timedelta) -> None:
@@ -493,15 +519,17 @@ def _heatmap_rows(cells: pd.DataFrame) -> list[str]:
     return sorted(cells["municipality"].unique(), key=danish_sort_key)
 
 
-def attendance_heatmap(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go.Figure:
     """Attendance per municipality and meeting: the count in each cell, colour = share.
 
-    ``names`` gives each meeting column its readable name ('22. maj 2018 · title · network',
-    presenting.meeting_names); the column heads show it over lines, each line shortened.
+    ``names`` (presenting.meeting_names) gives each meeting column its head, written upright
+    so that a column's head is never wider than the column ('22.05.18* Netværk Syd: Gensidige
+    kommunebesøg…'; a note under the chart says what '*' means), and its full name for the
+    hover.
     """
     rows = _heatmap_rows(cells)
     columns = list(dict.fromkeys(cells.sort_values("meeting_order", kind="stable")["meeting"]))
-    shown = {c: names.get(c, c) for c in columns}
+    shown = {c: names[c].full if c in names else c for c in columns}
     r_index = {name: i for i, name in enumerate(rows)}
     c_index = {name: j for j, name in enumerate(columns)}
     z = [[None] * len(columns) for _ in rows]
@@ -553,20 +581,36 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, str]) -> go.Figure:
             },
         )
     )
-    lines = [[_shorten(part, 30) for part in shown[c].split(" · ")] for c in columns]
-    ticks = ["<br>".join(parts) for parts in lines]
-    widest = max(len(part) for parts in lines for part in parts)
-    deepest = max(len(parts) for parts in lines)
-    angle = math.radians(35)
-    top = 30 + round(widest * 7 * math.sin(angle) + deepest * 16 * math.cos(angle))
+    ticks = [_shorten(names[c].head if c in names else c, 40) for c in columns]
+    top = 30 + round(max(len(t) for t in ticks) * 6.5)
     fig.update_xaxes(
-        side="top", tickangle=-35, tickvals=columns, ticktext=ticks, title_text="", showgrid=False
+        side="top",
+        tickangle=-90,
+        tickvals=columns,
+        ticktext=ticks,
+        tickfont={"size": 12},
+        title_text="",
+        showgrid=False,
     )
     fig.update_yaxes(autorange="reversed", title_text="", showgrid=False)
+    bottom = 20
+    if any(names[c].example for c in columns if c in names):
+        bottom = 40
+        fig.add_annotation(
+            text="* Datoen er eksempeldata.",
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=0,
+            yshift=-8,
+            xanchor="left",
+            yanchor="top",
+            showarrow=False,
+        )
     return _frame(
         fig,
-        height=top + 20 + ROW_HEIGHT * len(rows),
-        margin={"l": 10, "r": 10, "t": top, "b": 20},
+        height=top + bottom + ROW_HEIGHT * len(rows),
+        margin={"l": 10, "r": 10, "t": top, "b": bottom},
         plot_bgcolor=palette.BACKGROUND,
     )
 

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 
 from . import labels
+from .charts import MeetingName
 from .errors import DataError
 from .filters import Choices, Filters
 from .formatting import (
@@ -437,25 +438,30 @@ def comparison_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame
     )
 
 
-def meeting_names(plan: pd.DataFrame, examples: ExampleFacts) -> dict[str, str]:
-    """Each held meeting's readable name by its attendance key ('ls-2-syd Gensidige ...').
+def meeting_names(plan: pd.DataFrame, examples: ExampleFacts) -> dict[str, MeetingName]:
+    """Each held meeting's readable names by its attendance key ('ls-2-syd Gensidige ...').
 
-    '22. maj 2018 · Gensidige kommunebesøg i netværk · Netværk Syd (eksempel)': the held
-    date (marked where it is example data), the title, and the network for a network's own.
+    The held date (marked where it is example data: '*' in the head), the title, and the
+    network for a network's own meeting (marked where the network is example data).
     """
     names = {}
     for mid, title, held, network in plan[
         ["meeting_id", "title", "held_on", "network_name"]
     ].itertuples(index=False):
-        if _day(held):
-            parts = [example_label(_day(held), mid in examples.held), title]
-            names[f"{mid} {title}"] = " · ".join(
-                filter(None, [*parts, network_label(network, examples)])
-            )
+        if not _day(held):
+            continue
+        day, example = pd.Timestamp(held).date(), mid in examples.held
+        where = f"{network}: " if isinstance(network, str) else ""
+        full = [example_label(format_date(day), example), title, network_label(network, examples)]
+        names[f"{mid} {title}"] = MeetingName(
+            head=f"{day:%d.%m.%y}{'*' if example else ''} {where}{title}",
+            full=" · ".join(filter(None, full)),
+            example=example,
+        )
     return names
 
 
-def attendance_matrix(cells: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
+def attendance_matrix(cells: pd.DataFrame, names: dict[str, MeetingName]) -> pd.DataFrame:
     """Municipality x meeting, number attending (empty where not taking part), for download.
 
     Meetings are headed by their readable names (meeting_names), in the order held.
@@ -465,7 +471,7 @@ def attendance_matrix(cells: pd.DataFrame, names: dict[str, str]) -> pd.DataFram
     )
     order = cells.drop_duplicates("meeting").sort_values("meeting_order")["meeting"]
     wide = wide.reindex(index=_danish_order(wide.index), columns=list(order)).astype("Int64")
-    wide = wide.rename(columns=lambda key: names.get(key, key))
+    wide = wide.rename(columns=lambda key: names[key].full if key in names else key)
     return wide.rename_axis("Kommune").reset_index().rename_axis(None, axis=1)
 
 

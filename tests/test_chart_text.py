@@ -160,8 +160,9 @@ def test_meeting_names_head_the_heatmap_with_date_and_title_and_mark_example_dat
     names = presenting.meeting_names(queries.meeting_plan(con, IT), examples)
     assert set(cells["meeting"]) <= set(names)
     name = names["ls-2-syd Gensidige kommunebesøg i netværk"]
-    assert (
-        name
-        == "22. maj 2018 (eksempel) · Gensidige kommunebesøg i netværk · Netværk Syd (eksempel)"
+    assert name.full == (
+        "22. maj 2018 (eksempel) · Gensidige kommunebesøg i netværk · Netværk Syd (eksempel)"
     )
-    assert all(not re.match(r"[a-z]{2}-\d", n) for n in names.values())  # no internal ids
+    assert name.head == "22.05.18* Netværk Syd: Gensidige kommunebesøg i netværk"
+    assert name.example
+    assert all(not re.search(r"\b[a-z]{2,3}-\d", n.head + n.full) for n in names.values())

@@ -18,9 +18,14 @@ from kl_dash.queries import ExampleFacts
 
 AS_OF = date(2019, 6, 1)
 MEETING_NAMES = {  # as presenting.meeting_names names the attendance fixture's meetings
-    "ps-1 Opstartskonference": "9. januar 2018 · Opstartskonference",
-    "ps-2 Midtvejskonference": "26. februar 2019 (eksempel) · Midtvejskonference i Nyborg "
-    "Strand · Netværk Syd",
+    "ps-1 Opstartskonference": charts.MeetingName(
+        "09.01.18 Opstartskonference", "9. januar 2018 · Opstartskonference", False
+    ),
+    "ps-2 Midtvejskonference": charts.MeetingName(
+        "26.02.19* Netværk Syd: Midtvejskonference i Nyborg Strand",
+        "26. februar 2019 (eksempel) · Midtvejskonference i Nyborg Strand · Netværk Syd",
+        True,
+    ),
 }
 ENGLISH_MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
 
@@ -525,14 +530,20 @@ def test_attendance_heatmap_grows_with_the_number_of_municipalities(attendance):
 def test_attendance_columns_are_headed_by_date_and_title_not_internal_ids(attendance):
     fig = charts.attendance_heatmap(attendance, MEETING_NAMES)
     assert list(fig.layout.xaxis.ticktext) == [
-        "9. januar 2018<br>Opstartskonference",
-        "26. februar 2019 (eksempel)<br>Midtvejskonference i Nyborg S…<br>Netværk Syd",
+        "09.01.18 Opstartskonference",
+        "26.02.19* Netværk Syd: Midtvejskonferen…",
     ]
-    assert "ps-1" not in " ".join(fig.layout.xaxis.ticktext)
+    assert fig.layout.xaxis.tickangle == -90  # upright: a head is as wide as one line
+    assert "* Datoen er eksempeldata." in [a.text for a in fig.layout.annotations]
     hover = fig.data[0].customdata[2][1]  # Aarhus at the second meeting
     assert "26. februar 2019 (eksempel) · Midtvejskonference i Nyborg Strand" in hover
     matrix = presenting.attendance_matrix(attendance, MEETING_NAMES)
-    assert list(matrix.columns) == ["Kommune", *MEETING_NAMES.values()]
+    assert list(matrix.columns) == ["Kommune", *(n.full for n in MEETING_NAMES.values())]
+
+
+def test_no_note_on_example_dates_when_no_date_is_example_data(attendance):
+    names = {k: charts.MeetingName(n.head, n.full, False) for k, n in MEETING_NAMES.items()}
+    assert not charts.attendance_heatmap(attendance, names).layout.annotations
 
 
 def test_criteria_cells_carry_the_status_mark_not_just_a_colour(criteria):
