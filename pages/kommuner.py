@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kl_dash import chart_text, charts, comparison_view, presenting, queries
+from kl_dash import comparison_view, page_content, presenting, queries
 from kl_dash.formatting import literal
 from kl_dash.ui import chart_panel, frame, reports, tables
 
@@ -19,7 +19,7 @@ if table.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "kommuner")))
     st.stop()
 
-shown = presenting.municipality_table(table, list(view.choices.groups.values()), examples)
+shown = view.built(page_content.municipality_table, tuple(view.choices.groups.values()))
 st.write(
     "Vælg en kommune i tabellen eller i listen under den for at se dens profil. Deltagere "
     "pr. gruppe og spor står i profilen og i downloads."
@@ -70,10 +70,10 @@ compared = view.data(queries.development_comparison)
 group_name = view.choices.groups.get(f.group_id) if f.group_id else None
 st.caption(literal(comparison_view.scope_sentence(compared, f, group_name)))
 with st.container(horizontal=True, gap="small"):
-    for card in comparison_view.cards(compared):
+    for card in view.built(page_content.comparison_cards):
         st.metric(card.label, card.value, card.delta, help=literal(card.help),
                   delta_color="off", border=True, width=210)  # fmt: skip
-figures = comparison_view.figures_table(compared, examples)
+figures = view.built(page_content.comparison_figures)
 tables.show(figures)
 view.offer(figures, f"Sammenligning {row['name']}")
 
@@ -81,18 +81,17 @@ st.markdown("**Succeskriterier opnået over tid**")
 if compared.over_time.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier")))
 else:
-    names = comparison_view.names(compared, examples)
-    over_time = comparison_view.over_time_table(compared, examples)
+    over_time = view.built(page_content.comparison_over_time_table)
     chart_panel.show(
-        charts.comparison_over_time(compared.over_time, names, f.as_of),
-        chart_text.comparison_over_time(compared.over_time, names, f.as_of),
+        view.built(page_content.comparison_over_time),
+        view.built(page_content.comparison_over_time_text),
         over_time,
         "comparison",
     )
     view.offer(over_time, f"Over tid {row['name']}")
 
 st.markdown("**Hvert succeskriterium**")
-criteria_compared = comparison_view.criteria_table(compared, examples)
+criteria_compared = view.built(page_content.comparison_criteria)
 if criteria_compared.empty:
     st.info("Partnerskabet har ingen succeskriterier endnu.")
 else:
@@ -100,7 +99,7 @@ else:
     view.offer(criteria_compared, f"Kriterier sammenlignet {row['name']}")
 
 st.markdown("**Deltagere pr. gruppe og spor mod det ønskede antal**")
-people_compared = comparison_view.participants_table(compared, examples)
+people_compared = view.built(page_content.comparison_participants)
 tables.show(people_compared)
 view.offer(people_compared, f"Deltagere sammenlignet {row['name']}")
 
@@ -109,12 +108,12 @@ attendance = view.data(queries.profile_attendance)
 if attendance.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder")))
 else:
-    shown_attendance = presenting.profile_attendance_table(attendance, examples)
+    shown_attendance = view.built(page_content.profile_attendance)
     tables.show(shown_attendance, tables.ATTENDANCE)
     view.offer(shown_attendance, f"Fremmøde {row['name']}")
 
 st.subheader("Succeskriterier over tid")
-assessments = presenting.profile_criteria_table(view.data(queries.profile_criteria), examples)
+assessments = view.built(page_content.profile_criteria)
 if len(assessments.columns) <= 2:
     st.info(f"{literal(row['name'])} er ikke vurderet på succeskriterierne endnu.")
 else:

@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from kl_dash import chart_text, charts, presenting, queries
+from kl_dash import page_content, presenting, queries
 from kl_dash.formatting import literal
 from kl_dash.ui import chart_panel, frame, tables
 
 view = frame.page_view("pages/moeder.py")
 f = view.filters
 programme = view.data(queries.programme_info)
-examples = view.data(queries.example_facts)
 
 st.title("Møder og spor")
 st.caption(literal(presenting.view_caption(programme, f, view.choices)))
@@ -19,10 +18,10 @@ plan = view.data(queries.meeting_plan)
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
-    table = presenting.meeting_plan_table(plan, examples)
+    table = view.built(page_content.meeting_plan_table)
     chart_panel.show(
-        charts.meeting_timeline(presenting.timeline_order(plan, examples), f.as_of),
-        chart_text.meeting_timeline(plan, f.as_of),
+        view.built(page_content.meeting_timeline),
+        view.built(page_content.meeting_timeline_text),
         table,
         "timeline",
     )
@@ -39,9 +38,12 @@ else:
         "mødet var ikke for kommunen (et andet netværks møde, eller en gruppe kommunen ikke "
         "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
     )
-    matrix = presenting.attendance_matrix(cells)
+    matrix = view.built(page_content.attendance_matrix)
     chart_panel.show(
-        charts.attendance_heatmap(cells), chart_text.attendance_heatmap(cells), matrix, "attendance"
+        view.built(page_content.attendance_heatmap),
+        view.built(page_content.attendance_heatmap_text),
+        matrix,
+        "attendance",
     )
     view.offer(matrix, "Fremmøde")
 
@@ -50,10 +52,10 @@ people = view.data(queries.participants)
 if people.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte deltagere")))
 else:
-    table = presenting.participants_table(people)
+    table = view.built(page_content.participants_table)
     chart_panel.show(
-        charts.participants_range(people),
-        chart_text.participants_range(people),
+        view.built(page_content.participants_range),
+        view.built(page_content.participants_range_text),
         table,
         "participants",
     )

@@ -2,14 +2,13 @@
 
 import streamlit as st
 
-from kl_dash import chart_text, charts, labels, presenting, queries
+from kl_dash import labels, page_content, presenting, queries
 from kl_dash.formatting import literal
 from kl_dash.ui import chart_panel, frame, reports, tables
 
 view = frame.page_view("pages/overblik.py")
 f = view.filters
 programme = view.data(queries.programme_info)
-examples = view.data(queries.example_facts)
 
 st.title(literal(programme["name"]))
 notes = view.data(queries.programme_definition).notes
@@ -41,10 +40,10 @@ plan = view.data(queries.meeting_plan)
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
-    plan_table = presenting.meeting_plan_table(plan, examples)
+    plan_table = view.built(page_content.meeting_plan_table)
     chart_panel.show(
         view.built(page_content.meeting_timeline),
-        chart_text.meeting_timeline(plan, f.as_of),
+        view.built(page_content.meeting_timeline_text),
         plan_table,
         "timeline",
     )
@@ -70,10 +69,10 @@ with left:
     if progress.empty:
         st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldinger")))
     else:
-        progress_table = presenting.progress_table(progress)
+        progress_table = view.built(page_content.progress_table)
         chart_panel.show(
             view.built(page_content.enrollment_steps),
-            chart_text.enrollment_steps(progress, f.as_of),
+            view.built(page_content.enrollment_steps_text),
             progress_table,
             "enrollment",
         )
@@ -87,10 +86,10 @@ with right:
             literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier"))
         )
     else:
-        shares_table = presenting.shares_table(shares)
+        shares_table = view.built(page_content.shares_table)
         chart_panel.show(
             view.built(page_content.share_over_time),
-            chart_text.share_over_time(shares, f.as_of),
+            view.built(page_content.share_over_time_text),
             shares_table,
             "criteria-shares",
         )
@@ -101,8 +100,13 @@ places = view.data(queries.municipality_map)
 if places["status"].isna().all():
     st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner")))
 else:
-    map_table = presenting.map_table(places)
-    chart_panel.show(view.built(page_content.denmark_map), chart_text.denmark_map(places), map_table, "map")
+    map_table = view.built(page_content.map_table)
+    chart_panel.show(
+        view.built(page_content.denmark_map),
+        view.built(page_content.denmark_map_text),
+        map_table,
+        "map",
+    )
     view.offer(map_table, "Kommuner på kortet")
     regions = view.built(page_content.region_table)
     tables.show(regions)

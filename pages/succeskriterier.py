@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kl_dash import chart_text, charts, presenting, queries
+from kl_dash import page_content, presenting, queries
 from kl_dash.formatting import format_date, literal
 from kl_dash.ui import chart_panel, frame, tables
 
@@ -28,12 +28,15 @@ cells = view.data(queries.criteria_cells)
 if cells.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "deltagende kommuner")))
 else:
-    matrix = presenting.criteria_matrix(cells)
+    matrix = view.built(page_content.criteria_matrix)
     chart_panel.show(
-        charts.criteria_heatmap(cells), chart_text.criteria_heatmap(cells), matrix, "criteria"
+        view.built(page_content.criteria_heatmap),
+        view.built(page_content.criteria_heatmap_text),
+        matrix,
+        "criteria",
     )
     view.offer(matrix, "Succeskriterier pr. kommune")
-    shares = presenting.criterion_shares(cells)
+    shares = view.built(page_content.criterion_shares)
     tables.show(shares)
     view.offer(shares, "Succeskriterier opnået pr. kriterium")
 
@@ -42,10 +45,10 @@ over_time = view.data(queries.criteria_shares)
 if over_time.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger")))
 else:
-    shares_table = presenting.shares_table(over_time)
+    shares_table = view.built(page_content.shares_table)
     chart_panel.show(
-        charts.share_over_time(over_time, f.as_of),
-        chart_text.share_over_time(over_time, f.as_of),
+        view.built(page_content.share_over_time),
+        view.built(page_content.share_over_time_text),
         shares_table,
         "criteria-shares",
     )
