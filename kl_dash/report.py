@@ -18,7 +18,16 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import __version__, charts, comparison_view, labels, presenting, queries, upload_log
+from . import (
+    __version__,
+    chart_text,
+    charts,
+    comparison_view,
+    labels,
+    presenting,
+    queries,
+    upload_log,
+)
 from .errors import KlDashError
 from .filters import Choices, Filters
 from .formatting import format_date, format_number
@@ -194,11 +203,7 @@ def _meeting_section(con, filters: Filters, choices: Choices, examples) -> Secti
     plan = queries.meeting_plan(con, filters)
     if plan.empty:
         return Section(title, empty=presenting.empty_sentence(filters, choices, "møder"))
-    held = int(plan["held_on"].notna().sum())
-    alt = (
-        f"Tidslinje over mødeplanen pr. gruppe og spor: {held} af {len(plan)} møder afholdt "
-        f"pr. {format_date(filters.as_of)}; planlagte perioder som bjælker, møder som punkter."
-    )
+    alt = chart_text.meeting_timeline(plan, filters.as_of)  # the page's alt text
     figure = charts.meeting_timeline(presenting.timeline_order(plan, examples), filters.as_of)
     notes = tuple(filter(None, [presenting.unscheduled_note(plan)]))
     return Section(title, notes=notes, charts=(Chart("timeline", alt, figure),))
@@ -223,7 +228,7 @@ def _attendance_section(con, filters: Filters, choices: Choices) -> Section:
         "mødet var ikke for kommunen (et andet netværks møde, eller en gruppe kommunen ikke "
         "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
     )
-    alt = "Fremmøde pr. kommune (rækker) og afholdt møde (kolonner), antal fremmødte i hver celle."
+    alt = chart_text.attendance_heatmap(cells)
     names = presenting.meeting_names(
         queries.meeting_plan(con, filters), queries.example_facts(con, filters)
     )
@@ -247,10 +252,7 @@ def _criteria_section(con, filters: Filters, choices: Choices) -> Section:
     if cells.empty:
         empty = presenting.empty_sentence(filters, choices, "deltagende kommuner")
         return Section(title, notes=notes, items=items, empty=empty)
-    alt = (
-        "Status pr. kommune (rækker) på hvert succeskriterium (kolonner): ikke påbegyndt, "
-        "i gang, opnået eller ikke vurderet, med et tegn i hver celle."
-    )
+    alt = chart_text.criteria_heatmap(cells)
     found = _heatmaps(cells, charts.criteria_heatmap, "criteria", alt)
     return Section(title, notes=notes, items=items, charts=found)
 
@@ -321,10 +323,7 @@ def municipality_profile(
         chart = Section(over_time, empty=presenting.empty_sentence(filters, choices, what))
     else:
         names = comparison_view.names(compared, examples)
-        alt = (
-            f"Andel af succeskriterierne opnået over tid for {', '.join(names.values())}, "
-            f"til {format_date(filters.as_of)}."
-        )
+        alt = chart_text.comparison_over_time(compared.over_time, names, filters.as_of)
         figure = charts.comparison_over_time(compared.over_time, names, filters.as_of)
         chart = Section(over_time, charts=(Chart("comparison", alt, figure),))
     criteria = comparison_view.criteria_table(compared, examples)
