@@ -25,6 +25,7 @@ from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_date, format_number
 from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
+from .store import dialect, staged
 from .update_kinds import KINDS, Column, Kind
 from .users import Actor, require
 
@@ -479,6 +480,11 @@ def prepare(
 
     ``new`` and ``changed`` hold the first ``preview`` rows of each; ``counts`` all of them.
     """
+    if dialect(con) == "postgres":  # checked on a DuckDB copy (kl_dash.store.staged)
+        return staged(
+            con, lambda copy: prepare(copy, kind_name, data, file_name, sheet, max_bytes, preview),
+            write=False,
+        )  # fmt: skip
     kind = KINDS[kind_name]
     mb = max_bytes / 2**20
     if len(data) > max_bytes:
@@ -599,6 +605,10 @@ def store(
     errors. A file that changes nothing stores nothing and is not logged.
     """
     user = require(user, "editor", "gemme opdateringer")
+    if dialect(con) == "postgres":  # checked and logged on a DuckDB copy, written back
+        return staged(
+            con, lambda copy: store(copy, kind_name, data, file_name, user, sheet, max_bytes)
+        )
     if not _still_prepared(con, prepared, _check_id(kind_name, data, sheet)):
         prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
     if not prepared.ok:

@@ -34,6 +34,7 @@ from .programmes import (
     parse_programme,
     part_rows,
 )
+from .store import dialect, staged
 from .users import Actor, require
 
 PART_NAMES = {
@@ -316,6 +317,8 @@ def _store(
 def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor | str) -> int:
     """Store a new partnership in one transaction, logged and undoable; return the upload id."""
     user = require(user, "editor", "tilføje partnerskaber")
+    if dialect(con) == "postgres":  # stored on a DuckDB copy, written back (store.staged)
+        return staged(con, lambda copy: add(copy, text, file_name, user))
     p = check(text, file_name)
     purge_removed(con)  # a partnership removed by an undo frees its id and case id
     if exists(con, p.id):
@@ -337,6 +340,8 @@ def update(
     Raises KlDashError listing every refusal when the change would lose data.
     """
     user = require(user, "editor", "ændre partnerskaber")
+    if dialect(con) == "postgres":  # stored on a DuckDB copy, written back (store.staged)
+        return staged(con, lambda copy: update(copy, text, file_name, user))
     new = check(text, file_name)
     found, refusals = changes(con, new)
     if refusals:

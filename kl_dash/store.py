@@ -21,9 +21,9 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import pandas as pd
@@ -34,6 +34,8 @@ POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 POOL_SIZE = 10  # per process; two replicas stay far below PostgreSQL's max_connections = 100
 LOCK_TIMEOUT = "30s"  # how long a write waits for another one before it is refused
 BUSY = "En anden opdatering gemmes lige nu; prøv igen om lidt. Intet er gemt."
+_SKIPPED = ("schema_migrations", "data_version")  # each store keeps its own
+T = TypeVar("T")
 
 
 def is_postgres(target: str | os.PathLike | None) -> bool:
@@ -140,6 +142,10 @@ class PostgresConnection:
         self._owns_pool = owns_pool
         self._conn = pool.getconn()
         self._conn.autocommit = True
+        from psycopg.types.string import TextLoader
+
+        for name in ("json", "jsonb"):  # JSON as its text, as DuckDB gives it
+            self._conn.adapters.register_loader(name, TextLoader)
         self._cur = self._conn.cursor()
 
     def execute(self, sql: str, params: Any = None) -> PostgresConnection:
@@ -243,20 +249,132 @@ def write_transaction(con: Any) -> Iterator[Any]:
     con.execute("COMMIT")
 
 
+def _tables(duck: duckdb.DuckDBPyConnection, schema: str = "main") -> list[str]:
+    """kl_dash's tables of a DuckDB database in the order they were created (parents first)."""
+    rows = duck.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+        "AND schema_name = ? AND NOT temporary AND table_name NOT IN ? ORDER BY table_oid",
+        [schema, list(_SKIPPED)],
+    ).fetchall()
+    return [table for (table,) in rows]
+
+
+def _primary_key(duck: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    ((columns,),) = duck.execute(
+        "SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'main' "
+        "AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
+        [table],
+    ).fetchall()
+    return list(columns)
+
+
+def _snapshot(pg: PostgresConnection, keep_before: bool) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database holding what ``pg`` holds now (and, with ``keep_before``,
+    a second copy in ``kl_before`` to tell afterwards what an operation changed)."""
+    from . import db
+
+    staging = duckdb.connect()
+    db.migrate(staging)
+    for table in _tables(staging):
+        rows = pg.execute(f'SELECT * FROM "{table}"').df()  # noqa: F841 - read by DuckDB
+        staging.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM rows')
+    ((last, called),) = pg.execute("SELECT last_value, is_called FROM uploads_id_seq").fetchall()
+    taken = last if called else last - 1  # ids PostgreSQL has handed out
+    if taken:
+        staging.execute("SELECT count(nextval('uploads_id_seq')) FROM range(?)", [taken])
+    if keep_before:
+        staging.execute("ATTACH ':memory:' AS kl_before")
+        for table in _tables(staging):
+            staging.execute(f'CREATE TABLE kl_before."{table}" AS SELECT * FROM main."{table}"')
+    return staging
+
+
+def _replay(staging: duckdb.DuckDBPyConnection, pg: PostgresConnection) -> None:
+    """Make ``pg`` hold what ``staging`` holds: the rows an operation there added, changed or
+    deleted (against ``kl_before``) are written to PostgreSQL, children deleted first and
+    parents written first, inside the caller's transaction."""
+    tables = _tables(staging)
+    gone, written = {}, {}
+    for table in tables:
+        key = ", ".join(f'"{k}"' for k in _primary_key(staging, table))
+        gone[table] = staging.execute(
+            f'SELECT {key} FROM kl_before."{table}" EXCEPT SELECT {key} FROM main."{table}"'
+        ).fetchall()
+        result = staging.execute(
+            f'SELECT * FROM main."{table}" EXCEPT SELECT * FROM kl_before."{table}"'
+        )
+        written[table] = ([d[0] for d in result.description], result.fetchall())
+    for table in reversed(tables):
+        if gone[table]:
+            key = _primary_key(staging, table)
+            pg.execute(f'CREATE TEMP TABLE kl_rows AS SELECT {", ".join(key)} FROM "{table}" '
+                       "WITH NO DATA")  # fmt: skip
+            pg.copy_rows("kl_rows", key, gone[table])
+            match = " AND ".join(f't."{k}" = g."{k}"' for k in key)
+            pg.execute(f'DELETE FROM "{table}" AS t USING kl_rows AS g WHERE {match}')
+            pg.execute("DROP TABLE kl_rows")
+    for table in tables:
+        columns, rows = written[table]
+        if not rows:
+            continue
+        key = _primary_key(staging, table)
+        names = ", ".join(f'"{c}"' for c in columns)
+        pg.execute(f'CREATE TEMP TABLE kl_rows AS SELECT {names} FROM "{table}" WITH NO DATA')
+        pg.copy_rows("kl_rows", columns, rows)
+        others = [c for c in columns if c not in key]
+        action = (
+            "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
+            if others
+            else "DO NOTHING"
+        )
+        conflict = ", ".join(f'"{k}"' for k in key)
+        pg.execute(
+            f'INSERT INTO "{table}" ({names}) SELECT {names} FROM kl_rows '
+            f"ON CONFLICT ({conflict}) {action}"
+        )
+        pg.execute("DROP TABLE kl_rows")
+    pg.execute(
+        "SELECT setval('uploads_id_seq', max(id)) FROM uploads "
+        "HAVING max(id) >= (SELECT last_value FROM uploads_id_seq)"
+    )
+
+
+def staged(con: Any, operation: Callable[[Any], T], *, write: bool = True) -> T:
+    """``operation(con)``; on PostgreSQL, run on a DuckDB copy of the data and written back.
+
+    kl_dash reads and checks uploads, and logs and undoes them, with DuckDB's own SQL (macros,
+    read_csv, JSON). On PostgreSQL the operation runs, unchanged, on an in-memory DuckDB copy
+    taken inside ``write_transaction`` (after the lock, so it holds the previous writer's
+    rows); the rows it added, changed or deleted are then written to PostgreSQL in the same
+    transaction. ``write=False``: a copy to read from (an upload's preview), no lock.
+    """
+    if dialect(con) != "postgres":
+        return operation(con)
+    if not write:
+        staging = _snapshot(con, keep_before=False)
+        try:
+            return operation(staging)
+        finally:
+            staging.close()
+    with write_transaction(con):
+        staging = _snapshot(con, keep_before=True)
+        try:
+            result = operation(staging)
+            _replay(staging, con)
+        finally:
+            staging.close()
+    return result
+
+
 def copy_tables(source: duckdb.DuckDBPyConnection, target: PostgresConnection) -> int:
     """Copy every table of a kl_dash DuckDB database into a new, migrated PostgreSQL one.
 
     Tables go in the order they were created (which every foreign key follows), in one
     transaction; the upload ids' sequence continues after the last id. Returns the rows copied.
     """
-    tables = source.execute(
-        "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
-        "AND schema_name = 'main' AND NOT temporary "
-        "AND table_name NOT IN ('schema_migrations', 'data_version') ORDER BY table_oid"
-    ).fetchall()
     total = 0
     with write_transaction(target):
-        for (table,) in tables:
+        for table in _tables(source):
             rows = source.execute(f'SELECT * FROM "{table}"').fetchall()
             target.copy_rows(table, [d[0] for d in source.description], rows)
             total += len(rows)

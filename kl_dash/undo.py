@@ -13,6 +13,7 @@ import duckdb
 from . import programme_store, upload_log
 from .db import transaction
 from .errors import KlDashError
+from .store import dialect, staged
 from .users import Actor, NotAllowed, require
 
 
@@ -24,6 +25,8 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, actor: Actor | str) -> 
     changed the same rows or depend on them: those are named, to be undone first.
     """
     actor = require(actor, "editor", "fortryde uploads")
+    if dialect(con) == "postgres":  # checked and undone on a DuckDB copy, written back
+        return staged(con, lambda copy: undo(copy, upload_id, actor))
     entry = upload_log.entry(con, upload_id)
     if entry is None:
         raise KlDashError(f"Upload {upload_id} findes ikke i upload-loggen.")
