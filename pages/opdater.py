@@ -16,12 +16,19 @@ max_mb = config.MAX_UPLOAD_MB.value()
 generation = st.session_state.get("upload-generation", 0)
 
 
+def forget_check() -> None:
+    """Drop the file's check and close the cursor that holds its comparison."""
+    _, _, checker = st.session_state.pop("upload-checked", (None, None, None))
+    if checker is not None:
+        checker.close()
+
+
 def done(where: str, level: str, message: str) -> None:
     """Run the page afresh, with the message where the user was (after a file: no file)."""
     st.session_state[f"{where}-message"] = (level, message)
     if where == "upload":
         st.session_state["upload-generation"] = generation + 1
-        st.session_state.pop("upload-checked", None)
+        forget_check()
     st.rerun()
 
 
@@ -77,11 +84,13 @@ if uploaded is not None:
     with closing(write_cursor()) as con:  # what the file would change depends on the data
         checked_key = (uploaded.file_id, kind.name, sheet, queries.data_version(con))
     status = st.status("Læser og kontrollerer filen ...")
-    cached_key, checked = st.session_state.get("upload-checked", (None, None))
+    cached_key, checked, checker = st.session_state.get("upload-checked", (None, None, None))
     if cached_key != checked_key:
-        with status, closing(write_cursor()) as con:
-            checked = upload_view.check(con, kind.name, data, uploaded.name, sheet, max_mb)
-        st.session_state["upload-checked"] = (checked_key, checked)
+        forget_check()
+        checker = write_cursor()  # kept open: Gem stores the comparison it holds (one check)
+        with status:
+            checked = upload_view.check(checker, kind.name, data, uploaded.name, sheet, max_mb)
+        st.session_state["upload-checked"] = (checked_key, checked, checker)
     status.update(**upload_view.status_update(checked, literal(uploaded.name)))
     if checked.prepared:
         status.write(f"Kolonner i filen: {literal(', '.join(checked.prepared.raw.headers))}")
@@ -117,12 +126,14 @@ if uploaded is not None:
         if cancel:
             done("upload", "info", "Filen er lagt væk; intet er gemt.")
         if save:
-            with closing(write_cursor()) as con:
+            with closing(checker or write_cursor()) as con:
                 try:
-                    stored = importer.store(con, kind.name, data, uploaded.name, user, sheet)
+                    stored = importer.store(
+                        con, kind.name, data, uploaded.name, user, sheet, prepared=checked.prepared
+                    )
                 except InvalidInput as exc:  # e.g. the data changed since the preview
                     checked = upload_view.Checked(None, exc.errors)
-                    st.session_state["upload-checked"] = (checked_key, checked)
+                    st.session_state["upload-checked"] = (checked_key, checked, None)
                     st.rerun()
             done("upload", "success", upload_view.stored_message(stored, literal(uploaded.name)))
 
