@@ -31,6 +31,7 @@ CREATE TABLE AS SELECT * FROM read_csv of the same file and against count(*).
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the imports below sys.path.insert must come after it)
 import argparse
 import asyncio
 import logging
@@ -50,6 +51,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+ROOT = Path(__file__).resolve().parent.parent
+# This repository's kl_dash (not another copy's) and tests/running.py (server and AppTest).
+sys.path.insert(0, str(ROOT))
+
 import duckdb
 import import_100k
 from playwright.async_api import Error as PlaywrightError
@@ -57,13 +62,10 @@ from streamlit.runtime.scriptrunner.script_cache import ScriptCache
 from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.testing.v1 import app_test as app_test_module
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))  # tests/running.py: the server and AppTest as the tests run them
-
-from kl_dash import bootstrap  # noqa: E402
-from kl_dash.reference import REGIONS  # noqa: E402
-from tests import running  # noqa: E402
-from tests.running import Server  # noqa: E402
+from kl_dash import bootstrap
+from kl_dash.reference import REGIONS
+from tests import running
+from tests.running import Server
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EMPTY_APP = 'import streamlit as st; st.sidebar.date_input("Status pr. dato", key="dato")\n'
