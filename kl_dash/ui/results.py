@@ -21,7 +21,9 @@ from typing import Any, TypeVar
 import streamlit as st
 
 T = TypeVar("T")
-MAX_ENTRIES = 512  # figures, tables and choices of one data version, least recently used out
+# Figures, tables and choices of one data version, least recently used out first: a view
+# (filters) of Overblik keeps about 26, so this holds about 80 views of the busiest page.
+MAX_ENTRIES = 2_048
 
 
 class Store:
