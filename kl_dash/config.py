@@ -50,7 +50,8 @@ DB = Setting(
     "KL_DASH_DB",
     None,
     "app and command line",
-    "the database file when `--db` is not given (default `data/kl_dash.duckdb`)",
+    "the database when `--db` is not given: a DuckDB file (default `data/kl_dash.duckdb`), "
+    "or `postgresql://…` for one PostgreSQL shared by several app servers (see Deployment)",
 )
 AUTH = Setting(
     "KL_DASH_AUTH",
