@@ -12,7 +12,8 @@ from datetime import date
 
 import pytest
 
-from kl_dash import db, importer, queries, upload_log
+from kl_dash import db, importer, queries, store, upload_log
+from kl_dash.errors import KlDashError
 from kl_dash.filters import Filters
 from kl_dash.undo import undo
 from kl_dash.users import Actor
@@ -108,3 +109,17 @@ def test_two_uploads_at_once_through_two_replicas_are_both_stored_one_after_the_
     undo(b, last.upload_id, EDITOR)
     undo(a, first.upload_id, EDITOR)
     assert _participants(b) == before
+
+
+def test_an_upload_waiting_longer_than_the_lock_timeout_is_refused_in_danish_and_stores_nothing(
+    replicas, monkeypatch
+):
+    a, b = replicas
+    monkeypatch.setattr(store, "LOCK_TIMEOUT", "1s")
+    before = _participants(b)
+    with store.write_transaction(a):  # another write in progress on replica A
+        with pytest.raises(KlDashError) as refused:
+            importer.store(b, "deltagere", _participants_file(b, 6), "deltagere.csv", EDITOR)
+    assert str(refused.value) == store.BUSY
+    assert _participants(b) == before
+    assert b.execute("SELECT count(*) FROM uploads").fetchone() == (0,)
