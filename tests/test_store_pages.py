@@ -25,3 +25,10 @@ def test_every_page_on_postgresql_shows_the_figures_of_the_duckdb_file(
     on_file = open_app(monkeypatch, db_path, page, partnerskab="it-2017", dato="2019-06-01")
     assert _shown(on_pg) == _shown(on_file)
     assert _shown(on_pg)["metrics"] or _shown(on_pg)["tables"]
+
+
+@pytest.mark.parametrize("page", ["pages/om.py", "pages/opdater.py", "pages/partnerskab.py"])
+def test_the_other_pages_run_on_postgresql(monkeypatch, pg_url, page):
+    at = open_app(monkeypatch, pg_url, page, partnerskab="it-2017")
+    assert not at.exception, [e.message for e in at.exception]
+    assert app_ran(at) and at.title
