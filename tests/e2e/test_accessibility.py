@@ -149,6 +149,33 @@ def test_the_login_mode_and_its_statement_pass_axe(viewer_server, page: Page):
     assert not problems(page)
 
 
+FOCUS_RING = """() => {
+    const focused = document.activeElement;
+    if (focused === document.body) return null;
+    for (let e = focused, up = 0; e && up < 6; e = e.parentElement, up++) {
+        const style = getComputedStyle(e);
+        if (style.outlineStyle === "solid" && parseFloat(style.outlineWidth) >= 2) return "";
+    }
+    return focused.outerHTML.slice(0, 200);
+}"""
+
+
+def test_every_control_reached_with_tab_on_overblik_shows_a_focus_ring(local_server, page: Page):
+    page.goto(f"{local_server.url}/?partnerskab=it-2017")
+    drawn(page, "Partnerskab om morgendagens dagtilbud og folkeskole med fokus på it", True)
+    without_ring, reached = [], 0
+    for _ in range(150):  # Overblik has about 55 tab stops; past the last, focus starts over
+        page.keyboard.press("Tab")
+        found = page.evaluate(FOCUS_RING)
+        if found is None:  # on the page itself: the round is complete
+            break
+        reached += 1
+        if found:
+            without_ring.append(found)
+    assert reached > 30, reached
+    assert not without_ring, "\n".join(without_ring)
+
+
 def test_overblik_prints_on_a4_without_sidebar_or_buttons_and_with_charts_inside(
     local_server, page: Page
 ):
