@@ -21,9 +21,9 @@ from .formatting import LOCALE, danish_sort_key, format_date, format_number, for
 
 TEMPLATE = "plotly_white"
 FONT_SIZE = 13
-MAX_DATE_TICKS = 8
+MAX_DATE_TICKS = 6  # month names stay apart on a 1024 px laptop's half page
 ROW_HEIGHT = 22  # px per municipality in the heatmaps
-_TIMELINE_WIDTH_PX = 640  # the narrowest a timeline's plot area is drawn (a laptop's half page)
+_TIMELINE_WIDTH_PX = 420  # a timeline's plot area on a 1024 px laptop, sidebar open
 _NUMBER_WIDTH_PX = 7  # one character of a meeting number label at 12 px
 NUMBERS_NOTE = "Tallet ved et møde er dets nummer (Nr.) i mødeplanen."
 
