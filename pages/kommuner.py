@@ -74,7 +74,7 @@ with st.container(horizontal=True, gap="small"):
         st.metric(card.label, card.value, card.delta, help=literal(card.help),
                   delta_color="off", border=True, width=210)  # fmt: skip
 figures = view.built(page_content.comparison_figures)
-tables.show(figures)
+tables.show(figures, (*tables.FIGURES, row["name"], "Alle deltagere"))
 view.offer(figures, f"Sammenligning {row['name']}")
 
 st.markdown("**Succeskriterier opnået over tid**")
@@ -95,12 +95,12 @@ criteria_compared = view.built(page_content.comparison_criteria)
 if criteria_compared.empty:
     st.info("Partnerskabet har ingen succeskriterier endnu.")
 else:
-    tables.show(criteria_compared)
+    tables.show(criteria_compared, (*tables.CRITERIA, row["name"]))
     view.offer(criteria_compared, f"Kriterier sammenlignet {row['name']}")
 
 st.markdown("**Deltagere pr. gruppe og spor mod det ønskede antal**")
 people_compared = view.built(page_content.comparison_participants)
-tables.show(people_compared)
+tables.show(people_compared, (*tables.PEOPLE, row["name"], "Ønsket"))
 view.offer(people_compared, f"Deltagere sammenlignet {row['name']}")
 
 st.subheader("Fremmøde ved hvert møde")
@@ -117,5 +117,5 @@ assessments = view.built(page_content.profile_criteria)
 if len(assessments.columns) <= 2:
     st.info(f"{literal(row['name'])} er ikke vurderet på succeskriterierne endnu.")
 else:
-    tables.show(assessments)
+    tables.show(assessments, (*tables.CRITERIA, assessments.columns[-1]))  # the latest day
     view.offer(assessments, f"Succeskriterier {row['name']}")

@@ -22,6 +22,7 @@ Column = dict[str, Any]
 # Widths in pixels; a table's important columns add up to at most the 560 px of a page's
 # main column at 1024 px (the sidebar open), checkbox column included.
 COLUMNS: dict[str, Column] = {
+    "": {"width": 165},  # a row's heading, e.g. "Succeskriterier opnået"
     "Kommune": {"width": 130},
     "Region": {"width": 100},
     "Netværk": {"width": 190},
@@ -42,12 +43,12 @@ COLUMNS: dict[str, Column] = {
     "Fremmødte": {"width": 85},
     "Tilmeldte": {"width": 85},
     "Nr.": {"width": 45},
-    "Succeskriterium": {"width": 300},
-    "Tidspunkt": {"width": 150, "help": "Hvornår uploaden blev gemt"},
+    "Succeskriterium": {"width": 260},
+    "Tidspunkt": {"width": 140, "help": "Hvornår uploaden blev gemt"},
     "Upload": {"width": 65},
     "Af": {"width": 90},
     "Fil": {"width": 160},
-    "Fortrudt": {"width": 200, "help": "Hvornår og af hvem uploaden blev fortrudt"},
+    "Fortrudt": {"width": 190, "help": "Hvornår og af hvem uploaden blev fortrudt"},
 }
 
 
@@ -57,14 +58,18 @@ MUNICIPALITIES = ("Kommune", "Region", "Status", "Fremmøde", "Succeskriterier o
 MEETINGS = ("Møde", "Gruppe/spor", "Planlagt", "Afholdt")
 ATTENDANCE = ("Møde", "Afholdt", "Fremmødte", "Tilmeldte")
 UPLOADS = ("Upload", "Tidspunkt", "Fil", "Fortrudt")
+CRITERIA = ("Nr.", "Succeskriterium")  # then one column named by the page (a municipality, a day)
+FIGURES = ("",)  # the profile's figures: then the municipality and everyone
+PEOPLE = ("Gruppe/spor",)  # the profile's participants: then the municipality's
+WIDTH = 110  # an important column named by the page, not here
 
 
-def _config(heading: str) -> Any:
+def _config(heading: str, important: bool) -> Any:
     settings = COLUMNS.get(heading, {})
     label = settings.get("label", shorten_dates(str(heading)))
     return st.column_config.Column(
         label,
-        width=settings.get("width"),
+        width=settings.get("width", WIDTH if important else None),
         help=settings.get("help"),
     )
 
@@ -90,15 +95,17 @@ def show(
 ) -> Any:
     """Draw ``frame``: its ``first`` columns first, then the others but ``hide``.
 
-    ``select``: one row can be chosen (by click, or Space in the grid); returns the selection.
+    ``select``: one row can be chosen by a click; returns the selection (a page offers a select
+    box beside it for the keyboard).
     """
     shown = on_screen(frame)
     renamed = dict(zip(frame.columns, shown.columns, strict=True))
     order = [renamed[c] for c in first if c in renamed]
+    leading = len(order)
     order += [
         c for c in shown.columns if c not in order and c not in {renamed.get(h) for h in hide}
     ]
-    config = {c: _config(c) for c in order}
+    config = {c: _config(c, i < leading) for i, c in enumerate(order)}
     return st.dataframe(
         shown,
         hide_index=True,
