@@ -184,7 +184,7 @@ def criteria_heatmap(cells: pd.DataFrame) -> str:
 
 
 def participants_range(rows: pd.DataFrame) -> str:
-    """'Deltagere pr. kommune i 5 grupper og spor: 110 af 125 inden for det ønskede antal ...'."""
+    """'Deltagere pr. kommune i 5 grupper og spor: ... 5 uden for: Ledelsesspor 2 og ...'."""
     outside = rows[
         (rows["participants"] < rows["min_participants"])
         | (rows["participants"] > rows["max_participants"])
@@ -197,11 +197,9 @@ def participants_range(rows: pd.DataFrame) -> str:
     )
     if outside.empty:
         return text + "."
-    most = outside["group_name"].value_counts()
-    return (
-        f"{text}, {format_number(len(outside))} uden for; flest i {most.index[0]} "
-        f"({format_number(int(most.iloc[0]))})."
-    )
+    per_group = outside["group_name"].value_counts(sort=False)  # in the groups' order
+    where = [f"{group} {format_number(int(n))}" for group, n in per_group.items()]
+    return f"{text}, {format_number(len(outside))} uden for: {_listing(where)}."
 
 
 def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: date) -> str:
