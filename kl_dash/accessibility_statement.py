@@ -30,10 +30,12 @@ KNOWN_GAPS = (
     "engelske navne, som en skærmlæser læser op: hjælpeknapperne hedder »Help for …«, "
     "rullelisterne har en knap »Open«, datofelterne »Choose date« med delene »day«, »month« "
     "og »year«, og kalenderen viser engelske månedsnavne; sidepanelets knap hedder »Collapse "
-    "sidebar«, menuen »App pages«, og mens en side opdateres, står der »Running…« og »Stop« "
-    "øverst. Upload-knappen hedder »Upload«. Det kan ikke oversættes i den Streamlit-version, "
-    "dashboardet bruger (WCAG 3.1.2 Sprog i dele, 2.5.3 Label i navn). Feltets danske "
-    "overskrift står altid ved siden af.",
+    "sidebar«, menuen »App pages«, genvejen til indholdet »Skip to main content«, og mens en "
+    "side opdateres, står der »Running…« og »Stop« øverst. Tabellernes knapper hedder »Show/"
+    "hide columns«, »Download as CSV«, »Search« og »Fullscreen«, og upload-knappen hedder "
+    "»Upload«. Det kan ikke oversættes i den Streamlit-version, dashboardet bruger (WCAG "
+    "3.1.2 Sprog i dele, 2.5.3 Label i navn). Feltets danske overskrift står altid ved siden "
+    "af.",
     "Tabellerne tegnes af Streamlit som et gitter, som en skærmlæser kun delvis kan læse celle "
     "for celle (WCAG 1.3.1 Information og relationer). Hver tabel kan hentes som CSV og Excel "
     "med præcis de rækker og kolonner, der vises.",
