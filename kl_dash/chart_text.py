@@ -37,19 +37,24 @@ def _listing(parts: list[str]) -> str:
 
 
 def meeting_timeline(plan: pd.DataFrame, as_of: date) -> str:
-    """'Tidslinje over 39 møder i 5 grupper og spor fra november 2017 til december 2019; ...'."""
-    held, waiting, days, groups = 0, [], [], set()
+    """'Tidslinje over 31 møder i 5 grupper og spor fra september 2017 til december 2019; ...'.
+
+    Says how many are held by as_of, how many are past their period unregistered, the next
+    meeting, and how many the timeline leaves out (no period and not held).
+    """
+    held, waiting, days, groups, left_out = 0, [], [], set(), 0
     for row in plan.itertuples(index=False):
         start, end, on = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
         on = on if on is not None and on <= as_of else None
         if start is None and end is None and on is None:
-            continue  # not drawn: no period and not held
+            left_out += 1  # not drawn: no period and not held
+            continue
         groups.add(row.group_name if isinstance(row.group_name, str) else labels.ALL_GROUPS)
         days += [d for d in (start, end, on) if d is not None]
         if on is not None:
             held += 1
         else:
-            waiting.append((start or end, row))
+            waiting.append((start or end, end or start, row))
     drawn = held + len(waiting)
     if not drawn:
         return "Tidslinje over mødeplanen: ingen møder har et fastlagt tidspunkt endnu."
@@ -58,15 +63,25 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> str:
         f"{_count(len(groups), 'gruppe', 'grupper og spor')} fra {_month(min(days))} til "
         f"{_month(max(days))}; {format_number(held)} afholdt pr. {format_date(as_of)}"
     )
-    if not waiting:
-        return text + "."
-    first, row = min(waiting, key=lambda w: (w[0], str(w[1].title)))
-    group = row.group_name if isinstance(row.group_name, str) else "alle grupper"
-    when = row.planned_text if isinstance(row.planned_text, str) else format_date(first)
-    return (
-        f"{text}, {format_number(len(waiting))} endnu ikke; næste møde: {row.title} ({group}), "
-        f"planlagt {when}."
-    )
+    if waiting:
+        text += f", {format_number(len(waiting))} endnu ikke"
+    late = [w for w in waiting if w[1] < as_of]
+    if late:
+        text += (
+            f" ({format_number(len(late))} af dem ikke registreret som afholdt, skønt den "
+            "planlagte periode er forbi)"
+        )
+    coming = [w for w in waiting if w[1] >= as_of]
+    if coming:
+        first, _, row = min(coming, key=lambda w: (w[0], str(w[2].title)))
+        group = row.group_name if isinstance(row.group_name, str) else "alle grupper"
+        when = row.planned_text if isinstance(row.planned_text, str) else format_date(first)
+        text += f"; næste møde: {row.title} ({group}), planlagt {when}"
+    if left_out:
+        text += (
+            f". {_count(left_out, 'møde', 'møder')} uden fastlagt tidspunkt er ikke på tidslinjen"
+        )
+    return text + "."
 
 
 def enrollment_steps(progress: pd.DataFrame, as_of: date) -> str:

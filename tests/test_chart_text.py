@@ -40,7 +40,7 @@ def test_the_timeline_text_counts_the_meetings_the_chart_draws(con, view):
     assert text.startswith(f"Tidslinje over {held + waiting} møder i ")
     assert f"; {held} afholdt pr. " in text
     if waiting:
-        assert f", {waiting} endnu ikke; næste møde: " in text
+        assert f", {waiting} endnu ikke" in text and "; næste møde: " in text
     assert not ENGLISH.search(text)
 
 
@@ -49,8 +49,17 @@ def test_the_timeline_text_names_the_next_meeting_and_the_span_in_danish(con):
     assert text == (
         "Tidslinje over 31 møder i 5 grupper og spor fra september 2017 til december 2019; "
         "27 afholdt pr. 1. juni 2019, 4 endnu ikke; næste møde: Kommunebesøg i netværk "
-        "(Udviklingsgruppen), planlagt medio 2019."
+        "(Udviklingsgruppen), planlagt medio 2019. 8 møder uden fastlagt tidspunkt er ikke "
+        "på tidslinjen."
     )
+
+
+def test_the_timeline_text_says_when_a_meeting_is_past_its_period_unregistered(con):
+    plan = queries.meeting_plan(con, IT)
+    unregistered = plan.assign(held_on=plan["held_on"].where(plan["meeting_id"] != "ps-1"))
+    text = chart_text.meeting_timeline(unregistered, IT.as_of)
+    assert "; 26 afholdt pr. 1. juni 2019, 5 endnu ikke (1 af dem ikke registreret som " in text
+    assert "næste møde: Kommunebesøg i netværk (Udviklingsgruppen)" in text  # not ps-1
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=lambda v: f"{v.programme_id}-{v.as_of}-{v.region}")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
 
-from kl_dash import charts, palette, presenting, reference
+from kl_dash import chart_text, charts, palette, presenting, reference
 from kl_dash.queries import ExampleFacts
 
 AS_OF = date(2019, 6, 1)
@@ -619,7 +619,7 @@ def test_every_figure_uses_the_shared_readable_layout(all_figures):
         assert fig.layout.height, name
 
 
-@pytest.mark.parametrize("module", [charts, palette])
+@pytest.mark.parametrize("module", [charts, chart_text, palette])
 def test_builders_import_neither_streamlit_nor_duckdb(module):
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     imported = {
