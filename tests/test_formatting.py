@@ -10,6 +10,7 @@ from kl_dash.formatting import (
     format_money,
     format_number,
     format_share,
+    shorten_dates,
 )
 
 
@@ -43,3 +44,11 @@ def test_names_sort_the_danish_way_with_aa_as_the_last_letter():
         "Aalborg",
         "Aarhus",
     ]
+
+
+def test_a_table_shows_long_dates_short_and_leaves_other_text_alone():
+    assert shorten_dates("20. september 2021 (eksempel)") == "20. sep. 2021 (eksempel)"
+    assert shorten_dates("1. maj 2018 12:30 af Anne") == "1. maj 2018 12:30 af Anne"
+    assert shorten_dates("3. marts 2020 → 4. april 2021") == "3. mar. 2020 → 4. apr. 2021"
+    assert shorten_dates("primo 2018") == "primo 2018"
+    assert shorten_dates(format_date(date(2017, 6, 23))) == "23. jun. 2017"
