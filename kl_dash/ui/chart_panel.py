@@ -12,6 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from kl_dash.ui import tables
+
 CONFIG = {"displayModeBar": False}
 
 
@@ -23,7 +25,7 @@ def show(figure: go.Figure, alt: str, table: pd.DataFrame, key: str) -> None:
         help="Vis diagrammets tal som en tabel i stedet for diagrammet.",
     )
     if as_table:
-        st.dataframe(table, hide_index=True, width="stretch")
+        tables.show(table)  # short dates and column widths, as every table of the pages
     else:
         st.plotly_chart(
             figure, alt=alt, config=CONFIG, theme=None, width="stretch", key=f"chart-{key}"
