@@ -28,14 +28,13 @@ COMPLAINTS_URL = (
 KNOWN_GAPS = (
     "Streamlit, som dashboardet er bygget med, giver nogle af sine egne knapper og felter "
     "engelske navne, som en skærmlæser læser op: hjælpeknapperne hedder »Help for …«, "
-    "rullelisterne har en knap »Open«, datofelterne »Choose date« med delene »day«, »month« "
-    "og »year«, og kalenderen viser engelske månedsnavne; sidepanelets knap hedder »Collapse "
-    "sidebar«, menuen »App pages«, genvejen til indholdet »Skip to main content«, og mens en "
-    "side opdateres, står der »Running…« og »Stop« øverst. Tabellernes knapper hedder »Show/"
-    "hide columns«, »Download as CSV«, »Search« og »Fullscreen«, og upload-knappen hedder "
-    "»Upload«. Det kan ikke oversættes i den Streamlit-version, dashboardet bruger (WCAG "
-    "3.1.2 Sprog i dele, 2.5.3 Label i navn). Feltets danske overskrift står altid ved siden "
-    "af.",
+    "rullelisterne har en knap »Open«, datofelterne »Choose date« med delene »day«, »month« og "
+    "»year«, og kalenderen viser engelske måneds- og ugedagsnavne; sidepanelets knap hedder "
+    "»Collapse sidebar«, menuen »App pages«, genvejen til indholdet »Skip to main content«, og "
+    "mens en side opdateres, står der »Running…« og »Stop« øverst. Tabellernes knapper hedder "
+    "»Show/hide columns«, »Download as CSV«, »Search« og »Fullscreen«, og upload-knappen hedder "
+    "»Upload«. Det kan ikke oversættes i den Streamlit-version, dashboardet bruger (WCAG 3.1.2 "
+    "Sprog i dele, 2.5.3 Label i navn). Feltets danske overskrift står altid ved siden af.",
     "Tabellerne tegnes af Streamlit som et gitter, som en skærmlæser kun delvis kan læse celle "
     "for celle (WCAG 1.3.1 Information og relationer). Hver tabel kan hentes som CSV og Excel "
     "med præcis de rækker og kolonner, der vises.",
