@@ -59,6 +59,10 @@ MEETINGS = ("Møde", "Gruppe/spor", "Planlagt", "Afholdt")
 ATTENDANCE = ("Møde", "Afholdt", "Fremmødte", "Tilmeldte")
 UPLOADS = ("Upload", "Tidspunkt", "Fil", "Fortrudt")
 CRITERIA = ("Nr.", "Succeskriterium")  # then one column named by the page (a municipality, a day)
+# A table with one of these long texts wraps it over up to five lines (Streamlit wraps text
+# only in rows taller than 64 px).
+WRAPPED = ("Succeskriterium", "Forventet", "Beskrivelse")
+WRAPPED_ROW = 112
 FIGURES = ("",)  # the profile's figures: then the municipality and everyone
 PEOPLE = ("Gruppe/spor",)  # the profile's participants: then the municipality's
 WIDTH = 110  # an important column named by the page, not here
@@ -78,7 +82,7 @@ def on_screen(frame: pd.DataFrame) -> pd.DataFrame:
     """The table as a page shows it: long dates in its text and headings made short."""
     shown = frame.rename(columns=lambda c: shorten_dates(c) if isinstance(c, str) else c)
     for column in shown.columns:
-        if shown[column].dtype == object:
+        if shown[column].dtype == object or pd.api.types.is_string_dtype(shown[column]):
             shown[column] = shown[column].map(
                 lambda v: shorten_dates(v) if isinstance(v, str) else v
             )
@@ -115,4 +119,5 @@ def show(
         key=key,
         on_select="rerun" if select else "ignore",
         selection_mode="single-row",
+        row_height=WRAPPED_ROW if any(c in WRAPPED for c in order) else None,
     )

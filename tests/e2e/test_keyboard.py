@@ -48,7 +48,8 @@ def tab_to(page: Page, target: Locator) -> None:
 
 def idle(page: Page) -> None:
     """Wait until the page has finished running (a rerun redraws what the keys act on)."""
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
 
 
 def choose(page: Page, box: Locator, option: str) -> None:

@@ -98,7 +98,8 @@ def open_page(page: Page, server: Server, path: str) -> None:
     """Open a page and wait until it has run to its end."""
     page.goto(f"{server.url}/{path}")
     expect(page.get_by_role("heading", level=1)).to_be_visible(timeout=60_000)
-    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+    app = page.get_by_test_id("stApp")
+    expect(app).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_test_id("stSkeleton")).to_have_count(0)
     tables_drawn(page)
