@@ -13,7 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from kl_dash.ui import frame
+
 HERE = Path(__file__).parent
+APPLIED = "style_applied"  # set by app.py's first run in this session
 
 
 @cache
@@ -24,5 +27,17 @@ def _page_script() -> str:
 
 def apply() -> None:
     """Put style.css and page.js in this run's page (app.py calls it first, on every run)."""
+    st.session_state[APPLIED] = True
     st.html(HERE / "style.css")  # only a <style>: Streamlit puts it where it takes no room
     st.html(_page_script(), unsafe_allow_javascript=True)  # our own file, never user input
+
+
+def through_app(page: str) -> None:
+    """Send a page that shows no data through app.py when a fresh server ran it alone.
+
+    Pages with data do this in frame.page_view; a page without data (the accessibility
+    statement) has no view to ask for, so it asks whether app.py has put its style in yet.
+    """
+    if not st.session_state.get(APPLIED):
+        st.session_state[frame.REQUESTED_PAGE] = page
+        st.switch_page("app.py", query_params=st.query_params.to_dict())

@@ -149,6 +149,20 @@ def test_the_login_mode_and_its_statement_pass_axe(viewer_server, page: Page):
     assert not problems(page)
 
 
+def test_the_statement_as_a_fresh_servers_first_request_runs_through_app_py(
+    tmp_path_factory, page: Page
+):
+    folder = tmp_path_factory.mktemp("untouched")  # no request yet: pages-folder mode
+    server = Server(folder / "kl_dash.duckdb", folder / "streamlit.log")
+    try:
+        page.goto(f"{server.url}/tilgaengelighed")
+        drawn(page, "Tilgængelighedserklæring")
+        expect(page.get_by_role("combobox", name="Partnerskab")).to_be_visible()  # app.py ran
+        assert page.evaluate("document.documentElement.lang") == "da"
+    finally:
+        server.stop()
+
+
 FOCUS_RING = """() => {
     const focused = document.activeElement;
     if (focused === document.body) return null;
