@@ -59,7 +59,8 @@ def test_vis_som_tabel_is_switched_with_the_keyboard_and_shows_the_numbers(
     example_server, page: Page
 ):
     open_drawn(page, example_server, "moeder", "Mødeplan")
-    charts = page.locator(CHART).count()
+    charts = 3  # timeline, attendance, participants: all drawn before the switch is pressed
+    expect(page.locator(CHART)).to_have_count(charts, timeout=90_000)
     switch = page.get_by_role("switch", name="Vis som tabel").first
     switch.focus()
     page.keyboard.press("Space")
