@@ -43,12 +43,14 @@ COLUMNS: dict[str, Column] = {
     "Fremmødte": {"width": 85},
     "Tilmeldte": {"width": 85},
     "Nr.": {"width": 45},
-    "Succeskriterium": {"width": 260},
-    "Tidspunkt": {"width": 140, "help": "Hvornår uploaden blev gemt"},
-    "Upload": {"width": 65},
+    "Succeskriterium": {"width": 300},  # 190 characters in five lines
+    "Forventet": {"width": 260},
+    "Beskrivelse": {"width": 260},
+    "Tidspunkt": {"width": 130, "help": "Hvornår uploaden blev gemt"},
+    "Upload": {"width": 60},
     "Af": {"width": 90},
-    "Fil": {"width": 160},
-    "Fortrudt": {"width": 190, "help": "Hvornår og af hvem uploaden blev fortrudt"},
+    "Fil": {"width": 145},
+    "Fortrudt": {"width": 220, "help": "Hvornår og af hvem uploaden blev fortrudt"},
 }
 
 
