@@ -22,6 +22,27 @@ from kl_dash.presenting import Card
 Data = Callable[..., Any]
 
 
+class KeptFigure(go.Figure):
+    """A finished figure that makes its plain form once.
+
+    st.plotly_chart asks a figure for it on every draw (``to_dict``: a deep copy and a walk
+    over every value), which was most of a kept page's rerun at 100x data.
+    """
+
+    def to_dict(self) -> dict:
+        """The plain form, made on the first call and shared after (it must not be changed)."""
+        plain = self.__dict__.get("_plain")
+        if plain is None:
+            plain = self._plain = super().to_dict()
+        return plain
+
+
+def kept(figure: go.Figure) -> KeptFigure:
+    """``figure`` itself, from now on drawn from a plain form made once: never change it."""
+    figure.__class__ = KeptFigure
+    return figure
+
+
 # --- Overblik ---------------------------------------------------------------------------------
 
 
@@ -36,7 +57,7 @@ def key_figure_cards(data: Data, f: Filters) -> list[Card]:
 def meeting_timeline(data: Data, f: Filters) -> go.Figure:
     """The meeting plan and the meetings held, per group, up to the status date."""
     plan = presenting.timeline_order(data(queries.meeting_plan), data(queries.example_facts))
-    return charts.meeting_timeline(plan, f.as_of)
+    return kept(charts.meeting_timeline(plan, f.as_of))
 
 
 def meeting_timeline_text(data: Data, f: Filters) -> str:
@@ -56,7 +77,7 @@ def next_meetings_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def enrollment_steps(data: Data, f: Filters) -> go.Figure:
     """Enrollments over time."""
-    return charts.enrollment_steps(data(queries.enrollment_progress), f.as_of)
+    return kept(charts.enrollment_steps(data(queries.enrollment_progress), f.as_of))
 
 
 def enrollment_steps_text(data: Data, f: Filters) -> str:
@@ -71,7 +92,7 @@ def progress_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def share_over_time(data: Data, f: Filters) -> go.Figure:
     """The share of criteria reached over time."""
-    return charts.share_over_time(data(queries.criteria_shares), f.as_of)
+    return kept(charts.share_over_time(data(queries.criteria_shares), f.as_of))
 
 
 def share_over_time_text(data: Data, f: Filters) -> str:
@@ -86,7 +107,7 @@ def shares_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def denmark_map(data: Data, f: Filters) -> go.Figure:
     """The municipalities on the map of Denmark, by status."""
-    return charts.denmark_map(data(queries.municipality_map))
+    return kept(charts.denmark_map(data(queries.municipality_map)))
 
 
 def denmark_map_text(data: Data, f: Filters) -> str:
@@ -113,7 +134,7 @@ def _meeting_names(data: Data) -> dict[str, str]:
 
 def attendance_heatmap(data: Data, f: Filters) -> go.Figure:
     """Attendance per municipality and meeting (columns named by date and title)."""
-    return charts.attendance_heatmap(data(queries.attendance_cells), _meeting_names(data))
+    return kept(charts.attendance_heatmap(data(queries.attendance_cells), _meeting_names(data)))
 
 
 def attendance_heatmap_text(data: Data, f: Filters) -> str:
@@ -128,7 +149,7 @@ def attendance_matrix(data: Data, f: Filters) -> pd.DataFrame:
 
 def participants_range(data: Data, f: Filters) -> go.Figure:
     """Participants per group and track against the range wanted."""
-    return charts.participants_range(data(queries.participants))
+    return kept(charts.participants_range(data(queries.participants)))
 
 
 def participants_range_text(data: Data, f: Filters) -> str:
@@ -146,7 +167,7 @@ def participants_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def criteria_heatmap(data: Data, f: Filters) -> go.Figure:
     """Each municipality's status on each criterion."""
-    return charts.criteria_heatmap(data(queries.criteria_cells))
+    return kept(charts.criteria_heatmap(data(queries.criteria_cells)))
 
 
 def criteria_heatmap_text(data: Data, f: Filters) -> str:
@@ -190,7 +211,7 @@ def comparison_over_time(data: Data, f: Filters) -> go.Figure:
     """Criteria reached over time by the municipality, its network and everyone."""
     compared = data(queries.development_comparison)
     names = comparison_view.names(compared, data(queries.example_facts))
-    return charts.comparison_over_time(compared.over_time, names, f.as_of)
+    return kept(charts.comparison_over_time(compared.over_time, names, f.as_of))
 
 
 def comparison_over_time_text(data: Data, f: Filters) -> str:

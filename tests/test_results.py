@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from datetime import date
 
 import pytest
 
@@ -65,3 +66,22 @@ def test_drawing_a_page_again_leaves_the_kept_results_as_they_were(monkeypatch, 
     at.run()
     assert not at.exception
     assert {key: pickle.dumps(store.items[key]) for key in kept} == kept
+
+
+def test_a_kept_figure_is_drawn_as_the_chart_builder_made_it(db_path):
+    from kl_dash import charts, page_content, queries
+    from kl_dash.filters import Filters
+
+    con = frame.cursor(str(db_path))
+    try:
+        f = Filters("it-2017", date(2018, 6, 1))
+
+        def data(query, *args):
+            return query(con, f, *args)
+
+        figure = page_content.criteria_heatmap(data, f)
+        fresh = charts.criteria_heatmap(queries.criteria_cells(con, f))
+    finally:
+        con.close()
+    assert figure.to_dict() == fresh.to_dict()
+    assert figure.to_dict() is figure.to_dict()  # made once, not copied on every draw
