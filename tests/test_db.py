@@ -412,9 +412,11 @@ if entry == "app":
 else:  # the command line's start, then a write as its commands make them
     main(["init", "--no-example", "--db", path], standalone_mode=False)
     con = db.connect(path)
-users.add_user(con, "kirsten", "viewer", "et langt kodeord 123", by=Actor("drift", "admin", "cli"))
-for name in sorted(os.listdir(os.path.dirname(path))):
-    print("mode", name, oct(stat.S_IMODE(os.stat(os.path.join(os.path.dirname(path), name)).st_mode)))
+admin = Actor("drift", "admin", "cli")
+users.add_user(con, "kirsten", "viewer", "et langt kodeord 123", by=admin)
+folder = os.path.dirname(path)
+for name in sorted(os.listdir(folder)):
+    print("mode", name, oct(stat.S_IMODE(os.stat(os.path.join(folder, name)).st_mode)))
 """
 
 
