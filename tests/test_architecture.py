@@ -45,5 +45,9 @@ def test_every_page_file_is_registered_in_app_py_and_asks_for_its_own_view():
     for page in pages:
         path = f"pages/{page.name}"
         assert re.search(rf'st\.Page\(\s*"{re.escape(path)}"', app), path
-        asks = re.findall(r'frame\.page_view\("([^"]+)"\)', page.read_text(encoding="utf-8"))
+        # A data page asks for its view, a page without data (the statement) only for app.py.
+        asks = re.findall(
+            r'(?:frame\.page_view|style\.through_app)\("([^"]+)"\)',
+            page.read_text(encoding="utf-8"),
+        )
         assert asks == [path], path  # a rerouted first request comes back to this page
