@@ -20,6 +20,7 @@ from kl_dash.ui import tables
 from ..conftest import PROJECT_ROOT
 from ..test_upload_page import enrollment_file
 from .conftest import Server
+from .test_keyboard import tab_to
 
 SHOTS = Path(os.environ.get("KL_DASH_SCREENSHOTS", PROJECT_ROOT / "artifacts" / "screenshots"))
 PAGES = {
@@ -161,3 +162,17 @@ def test_every_page_fits_the_screen(example, page: Page, width: int):
         screenshot(page, name, width)
     print(f"\nscreenshots at {width} px: {SHOTS}")
     assert not problems, problems
+
+
+def test_the_sidebar_opened_on_a_phone_fits_it(example, page: Page):
+    page.set_viewport_size({"width": 390, "height": 800})
+    open_page(page, example, PAGES["overblik"])
+    tab_to(page, page.get_by_role("button", name="Expand sidebar"))  # Streamlit's label
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("combobox", name="Partnerskab")).to_be_in_viewport()
+    tab_to(page, page.get_by_test_id("stSidebar").locator("summary"))
+    page.keyboard.press("Enter")  # opens the filters
+    expect(page.get_by_role("combobox", name="Region")).to_be_visible()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SHOTS / "overblik-sidepanel-390.png", animations="disabled")
+    assert not page.evaluate(OVERFLOWING)
