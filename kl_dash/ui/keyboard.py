@@ -9,7 +9,8 @@ it: the date is applied as if the user had tabbed away, and the focus stays wher
 
 On a phone or tablet the sidebar starts closed, moved off the screen but still in the tab
 order: Tab went through a dozen links and fields nobody could see (WCAG 2.4.3, 2.4.7). The
-style below hides a closed sidebar from the keyboard too, until it is opened.
+style below hides a closed sidebar from the keyboard too, until it is opened; opening it
+moves the focus to its first link.
 """
 
 from __future__ import annotations
@@ -37,6 +38,18 @@ if (!window.klDashEnterAppliesDate) {
     // What the field hears when focus leaves it (a real blur() is not taken as leaving).
     const away = new FocusEvent("focusout", { bubbles: true, relatedTarget: document.body });
     segment.dispatchEvent(away);
+  }, true);
+  // Opening the closed sidebar moves the focus into it (it comes before the page in the tab
+  // order, so Tab would otherwise go through the whole page first).
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest('[data-testid="stExpandSidebarButton"]')) return;
+    let frames = 60;
+    const focusFirst = () => {
+      const first = document.querySelector('[data-testid="stSidebar"] a[href]');
+      if (first && getComputedStyle(first).visibility === "visible") first.focus();
+      else if (frames-- > 0) requestAnimationFrame(focusFirst);
+    };
+    requestAnimationFrame(focusFirst);
   }, true);
 }
 </script>

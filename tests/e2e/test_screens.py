@@ -172,6 +172,7 @@ def test_a_phones_closed_sidebar_takes_no_tab_stops_and_opened_fits_the_screen(e
     expect(page.get_by_role("button", name="Expand sidebar")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.get_by_role("combobox", name="Partnerskab")).to_be_in_viewport()
+    expect(page.get_by_role("link", name="Overblik")).to_be_focused()  # into the sidebar
     tab_to(page, page.get_by_test_id("stSidebar").locator("summary"))
     page.keyboard.press("Enter")  # opens the filters
     expect(page.get_by_role("combobox", name="Region")).to_be_visible()
