@@ -10,22 +10,16 @@ which replica served each request.
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import tempfile
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from kl_dash import db, users
 
-from ..running import PROJECT_ROOT, Server, free_port
+from ..deploy import Nginx, nginx_binary
+from ..running import Server
 
-EXAMPLE = PROJECT_ROOT / "docs" / "deploy" / "nginx.conf.example"
 EDITOR = ("konsulent", "konsulent-kodeord-1")
 PROGRAMME = "it-2017"
 CARD = "Kriterier opnået"
@@ -33,91 +27,13 @@ WAIT_MS = 90_000
 
 
 def _nginx() -> str:
-    found = shutil.which("nginx") or (
-        "/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None
-    )
+    found = nginx_binary()
     if found is None:
         reason = "nginx not installed (apt-get install -y nginx)"
         if os.environ.get("CI"):
             pytest.fail(reason)
         pytest.skip(reason)
     return found
-
-
-class Nginx:
-    """nginx in front of ``backends`` with the example configuration, on a free port."""
-
-    def __init__(self, binary: str, backends: list[int]):
-        self.folder = Path(tempfile.mkdtemp(prefix="kl_dash_nginx_"))
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.log = self.folder / "access.log"
-        site = EXAMPLE.read_text(encoding="utf-8")
-        for old, new in (
-            ("127.0.0.1:8501", f"127.0.0.1:{backends[0]}"),
-            ("127.0.0.1:8502", f"127.0.0.1:{backends[1]}"),
-            ("listen 127.0.0.1:8080", f"listen 127.0.0.1:{self.port}"),
-            ("/var/log/nginx/kl_dash.access.log", str(self.log)),
-        ):
-            assert old in site, old
-            site = site.replace(old, new)
-        (self.folder / "kl_dash.conf").write_text(site)
-        temp = ""
-        for name in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"):
-            (self.folder / name).mkdir()
-            temp += f"  {name}_temp_path {self.folder / name};\n"
-        user = "user root;\n" if os.geteuid() == 0 else ""
-        (self.folder / "nginx.conf").write_text(
-            f"{user}worker_processes 1;\npid {self.folder}/nginx.pid;\n"
-            f"error_log {self.folder}/error.log;\nevents {{ worker_connections 256; }}\n"
-            f"http {{\n{temp}  include {self.folder}/kl_dash.conf;\n}}\n"
-        )
-        args = [binary, "-p", str(self.folder), "-c", str(self.folder / "nginx.conf")]
-        subprocess.run([*args, "-t"], check=True, capture_output=True, timeout=30)
-        self.process = subprocess.Popen([*args, "-g", "daemon off;"])
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2):
-                    return
-            except OSError:
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("nginx did not answer")
-
-    def upstreams(self) -> list[tuple[str, str]]:
-        """(request, upstream port) of every request logged so far."""
-        lines = self.log.read_text().splitlines() if self.log.exists() else []
-        found = [re.search(r'"(\S+ \S+)[^"]*" .*upstream=\S*:(\d+)', line) for line in lines]
-        return [(m.group(1), m.group(2)) for m in found if m]
-
-    def route_to(self, port: int) -> str:
-        """A route cookie value that nginx sends to the replica on ``port``."""
-        for n in range(200):
-            value = f"test-route-{n}"
-            request = urllib.request.Request(
-                f"{self.url}/_stcore/health?{value}", headers={"Cookie": f"kl_dash_route={value}"}
-            )
-            urllib.request.urlopen(request, timeout=10).close()
-            deadline = time.monotonic() + 5
-            while time.monotonic() < deadline:  # nginx logs a request once it has ended
-                served = [up for req, up in self.upstreams() if value in req]
-                if served:
-                    break
-                time.sleep(0.05)
-            if served and served[0] == str(port):
-                return value
-        raise RuntimeError(f"no route found to {port}")
-
-    def stop(self) -> None:
-        """Stop nginx and delete its folder."""
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 @pytest.fixture

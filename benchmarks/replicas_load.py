@@ -1,0 +1,137 @@
+"""The same load on one and on two app replicas behind nginx, on one PostgreSQL.
+
+Run from the repository (needs Debian's postgresql, nginx and chromium):
+
+    python benchmarks/replicas_load.py [--sessions 8] [--reruns 6]
+
+Starts a PostgreSQL of its own (tests/pg.py), fills it with ``kl-dash init``, then for 1 and
+for 2 replicas (``streamlit run app.py``, public reading, behind nginx with
+docs/deploy/nginx.conf.example, tests/deploy.py): ``--sessions`` browser sessions at once
+in Debian's chromium each open Overblik and then switch page ``--reruns`` times (Kommuner,
+Overblik, ...), each switch timed from the click until the page is drawn and idle. Prints,
+per run: sessions served, errors, rerun p50 and p95, and how many requests each replica
+served (nginx's log). It asserts nothing about times: on a shared machine they are figures
+to read, not to test. Everything it starts is stopped at the end.
+"""
+
+from __future__ import annotations
+
+# ruff: noqa: E402  (the imports below sys.path.insert must come after it)
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from playwright.async_api import async_playwright
+
+from kl_dash import bootstrap
+from tests import pg
+from tests.deploy import Nginx, nginx_binary
+from tests.running import Server
+
+CHROMIUM = "/usr/bin/chromium"
+WAIT_MS = 120_000
+# (link in the sidebar, its URL path, its heading or None for Overblik's cards), in turn
+LINKS = [("Kommuner", "/kommuner", "Kommuner"), ("Overblik", "/?", None)]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+
+async def session(browser, url: str, reruns: int, times: list[float], errors: list[str]) -> bool:
+    """One reader: open Overblik, then switch page ``reruns`` times; True when all went well."""
+    context = await browser.new_context()
+    context.set_default_timeout(WAIT_MS)
+    page = await context.new_page()
+    try:
+        await page.goto(f"{url}/?partnerskab=it-2017")
+        await page.get_by_test_id("stMetric").first.wait_for()
+        await page.locator(IDLE).wait_for()
+        for n in range(reruns):
+            began = time.monotonic()
+            link, path, heading = LINKS[n % 2]
+            await page.get_by_role("link", name=link).click()
+            await page.wait_for_function("path => location.href.includes(path)", arg=path)
+            if heading:
+                await page.get_by_role("heading", name=heading, exact=True).wait_for()
+            else:
+                await page.get_by_test_id("stMetric").first.wait_for()
+            await page.locator(IDLE).wait_for()
+            times.append(time.monotonic() - began)
+        shown = page.locator("[data-testid='stException'], [data-testid='stAlertContentError']")
+        errors += [await e.inner_text() for e in await shown.all()]
+        return True
+    except Exception as exc:  # a session that fails counts as an error, the run goes on
+        errors.append(f"{type(exc).__name__}: {str(exc)[:200]}")
+        return False
+    finally:
+        await context.close()
+
+
+async def load(url: str, sessions: int, reruns: int) -> tuple[int, list[str], list[float]]:
+    times: list[float] = []
+    errors: list[str] = []
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+        )
+        try:
+            served = await asyncio.gather(
+                *(session(browser, url, reruns, times, errors) for _ in range(sessions))
+            )
+        finally:
+            await browser.close()
+    return sum(served), errors, times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sessions", type=int, default=8, help="browser sessions at once")
+    parser.add_argument("--reruns", type=int, default=6, help="page switches per session")
+    args = parser.parse_args()
+    binary = nginx_binary()
+    if binary is None:
+        sys.exit("nginx is not installed (apt-get install -y nginx)")
+    server = pg.start()
+    logs = Path(tempfile.mkdtemp(prefix="kl_dash_load_"))
+    try:
+        server.admin("CREATE DATABASE kl_dash")
+        url = server.url("kl_dash")
+        bootstrap.init_postgres(url)
+        env = {"KL_DASH_PUBLIC_READ": "1", "STREAMLIT_SERVER_FILE_WATCHER_TYPE": "none",
+               "STREAMLIT_SERVER_COOKIE_SECRET": "same-on-every-replica"}  # fmt: skip
+        print(f"{args.sessions} sessions at once, {args.reruns} page switches each")
+        for count in (1, 2):
+            replicas = [Server(url, logs / f"streamlit-{count}-{n}.log", env) for n in range(count)]
+            proxy = Nginx(binary, [replica.port for replica in replicas])
+            try:
+                began = time.monotonic()
+                served, errors, times = asyncio.run(load(proxy.url, args.sessions, args.reruns))
+                took = time.monotonic() - began
+                per_replica = Counter(up for _, up in proxy.upstreams())
+            finally:
+                proxy.stop()
+                for replica in replicas:
+                    replica.stop()
+            p50 = statistics.median(times) if times else float("nan")
+            p95 = statistics.quantiles(times, n=20)[18] if len(times) >= 2 else float("nan")
+            print(
+                f"{count} replica(s): {served}/{args.sessions} sessions served, "
+                f"{len(errors)} errors, rerun p50 {p50:.2f} s, p95 {p95:.2f} s "
+                f"({len(times)} reruns, {took:.0f} s in all); requests per replica "
+                f"{dict(per_replica)}"
+            )
+            for error in errors[:5]:
+                print("   ", error)
+    finally:
+        pg.stop(server)
+
+
+if __name__ == "__main__":
+    main()
