@@ -107,6 +107,36 @@ def init_postgres(url: str, *, example: bool = True) -> InitResult:
         con.close()
 
 
+def copy_to_postgres(path: Path, url: str) -> dict[str, int]:
+    """Copy the kl_dash database file at ``path`` into the empty PostgreSQL database at ``url``.
+
+    The file is read only and must be at this version's schema; the PostgreSQL database gets
+    the schema, then every row in one transaction. One that already holds data is refused
+    and left as it is. Returns the rows per table copied there.
+    """
+    source = db.open_file(path, read_only=True)
+    try:
+        if db.schema_version(source) != db.latest_version():
+            raise KlDashError(
+                f"{path} har en ældre skemaversion; kør først kl-dash init --db {path}."
+            )
+        target = store.connect_postgres(url)
+        try:
+            db.migrate(target)
+            (filled,) = target.execute("SELECT count(*) FROM municipalities").fetchone()
+            if filled:
+                raise KlDashError(
+                    f"{url} har allerede data; der kopieres kun til en tom database. "
+                    "Intet er ændret."
+                )
+            store.copy_tables(source, target)
+            return db.table_counts(target)
+        finally:
+            target.close()
+    finally:
+        source.close()
+
+
 def ensure_database(path: Path) -> None:
     """First start: create and seed the database with example data when the file is missing."""
     if not path.exists():

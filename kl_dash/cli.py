@@ -203,6 +203,23 @@ def uploads(db_path) -> None:
         )
 
 
+@main.command(name="copy-to-postgres")
+@click.argument("url", metavar="URL")
+@DB_OPTION
+def copy_to_postgres(url: str, db_path) -> None:
+    """Kopiér databasefilen til en tom PostgreSQL-database (postgresql://…)."""
+    if not store.is_postgres(url):
+        raise CliError(f"{url}: forventet en adresse, der begynder med postgresql://")
+    path = db.resolve_db_path(db_path)
+    if store.is_postgres(path) or not path.exists():
+        raise CliError(f"{path}: forventet en databasefil, der findes (--db).")
+    try:
+        counts = bootstrap.copy_to_postgres(path, url)
+    except KlDashError as exc:
+        raise CliError(str(exc)) from exc
+    click.echo(f"Kopierede {path} til {url}: {_summary(counts)}.")
+
+
 @main.command()
 @click.argument("upload_id", type=int, metavar="ID")
 @DB_OPTION

@@ -166,3 +166,39 @@ def test_init_fills_a_new_postgresql_database_as_a_new_file_and_then_leaves_it_a
         assert refused.exit_code != 0 and "sletter aldrig" in refused.output
     finally:
         pg_server.admin("DROP DATABASE kl_init WITH (FORCE)")
+
+
+def test_a_database_file_is_copied_into_an_empty_postgresql_database_and_only_an_empty_one(
+    pg_server, db_path
+):
+    from click.testing import CliRunner
+
+    from kl_dash import importer
+    from kl_dash.cli import main
+
+    con = db.connect(db_path)
+    (name,) = con.execute(
+        "SELECT min(m.name) FROM enrollments AS e JOIN municipalities AS m "
+        "ON m.code = e.municipality_code WHERE e.programme_id = 'it-2017'"
+    ).fetchone()
+    data = f"partnerskab;kommune;gruppe;antal\nit-2017;{name};Ledelsesspor;4\n".encode()
+    importer.store(con, "deltagere", data, "deltagere.csv", "test")
+    expected = db.table_counts(con)
+    con.close()
+    pg_server.admin("CREATE DATABASE kl_copy")
+    url = pg_server.url("kl_copy")
+    try:
+        copied = CliRunner().invoke(main, ["copy-to-postgres", url, "--db", str(db_path)])
+        assert copied.exit_code == 0, copied.output
+        pg = db.connect(url)
+        try:
+            counts = db.table_counts(pg)
+            assert counts.pop("data_version") == expected.pop("data_version") == 1
+            assert counts == expected
+            assert pg.execute("SELECT nextval('uploads_id_seq')").fetchone() == (2,)
+        finally:
+            pg.close()
+        again = CliRunner().invoke(main, ["copy-to-postgres", url, "--db", str(db_path)])
+        assert again.exit_code != 0 and "har allerede data" in again.output
+    finally:
+        pg_server.admin("DROP DATABASE kl_copy WITH (FORCE)")
