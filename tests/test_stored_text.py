@@ -40,6 +40,9 @@ def markdown_strings(at) -> list[str]:
             continue
         if proto.DESCRIPTOR.name in ("Text", "Code"):  # shown as plain text
             continue
+        if proto.DESCRIPTOR.name == "Html":  # the app's own page script and style, no Markdown
+            assert HOSTILE not in proto.body  # and never stored text
+            continue
         for field in ("body", "label", "help"):
             if field in proto.DESCRIPTOR.fields_by_name and isinstance(
                 value := getattr(proto, field), str
