@@ -24,14 +24,14 @@ Column = dict[str, Any]
 COLUMNS: dict[str, Column] = {
     "": {"width": 165},  # a row's heading, e.g. "Succeskriterier opnået"
     "Kommune": {"width": 130},
-    "Region": {"width": 100},
+    "Region": {"width": 95},
     "Netværk": {"width": 190},
-    "Status": {"width": 85},
-    "Fremmøde": {"width": 80},
+    "Status": {"width": 150},  # "Afventer politisk aftale"
+    "Fremmøde": {"width": 75},
     "Møder deltaget": {"width": 110},
     "Succeskriterier opnået": {
         "label": "Kriterier",
-        "width": 80,
+        "width": 70,
         "help": "Succeskriterier opnået af dem, kommunen er vurderet på",
     },
     "Møde": {"width": 150},
