@@ -129,10 +129,12 @@ def frame(rows: list[tuple], description: Any) -> pd.DataFrame:
 
 
 class PostgresConnection:
-    """One pooled PostgreSQL connection that answers like a DuckDB connection (see above).
+    """A PostgreSQL session that answers like a DuckDB connection (see above).
 
     In autocommit mode, as DuckDB's connections are: ``BEGIN`` … ``COMMIT`` make a
-    transaction, and ``db.transaction`` works unchanged.
+    transaction, and ``db.transaction`` works unchanged. A pooled connection is held only
+    while a statement runs or a transaction is open, and each result is read whole, so a
+    cursor kept between reruns (a checked upload waiting for Gem) holds none of the pool.
     """
 
     dialect = "postgres"
@@ -140,67 +142,103 @@ class PostgresConnection:
     def __init__(self, pool: Any, owns_pool: bool = False):
         self._pool = pool
         self._owns_pool = owns_pool
-        self._conn = pool.getconn()
-        self._conn.autocommit = True
-        from psycopg.types.string import TextLoader
+        self._conn: Any = None
+        self._rows: list[tuple] = []
+        self._position = 0
+        self._description: Any = None
+        self._rowcount = -1
 
-        for name in ("json", "jsonb"):  # JSON as its text, as DuckDB gives it
-            self._conn.adapters.register_loader(name, TextLoader)
-        self._cur = self._conn.cursor()
+    def _connection(self) -> Any:
+        if self._conn is None:
+            from psycopg.types.string import TextLoader
+
+            conn = self._pool.getconn()
+            conn.autocommit = True
+            for name in ("json", "jsonb"):  # JSON as its text, as DuckDB gives it
+                conn.adapters.register_loader(name, TextLoader)
+            self._conn = conn
+        return self._conn
+
+    def _release_if_idle(self) -> None:
+        """Give the connection back unless a transaction is open (or failed) on it."""
+        from psycopg.pq import TransactionStatus
+
+        if self._conn is not None and self._conn.info.transaction_status == TransactionStatus.IDLE:
+            self._pool.putconn(self._conn)
+            self._conn = None
+
+    def _run(self, sql: Any, params: Any = None, many: bool = False) -> PostgresConnection:
+        try:
+            with self._connection().cursor() as cur:
+                if many:
+                    cur.executemany(sql, params)
+                else:
+                    cur.execute(sql, params)
+                self._description = cur.description
+                self._rowcount = cur.rowcount
+                self._rows = cur.fetchall() if cur.description is not None else []
+                self._position = 0
+        finally:
+            self._release_if_idle()
+        return self
 
     def execute(self, sql: str, params: Any = None) -> PostgresConnection:
         """Run one statement (several when there are no parameters); returns self."""
         if params is None:
-            self._cur.execute(sql)
-        else:
-            self._cur.execute(pyformat(sql), params)
-        return self
+            return self._run(sql)
+        return self._run(pyformat(sql), params)
 
     def executemany(self, sql: str, params: Any) -> PostgresConnection:
         """Run ``sql`` once per parameter set; returns self."""
-        self._cur.executemany(pyformat(sql), params)
-        return self
+        return self._run(pyformat(sql), params, many=True)
 
     def fetchall(self) -> list[tuple]:
-        """Every row of the last result; for a statement without one, [(rows changed,)]."""
-        if self._cur.description is None:
-            return [(self._cur.rowcount,)]  # as DuckDB answers an INSERT, UPDATE or DELETE
-        return self._cur.fetchall()
+        """The rest of the last result; for a statement without one, [(rows changed,)]."""
+        if self._description is None:
+            return [(self._rowcount,)]  # as DuckDB answers an INSERT, UPDATE or DELETE
+        rows, self._position = self._rows[self._position :], len(self._rows)
+        return rows
 
     def fetchone(self) -> tuple | None:
         """The next row of the last result, or None (see fetchall for other statements)."""
-        if self._cur.description is None:
-            return (self._cur.rowcount,)
-        return self._cur.fetchone()
+        if self._description is None:
+            return (self._rowcount,)
+        if self._position >= len(self._rows):
+            return None
+        self._position += 1
+        return self._rows[self._position - 1]
 
     @property
     def description(self) -> Any:
         """The last result's columns (``d[0]`` is the name, as in DuckDB)."""
-        return self._cur.description
+        return self._description
 
     def df(self) -> pd.DataFrame:
-        """The last result as a DataFrame with DuckDB's dtypes."""
-        return frame(self._cur.fetchall(), self._cur.description)
+        """The rest of the last result as a DataFrame with DuckDB's dtypes."""
+        return frame(self.fetchall(), self._description)
 
     def copy_rows(self, table: str, columns: list[str], rows: list[tuple]) -> None:
         """Append ``rows`` to ``table`` with PostgreSQL's COPY (names are kl_dash's own)."""
         names = ", ".join(f'"{c}"' for c in columns)
-        with self._cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
-            for row in rows:
-                copy.write_row(row)
+        try:
+            with self._connection().cursor() as cur:
+                with cur.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
+                    for row in rows:
+                        copy.write_row(row)
+        finally:
+            self._release_if_idle()
 
     def cursor(self) -> PostgresConnection:
-        """Another connection from the same pool (closed by the caller)."""
+        """Another session on the same pool (closed by the caller)."""
         return PostgresConnection(self._pool)
 
     def close(self) -> None:
-        """Give the connection back to the pool (rolled back if a transaction was left open)."""
-        if self._conn is None:
-            return
-        self._cur.close()
-        self._pool.putconn(self._conn)
-        self._conn = None
+        """Give back a connection still held (the pool rolls back an open transaction)."""
+        if self._conn is not None:
+            self._pool.putconn(self._conn)
+            self._conn = None
         if self._owns_pool:
+            self._owns_pool = False
             self._pool.close()
 
 

@@ -202,3 +202,18 @@ def test_a_database_file_is_copied_into_an_empty_postgresql_database_and_only_an
         assert again.exit_code != 0 and "har allerede data" in again.output
     finally:
         pg_server.admin("DROP DATABASE kl_copy WITH (FORCE)")
+
+
+def test_cursors_kept_open_between_statements_hold_none_of_the_pool(pg_url):
+    pg = db.connect(pg_url)
+    kept = [pg.cursor() for _ in range(3 * store.POOL_SIZE)]  # e.g. checked uploads awaiting Gem
+    try:
+        for cursor in kept:
+            assert cursor.execute("SELECT count(*) FROM municipalities").fetchone() == (98,)
+        with store.write_transaction(kept[0]):  # a transaction holds its connection until done
+            assert kept[1].execute("SELECT n FROM data_version").fetchone() == (1,)
+        assert kept[2].execute("SELECT n FROM data_version").fetchone() == (2,)
+    finally:
+        for cursor in kept:
+            cursor.close()
+        pg.close()
