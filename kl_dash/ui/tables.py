@@ -34,9 +34,9 @@ COLUMNS: dict[str, Column] = {
         "width": 70,
         "help": "Succeskriterier opnået af dem, kommunen er vurderet på",
     },
-    "Møde": {"width": 150},
+    "Møde": {"width": 140},
     "Type": {"width": 130},
-    "Gruppe/spor": {"width": 140},
+    "Gruppe/spor": {"width": 150},  # "Kommunikationsspor" unbroken
     "Planlagt": {"width": 105},
     "Afholdt": {"width": 160, "help": "Afholdt den dato, eller ikke registreret som afholdt"},
     "Form": {"width": 90},
@@ -61,10 +61,11 @@ MEETINGS = ("Møde", "Gruppe/spor", "Planlagt", "Afholdt")
 ATTENDANCE = ("Møde", "Afholdt", "Fremmødte", "Tilmeldte")
 UPLOADS = ("Upload", "Tidspunkt", "Fil", "Fortrudt")
 CRITERIA = ("Nr.", "Succeskriterium")  # then one column named by the page (a municipality, a day)
-# A table with one of these long texts wraps it over up to five lines (Streamlit wraps text
-# only in rows taller than 64 px).
-WRAPPED = ("Succeskriterium", "Forventet", "Beskrivelse")
-WRAPPED_ROW = 112
+# Texts in these columns wrap instead of being cut: the rows are made as tall as the longest
+# text needs, up to five lines (Streamlit wraps text only in rows taller than 64 px).
+WRAPPED = ("Succeskriterium", "Forventet", "Beskrivelse", "Møde", "Gruppe/spor")
+CHARACTER = 7  # pixels, about, of a character in a table's 14 px text
+LINE, PADDING, MOST_LINES = 20, 14, 5
 FIGURES = ("",)  # the profile's figures: then the municipality and everyone
 PEOPLE = ("Gruppe/spor",)  # the profile's participants: then the municipality's
 WIDTH = 110  # an important column named by the page, not here
@@ -121,5 +122,18 @@ def show(
         key=key,
         on_select="rerun" if select else "ignore",
         selection_mode="single-row",
-        row_height=WRAPPED_ROW if any(c in WRAPPED for c in order) else None,
+        row_height=row_height(shown, order),
     )
+
+
+def row_height(shown: pd.DataFrame, order: Sequence[str]) -> int | None:
+    """Rows tall enough for the longest text of a wrapped column; None: one line is enough."""
+    lines = 1
+    wrapped = [c for c in order if c in WRAPPED and "width" in COLUMNS[c]]
+    for column in wrapped if len(shown) else []:
+        room = (COLUMNS[column]["width"] - 16) // CHARACTER  # characters a line
+        longest = int(shown[column].astype(str).str.len().max())
+        lines = max(lines, -(-longest // room))
+    if lines == 1:
+        return None
+    return max(65, min(lines, MOST_LINES) * LINE + PADDING)
