@@ -12,10 +12,6 @@ from datetime import date, datetime
 from decimal import Decimal
 
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 # Text starting with one of these is taken as a formula by spreadsheets (OWASP, CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -52,6 +48,11 @@ def to_csv(frame: pd.DataFrame) -> bytes:
 
 def to_xlsx(frame: pd.DataFrame, sheet_name: str = "Data") -> bytes:
     """The frame as an Excel workbook of one sheet, with bold frozen header and fitted columns."""
+    # openpyxl is imported when a workbook is made, not when a page first loads (issue 12).
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = _sheet_title(sheet_name)
@@ -136,6 +137,8 @@ def _csv_text(value: object) -> str:
 
 def _write_text(cell, text: str) -> None:
     """Write text into an openpyxl cell as a plain string cell, never as a formula."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded already by to_xlsx
+
     # Control characters openpyxl refuses go first, so they cannot hide a trigger.
     cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
     cell.data_type = "s"

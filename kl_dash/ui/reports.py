@@ -13,7 +13,7 @@ from functools import partial
 import duckdb
 import streamlit as st
 
-from kl_dash import db, downloads, report_pdf, report_pptx
+from kl_dash import db, downloads
 from kl_dash.filters import Choices, Filters
 from kl_dash.formatting import literal
 from kl_dash.ui import frame
@@ -36,6 +36,34 @@ def build(
         cursor.close()
 
 
+# The report modules load typst and python-pptx, slow to import: each writer imports its module
+# when a file is made, not when a page first loads (issue 12).
+
+
+def _status_pdf(
+    con: duckdb.DuckDBPyConnection, filters: Filters, choices: Choices, today: date
+) -> bytes:
+    from kl_dash import report_pdf  # imported on click (see above)
+
+    return report_pdf.write_status(con, filters, choices, today)
+
+
+def _status_pptx(
+    con: duckdb.DuckDBPyConnection, filters: Filters, choices: Choices, today: date
+) -> bytes:
+    from kl_dash import report_pptx  # imported on click (see above)
+
+    return report_pptx.write_status(con, filters, choices, today)
+
+
+def _profile_pdf(
+    con: duckdb.DuckDBPyConnection, filters: Filters, choices: Choices, today: date
+) -> bytes:
+    from kl_dash import report_pdf  # imported on click (see above)
+
+    return report_pdf.write_profile(con, filters, choices, today)
+
+
 def _button(view: View, label: str, write: Writer, name: str, mime: str, help: str) -> None:
     con = frame.open_database(str(db.resolve_db_path()))
     st.download_button(
@@ -56,7 +84,7 @@ def offer_status_report(view: View) -> None:
         _button(
             view,
             "⬇ Statusrapport (PDF)",
-            report_pdf.write_status,
+            _status_pdf,
             downloads.file_name(stem, "pdf"),
             PDF,
             "Til mødemappen: A4 på tværs med nøgletal, mødeplan, fremmøde, succeskriterier og "
@@ -65,7 +93,7 @@ def offer_status_report(view: View) -> None:
         _button(
             view,
             "⬇ Statusrapport (PowerPoint)",
-            report_pptx.write_status,
+            _status_pptx,
             downloads.file_name(stem, "pptx"),
             PPTX,
             "De samme tal som dias (16:9); tabellerne kan redigeres i PowerPoint. "
@@ -79,7 +107,7 @@ def offer_profile(view: View, name: str) -> None:
     _button(
         view,
         "⬇ Profil (PDF)",
-        report_pdf.write_profile,
+        _profile_pdf,
         downloads.file_name(stem, "pdf"),
         PDF,
         f"Profilen for {literal(name)} på én side (A4), som den står her. Dannes, når du klikker.",
