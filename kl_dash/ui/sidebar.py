@@ -161,7 +161,6 @@ def draw_filters(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> tuple[Fi
             )
             st.button("Nulstil filtre", on_click=reset_filters, disabled=not active)
         keyboard.enter_applies_dates()  # Enter in a date field applies the date
-        keyboard.enter_applies_dates()  # Enter in a date field applies the date
 
     chosen = Filters(
         programme_id=programme_id,
