@@ -43,6 +43,10 @@ COLUMNS: dict[str, Column] = {
     "Fremmødte": {"width": 85},
     "Tilmeldte": {"width": 85},
     "Nr.": {"width": 45},
+    "Kriterium": {"width": 80},
+    "Opnået": {"width": 70},
+    "Vurderede kommuner": {"label": "Vurderet", "width": 80, "help": "Vurderede kommuner"},
+    "Andel opnået": {"width": 100},
     "Succeskriterium": {"width": 300},  # 190 characters in five lines
     "Forventet": {"width": 260},
     "Beskrivelse": {"width": 260},
