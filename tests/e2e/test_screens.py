@@ -22,7 +22,7 @@ from ..test_upload_page import enrollment_file
 from .conftest import Server
 from .test_keyboard import tab_to
 
-SHOTS = Path(os.environ.get("KL_DASH_SCREENSHOTS", PROJECT_ROOT / "artifacts" / "screenshots"))
+SHOTS = Path(os.environ.get("SCREENSHOT_DIR", PROJECT_ROOT / "artifacts" / "screenshots"))
 PAGES = {
     "overblik": "?partnerskab=it-2017",
     "kommuner": "kommuner?partnerskab=it-2017",
