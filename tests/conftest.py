@@ -90,6 +90,15 @@ def pg_url(pg_server, pg_template) -> str:
     pg_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
+@pytest.fixture
+def replicas(pg_url):
+    """Two replicas' stores on one PostgreSQL database: two pools of their own."""
+    a, b = db.connect(pg_url), db.connect(pg_url)
+    yield a, b
+    a.close()
+    b.close()
+
+
 @pytest.fixture(autouse=True)
 def leave_pages_folder_mode_like_a_server(monkeypatch):
     """AppTest leaves pages-folder mode at the first st.navigation, as a server does."""

@@ -12,7 +12,7 @@ from datetime import date
 
 import pytest
 
-from kl_dash import db, importer, queries, store, upload_log
+from kl_dash import importer, queries, store, upload_log
 from kl_dash.errors import KlDashError
 from kl_dash.filters import Filters
 from kl_dash.undo import undo
@@ -20,14 +20,6 @@ from kl_dash.users import Actor
 
 EDITOR = Actor("kirsten", "editor")
 VIEW = Filters("it-2017", date(2019, 6, 1))
-
-
-@pytest.fixture
-def replicas(pg_url):
-    a, b = db.connect(pg_url), db.connect(pg_url)
-    yield a, b
-    a.close()
-    b.close()
 
 
 def _participants_file(con, people: int) -> bytes:

@@ -11,19 +11,11 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from kl_dash import db, users
+from kl_dash import users
 from kl_dash.users import Actor, LoginRefused
 
 NOW = datetime(2026, 1, 1, 12, 0)
 ADMIN = Actor("ane", "admin")
-
-
-@pytest.fixture
-def replicas(pg_url):
-    a, b = db.connect(pg_url), db.connect(pg_url)
-    yield a, b
-    a.close()
-    b.close()
 
 
 def test_a_login_on_postgresql_counts_failures_and_waits_after_five(replicas):
