@@ -178,6 +178,21 @@ def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
     )
 
 
+def _note_below(fig: go.Figure, text: str, below: int) -> None:
+    """A line of text under the plot area's left edge, ``below`` pixels down."""
+    fig.add_annotation(
+        text=text,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        yshift=-below,
+        xanchor="left",
+        yanchor="top",
+        showarrow=False,
+    )
+
+
 def _integer_step(top: float) -> int:
     """A tick step giving about six whole-number ticks from 0 to top."""
     for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
@@ -296,17 +311,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     )
     _date_axis(fig, low, high)
     _as_of_line(fig, as_of, low, high)
-    fig.add_annotation(
-        text=NUMBERS_NOTE,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-34,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
-    )
+    _note_below(fig, NUMBERS_NOTE, 34)
     return _frame(
         fig,
         height=max(300, 130 + 55 * len(groups)),
@@ -604,17 +609,7 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
     bottom = 20
     if any(names[c].example for c in columns if c in names):
         bottom = 40
-        fig.add_annotation(
-            text="* Datoen er eksempeldata.",
-            xref="paper",
-            yref="paper",
-            x=0,
-            y=0,
-            yshift=-8,
-            xanchor="left",
-            yanchor="top",
-            showarrow=False,
-        )
+        _note_below(fig, "* Datoen er eksempeldata.", 8)
     return _frame(
         fig,
         height=top + bottom + ROW_HEIGHT * len(rows),
