@@ -4,37 +4,16 @@ from contextlib import closing
 
 import streamlit as st
 
-from kl_dash import config, importer, presenting, queries, update_kinds, upload_log, upload_view
-from kl_dash.errors import InvalidInput, KlDashError
+from kl_dash import config, importer, presenting, update_kinds, upload_log, upload_view
+from kl_dash.errors import KlDashError
 from kl_dash.formatting import literal
-from kl_dash.ui import frame, login, tables
+from kl_dash.ui import frame, login, tables, upload_check
 from kl_dash.undo import undo as undo_upload
 
 view = frame.page_view("pages/opdater.py")
 write_cursor = view.write_cursor  # a live cursor, for writing
 max_mb = config.MAX_UPLOAD_MB.value()
-generation = st.session_state.get("upload-generation", 0)
-
-
-def forget_check() -> None:
-    """Drop the file's check and close the cursor that holds its comparison."""
-    _, _, checker = st.session_state.pop("upload-checked", (None, None, None))
-    if checker is not None:
-        checker.close()
-
-
-def done(where: str, level: str, message: str) -> None:
-    """Run the page afresh, with the message where the user was (after a file: no file)."""
-    st.session_state[f"{where}-message"] = (level, message)
-    if where == "upload":
-        st.session_state["upload-generation"] = generation + 1
-        forget_check()
-    st.rerun()
-
-
-def show_message(where: str) -> None:
-    if message := st.session_state.pop(f"{where}-message", None):
-        getattr(st, message[0])(message[1])
+generation = upload_check.generation()
 
 
 def show_table(table, title: str, first: tuple[str, ...] = ()) -> None:
@@ -68,7 +47,7 @@ st.caption(upload_view.FORMATS)
 view.offer(importer.template(kind.name), f"Skabelon {kind.title}")
 
 st.subheader("2. Læg filen op, og se hvad den ændrer")
-show_message("upload")
+upload_check.show_message("upload")
 uploaded = st.file_uploader(
     "Vælg fil (CSV eller Excel)",
     type=["csv", "txt", "xlsx"],
@@ -81,16 +60,8 @@ if uploaded is not None:
     sheet = None
     if upload_view.is_workbook(data):
         sheet = st.text_input("Ark (tom = det første)", key="upload-sheet").strip() or None
-    with closing(write_cursor()) as con:  # what the file would change depends on the data
-        checked_key = (uploaded.file_id, kind.name, sheet, queries.data_version(con))
     status = st.status("Læser og kontrollerer filen ...")
-    cached_key, checked, checker = st.session_state.get("upload-checked", (None, None, None))
-    if cached_key != checked_key:
-        forget_check()
-        checker = write_cursor()  # kept open: Gem stores the comparison it holds (one check)
-        with status:
-            checked = upload_view.check(checker, kind.name, data, uploaded.name, sheet, max_mb)
-        st.session_state["upload-checked"] = (checked_key, checked, checker)
+    checked = upload_check.check(write_cursor, uploaded, kind.name, data, sheet, max_mb, status)
     status.update(**upload_view.status_update(checked, literal(uploaded.name)))
     if checked.prepared:
         status.write(f"Kolonner i filen: {literal(', '.join(checked.prepared.raw.headers))}")
@@ -124,21 +95,15 @@ if uploaded is not None:
         if not user:
             st.caption("Skriv dit navn øverst for at gemme.")
         if cancel:
-            done("upload", "info", "Filen er lagt væk; intet er gemt.")
+            upload_check.done("upload", "info", "Filen er lagt væk; intet er gemt.")
         if save:
-            with closing(checker or write_cursor()) as con:
-                try:
-                    stored = importer.store(
-                        con, kind.name, data, uploaded.name, user, sheet, prepared=checked.prepared
-                    )
-                except InvalidInput as exc:  # e.g. the data changed since the preview
-                    checked = upload_view.Checked(None, exc.errors)
-                    st.session_state["upload-checked"] = (checked_key, checked, None)
-                    st.rerun()
-            done("upload", "success", upload_view.stored_message(stored, literal(uploaded.name)))
+            stored = upload_check.store(write_cursor, kind.name, data, uploaded.name, user, sheet)
+            upload_check.done(
+                "upload", "success", upload_view.stored_message(stored, literal(uploaded.name))
+            )
 
 st.header("Upload-log")
-show_message("undo")
+upload_check.show_message("undo")
 with closing(write_cursor()) as con:
     log = upload_log.entries(con)
 if log.empty:
@@ -161,4 +126,6 @@ else:
                 except KlDashError as exc:
                     st.error(literal(exc))
                 else:
-                    done("undo", "success", upload_view.undone_message(chosen, restored))
+                    upload_check.done(
+                        "undo", "success", upload_view.undone_message(chosen, restored)
+                    )
