@@ -88,13 +88,20 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
-    """The schema version of an open database (0 for an empty file)."""
+    """The schema version of an open database (0 for an empty one)."""
     tables = _tables(con)
     if "schema_migrations" not in tables:
         if tables:
+            found = f"tabellerne {', '.join(sorted(tables))} og ingen schema_migrations"
+            if store.dialect(con) == "postgres":
+                raise NotAKlDashDatabase(
+                    "PostgreSQL-databasen er ikke en kl_dash-database (dens skema "
+                    f"{con.execute('SELECT current_schema()').fetchone()[0]} har {found}). "
+                    "Intet er ændret. kl_dash skal have en tom database (kl-dash init --db URL) "
+                    "eller en, den selv har oprettet."
+                )
             raise NotAKlDashDatabase(
-                "Filen er en DuckDB-database, men ikke en kl_dash-database "
-                f"(den har tabellerne {', '.join(sorted(tables))} og ingen schema_migrations)."
+                f"Filen er en DuckDB-database, men ikke en kl_dash-database (den har {found})."
             )
         return 0
     (version,) = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()

@@ -9,6 +9,7 @@ import duckdb
 import pytest
 
 from kl_dash import db, store
+from kl_dash.errors import NotAKlDashDatabase
 
 
 def test_a_postgresql_url_names_postgresql_and_anything_else_a_duckdb_file(monkeypatch):
@@ -217,3 +218,25 @@ def test_cursors_kept_open_between_statements_hold_none_of_the_pool(pg_url):
         for cursor in kept:
             cursor.close()
         pg.close()
+
+
+def test_a_foreign_postgresql_database_is_refused_as_postgresql_and_left_alone(pg_server):
+    pg_server.admin("CREATE DATABASE kl_foreign")
+    url = pg_server.url("kl_foreign")
+    try:
+        other = store.connect_postgres(url)
+        other.execute("CREATE TABLE sales (id INTEGER)")
+        other.close()
+        with pytest.raises(NotAKlDashDatabase) as refused:
+            db.connect(url)
+        assert "PostgreSQL-databasen er ikke en kl_dash-database" in str(refused.value)
+        assert "skema public har tabellerne sales og ingen schema_migrations" in str(refused.value)
+        assert "DuckDB" not in str(refused.value) and "Filen" not in str(refused.value)
+        other = store.connect_postgres(url)
+        tables = other.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'"
+        ).fetchall()
+        other.close()
+        assert tables == [("sales",)]
+    finally:
+        pg_server.admin("DROP DATABASE kl_foreign WITH (FORCE)")
