@@ -19,6 +19,7 @@ from babel.dates import format_date as _babel_format_date
 
 from . import labels, palette, reference
 from .formatting import LOCALE, danish_sort_key, format_date, format_number, format_share
+from .plain_figure import PlainFigure, trace
 
 TEMPLATE = "plotly_white"
 _TEMPLATE = pio.templates[TEMPLATE]  # built and validated once, when first asked for
@@ -82,15 +83,19 @@ def _shorten(text: str, width: int = 32) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _frame(fig: go.Figure, height: int, **layout) -> go.Figure:
+def _frame(fig: go.Figure | PlainFigure, height: int, **layout) -> go.Figure:
     """The layout every chart shares: white template, readable font, legend on top."""
-    # Plotly deep-copies and re-validates a template on every assignment (15-19 ms a figure);
-    # the registered one is valid, so it is assigned as Plotly assigns its default template.
-    fig.layout._validate = False
-    try:
-        fig.layout.template = _TEMPLATE
-    finally:
-        fig.layout._validate = fig._validate
+    if isinstance(fig, PlainFigure):
+        fig.update_layout(template=_TEMPLATE)
+    else:
+        # Plotly deep-copies and re-validates a template on every assignment (15-19 ms a
+        # figure); the registered one is valid, so it is assigned as Plotly assigns its
+        # default template.
+        fig.layout._validate = False
+        try:
+            fig.layout.template = _TEMPLATE
+        finally:
+            fig.layout._validate = fig._validate
     fig.update_layout(
         height=height,
         font={"size": FONT_SIZE, "color": palette.TEXT, "family": FONT_FAMILY},
@@ -113,7 +118,7 @@ def _frame(fig: go.Figure, height: int, **layout) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
     fig.update_layout(**layout)
-    return fig
+    return fig.figure() if isinstance(fig, PlainFigure) else fig
 
 
 def danish_date_ticks(start: date, end: date) -> tuple[list[date], list[str]]:
@@ -381,7 +386,7 @@ def enrollment_steps(progress: pd.DataFrame, as_of: date) -> go.Figure:
 
     ``series`` holds step codes (labels.ENROLLMENT_STEPS); each is styled by palette.
     """
-    fig = go.Figure()
+    fig = PlainFigure()
     days = [as_of]
     top = 1
     for series, rows in progress.groupby("series", sort=False):
@@ -395,7 +400,8 @@ def enrollment_steps(progress: pd.DataFrame, as_of: date) -> go.Figure:
         days += x
         top = max(top, *y)
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 name=style.label,
                 mode="lines+markers",
                 line_shape="hv",
@@ -434,8 +440,9 @@ def share_over_time(shares: pd.DataFrame, as_of: date) -> go.Figure:
             rows["day"], rows["share"], rows["achieved"], rows["assessed"], strict=True
         )
     ]
-    fig = go.Figure(
-        go.Scatter(
+    fig = PlainFigure(
+        trace(
+            "scatter",
             name="Andel opnået",
             mode="lines+markers",
             x=[d.isoformat() for d in rows["day"]],
@@ -470,14 +477,15 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
     """
     status = municipalities["status"].map(lambda s: _text(s) or "not_enrolled")
     counts = Counter(status)
-    fig = go.Figure()
+    fig = PlainFigure()
     x: list[float | None] = []
     y: list[float | None] = []
     for island in reference.denmark_outline():
         x += [p[0] for p in island] + [None]
         y += [p[1] for p in island] + [None]
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             name="Danmark",
             x=x,
             y=y,
@@ -497,11 +505,12 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
         style = palette.ENROLLMENT[code]
         enrolled = code != "not_enrolled"
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 name=f"{style.label} ({format_number(counts[code])})",
                 mode="markers",
-                x=rows["longitude"],
-                y=rows["latitude"],
+                x=rows["longitude"].to_numpy(),
+                y=rows["latitude"].to_numpy(),
                 marker={
                     "color": style.colour,
                     "symbol": style.symbol,
@@ -650,8 +659,9 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
     for k, style in enumerate(styles):
         scale += [[k / len(styles), style.colour], [(k + 1) / len(styles), style.colour]]
 
-    fig = go.Figure(
-        go.Heatmap(
+    fig = PlainFigure(
+        trace(
+            "heatmap",
             z=z,
             x=columns,
             y=rows,
@@ -670,7 +680,8 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
     )
     for rank, style in enumerate([*palette.CRITERION.values(), palette.NOT_ASSESSED]):
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 name=f"{style.mark} {style.label}".strip(),
                 x=[None],
                 y=[None],
@@ -709,12 +720,13 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
 def participants_range(rows: pd.DataFrame) -> go.Figure:
     """Participants each municipality sends per group, against the range the group asks for."""
     groups = list(dict.fromkeys(rows["group_name"]))
-    fig = go.Figure()
+    fig = PlainFigure()
     ranges = rows.drop_duplicates("group_name").set_index("group_name")
     lows = [int(ranges.at[g, "min_participants"]) for g in groups]
     highs = [int(ranges.at[g, "max_participants"]) for g in groups]
     fig.add_trace(
-        go.Bar(
+        trace(
+            "bar",
             name="Ønsket interval",
             orientation="h",
             y=list(range(len(groups))),
@@ -750,7 +762,8 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
             continue
         style = palette.RANGE[where]
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 name=style.label,
                 mode="markers",
                 x=[p[0] for p in points[where]],
@@ -803,7 +816,7 @@ def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: 
 
     ``names`` gives each set's legend label ('municipality' -> 'Aabenraa', ...).
     """
-    fig = go.Figure()
+    fig = PlainFigure()
     for group, (colour, symbol, dash, width) in _COMPARISON_STYLES.items():
         rows = over_time[over_time["group"] == group]
         if rows.empty:
@@ -817,7 +830,8 @@ def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: 
             )
         ]
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 name=names[group],
                 mode="lines+markers",
                 x=[d.isoformat() for d in rows["day"]],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import json
 import math
 import re
 from datetime import date
@@ -214,6 +215,27 @@ def test_every_date_axis_shows_danish_month_names(all_figures):
         assert axis.ticktext, name
         assert not any(ENGLISH_MONTHS.search(t) for t in axis.ticktext), name
     assert "jan. 2018" in all_figures["meeting_timeline"].layout.xaxis.ticktext
+
+
+def test_every_figure_is_the_one_plotly_would_validate_and_draw(all_figures):
+    # Most builders write their figures as plain dicts, unvalidated (kl_dash.plain_figure):
+    # Plotly's validation accepts the same dicts and changes nothing that is drawn.
+    over_time = pd.DataFrame(
+        {
+            "day": [day("2018-01-01"), day("2018-06-01"), day("2018-06-01")],
+            "group": ["municipality", "municipality", "everyone"],
+            "share": [0.25, 0.5, 0.4],
+            "achieved": [1, 2, 4],
+            "assessed": [4, 4, 10],
+        }
+    )
+    names = {"municipality": "Aarhus", "everyone": "Alle deltagende"}
+    figures = all_figures | {
+        "comparison_over_time": charts.comparison_over_time(over_time, names, AS_OF)
+    }
+    for name, fig in figures.items():
+        validated = go.Figure(fig.to_dict())
+        assert json.loads(pio.to_json(fig)) == json.loads(pio.to_json(validated)), name
 
 
 # --- meeting timeline -------------------------------------------------------------------
