@@ -44,11 +44,10 @@ _ATTENDANCE_SCALE = [[0.0, "#eff3ff"], [0.5, "#9ecae1"], [1.0, "#4292c6"]]
 
 @dataclass(frozen=True)
 class MeetingName:
-    """A held meeting as a column head and in full; example says its date is example data."""
+    """A held meeting by its number in the meeting plan (a column head) and in full."""
 
-    head: str  # '22.05.18* Netværk Syd: Gensidige kommunebesøg i netværk'
-    full: str  # '22. maj 2018 (eksempel) · Gensidige kommunebesøg i netværk · Netværk Syd'
-    example: bool
+    number: int  # its Nr. in the meeting plan's table and on the timeline
+    full: str  # 'Nr. 7 · 22. maj 2018 (eksempel) · Gensidige kommunebesøg i netværk · Netværk Syd'
 
 
 # --- shared helpers ---------------------------------------------------------------------
@@ -76,11 +75,6 @@ def _sort_value(value):
 def _wrap(text: str, width: int = 24) -> str:
     """A long axis label broken over lines."""
     return "<br>".join(textwrap.wrap(text, width)) or text
-
-
-def _shorten(text: str, width: int = 32) -> str:
-    """A long tick label cut to width characters, ending in an ellipsis."""
-    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def _frame(fig: go.Figure | PlainFigure, height: int, **layout) -> go.Figure:
@@ -544,10 +538,11 @@ def _heatmap_rows(cells: pd.DataFrame) -> list[str]:
 def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go.Figure:
     """Attendance per municipality and meeting: the count in each cell, colour = share.
 
-    ``names`` (presenting.meeting_names) gives each meeting column its head, written upright
-    so that a column's head is never wider than the column ('22.05.18* Netværk Syd: Gensidige
-    kommunebesøg…'; a note under the chart says what '*' means), and its full name for the
-    hover.
+    ``names`` (presenting.meeting_names) heads each meeting's column with its number in the
+    meeting plan, as the plan's table and the timeline number it, and gives its full name for
+    the hover. The heads are the x axis's categories, so that Plotly labels every column where
+    there is room and every second or third on a narrow screen: heads never lie on top of each
+    other. The colour scale lies under the chart, leaving the columns the screen's width.
     """
     rows = _heatmap_rows(cells)
     columns = list(dict.fromkeys(cells.sort_values("meeting_order", kind="stable")["meeting"]))
@@ -575,10 +570,11 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
             )
         hover[i][j] = f"<b>{cell.municipality}</b><br>{shown[cell.meeting]}<br>{line}"
 
+    plot_height = ROW_HEIGHT * len(rows)
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=columns,
+            x=[str(names[c].number) if c in names else c for c in columns],
             y=rows,
             text=text,
             texttemplate="%{text}",
@@ -592,36 +588,34 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
             xgap=2,
             ygap=2,
             colorbar={
-                "title": {"text": "Andel fremmødt", "side": "right"},
+                "title": {"text": "Andel fremmødt", "side": "top"},
+                "orientation": "h",
                 "tickvals": [0, 0.5, 1],
                 "ticktext": [format_share(v) for v in (0, 0.5, 1)],
                 "thickness": 12,
                 "lenmode": "pixels",
-                "len": min(240, ROW_HEIGHT * len(rows)),
-                "y": 1,
-                "yanchor": "top",
+                "len": 200,
+                "x": 0,  # under the plot area's left edge, its "0 %" inside the chart
+                "xanchor": "left",
+                "yref": "container",
+                "y": 0,
+                "yanchor": "bottom",
+                "ypad": 6,
             },
         )
     )
-    ticks = [_shorten(names[c].head if c in names else c, 40) for c in columns]
-    top = 30 + round(max(len(t) for t in ticks) * 6.5)
     fig.update_xaxes(
         side="top",
-        tickangle=-90,
-        tickvals=columns,
-        ticktext=ticks,
+        type="category",
+        title_text="Møde (nr. i mødeplanen)",
         tickfont={"size": 12},
-        title_text="",
         showgrid=False,
     )
     fig.update_yaxes(autorange="reversed", title_text="", showgrid=False)
-    bottom = 20
-    if any(names[c].example for c in columns if c in names):
-        bottom = 40
-        _note_below(fig, "* Datoen er eksempeldata.", 8)
+    top, bottom = 70, 80
     return _frame(
         fig,
-        height=top + bottom + ROW_HEIGHT * len(rows),
+        height=top + bottom + plot_height,
         margin={"l": 10, "r": 10, "t": top, "b": bottom},
         plot_bgcolor=palette.BACKGROUND,
     )

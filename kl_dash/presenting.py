@@ -439,25 +439,26 @@ def comparison_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame
 
 
 def meeting_names(plan: pd.DataFrame, examples: ExampleFacts) -> dict[str, MeetingName]:
-    """Each held meeting's readable names by its attendance key ('ls-2-syd Gensidige ...').
+    """Each held meeting's number and full name by its attendance key ('ls-2-syd Gensidige ...').
 
-    The held date (marked where it is example data: '*' in the head), the title, and the
+    The number is the meeting's place in ``plan``, as meeting_plan_table numbers it (Nr.). The
+    full name: the number, the held date (marked where it is example data), the title, and the
     network for a network's own meeting (marked where the network is example data).
     """
     names = {}
-    for mid, title, held, network in plan[
-        ["meeting_id", "title", "held_on", "network_name"]
-    ].itertuples(index=False):
+    for number, (mid, title, held, network) in enumerate(
+        plan[["meeting_id", "title", "held_on", "network_name"]].itertuples(index=False), start=1
+    ):
         if not _day(held):
             continue
-        day, example = pd.Timestamp(held).date(), mid in examples.held
-        where = f"{network}: " if isinstance(network, str) else ""
-        full = [example_label(format_date(day), example), title, network_label(network, examples)]
-        names[f"{mid} {title}"] = MeetingName(
-            head=f"{day:%d.%m.%y}{'*' if example else ''} {where}{title}",
-            full=" · ".join(filter(None, full)),
-            example=example,
-        )
+        day = format_date(pd.Timestamp(held).date())
+        full = [
+            f"Nr. {number}",
+            example_label(day, mid in examples.held),
+            title,
+            network_label(network, examples),
+        ]
+        names[f"{mid} {title}"] = MeetingName(number, " · ".join(filter(None, full)))
     return names
 
 

@@ -163,15 +163,23 @@ def test_the_comparison_text_gives_each_set_s_latest_share(con):
     assert text.startswith("Andel af succeskriterierne opnået over tid for Aabenraa, ")
 
 
-def test_meeting_names_head_the_heatmap_with_date_and_title_and_mark_example_dates(con):
+def test_meeting_names_number_the_heatmaps_columns_as_the_plans_table_and_mark_example_dates(
+    con,
+):
     cells = queries.attendance_cells(con, IT)
     examples = queries.example_facts(con, IT)
-    names = presenting.meeting_names(queries.meeting_plan(con, IT), examples)
+    plan = queries.meeting_plan(con, IT)
+    names = presenting.meeting_names(plan, examples)
     assert set(cells["meeting"]) <= set(names)
     name = names["ls-2-syd Gensidige kommunebesøg i netværk"]
-    assert name.full == (
-        "22. maj 2018 (eksempel) · Gensidige kommunebesøg i netværk · Netværk Syd (eksempel)"
+    table = presenting.meeting_plan_table(plan, examples)
+    row = table[table["Nr."] == name.number].iloc[0]
+    assert (row["Møde"], row["Netværk"]) == (
+        "Gensidige kommunebesøg i netværk",
+        "Netværk Syd (eksempel)",
     )
-    assert name.head == "22.05.18* Netværk Syd: Gensidige kommunebesøg i netværk"
-    assert name.example
-    assert all(not re.search(r"\b[a-z]{2,3}-\d", n.head + n.full) for n in names.values())
+    assert name.full == (
+        f"Nr. {name.number} · 22. maj 2018 (eksempel) · Gensidige kommunebesøg i netværk · "
+        "Netværk Syd (eksempel)"
+    )
+    assert all(not re.search(r"\b[a-z]{2,3}-\d", n.full) for n in names.values())

@@ -19,13 +19,10 @@ from kl_dash.queries import ExampleFacts
 
 AS_OF = date(2019, 6, 1)
 MEETING_NAMES = {  # as presenting.meeting_names names the attendance fixture's meetings
-    "ps-1 Opstartskonference": charts.MeetingName(
-        "09.01.18 Opstartskonference", "9. januar 2018 · Opstartskonference", False
-    ),
+    "ps-1 Opstartskonference": charts.MeetingName(4, "Nr. 4 · 9. januar 2018 · Opstartskonference"),
     "ps-2 Midtvejskonference": charts.MeetingName(
-        "26.02.19* Netværk Syd: Midtvejskonference i Nyborg Strand",
-        "26. februar 2019 (eksempel) · Midtvejskonference i Nyborg Strand · Netværk Syd",
-        True,
+        21,
+        "Nr. 21 · 26. februar 2019 (eksempel) · Midtvejskonference i Nyborg Strand · Netværk Syd",
     ),
 }
 ENGLISH_MONTHS = re.compile(r"\b(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\b")
@@ -533,7 +530,6 @@ def test_attendance_cells_show_the_numbers_and_stay_empty_when_not_taking_part(a
     fig = charts.attendance_heatmap(attendance, MEETING_NAMES)
     heat = fig.data[0]
     assert list(heat.y) == ["Vejle", "Ærø", "Aarhus"]  # Danish order: Aa after Æ
-    assert list(heat.x) == ["ps-1 Opstartskonference", "ps-2 Midtvejskonference"]
     assert [list(row) for row in heat.text] == [["1", "2"], ["0", ""], ["4", "3"]]
     assert heat.z[2][1] == pytest.approx(0.75)
     assert heat.z[1][1] is None
@@ -549,23 +545,19 @@ def test_attendance_heatmap_grows_with_the_number_of_municipalities(attendance):
     assert grown == small + 3 * charts.ROW_HEIGHT
 
 
-def test_attendance_columns_are_headed_by_date_and_title_not_internal_ids(attendance):
+def test_attendance_columns_are_headed_by_the_meetings_number_in_the_plan(attendance):
     fig = charts.attendance_heatmap(attendance, MEETING_NAMES)
-    assert list(fig.layout.xaxis.ticktext) == [
-        "09.01.18 Opstartskonference",
-        "26.02.19* Netværk Syd: Midtvejskonferen…",
-    ]
-    assert fig.layout.xaxis.tickangle == -90  # upright: a head is as wide as one line
-    assert "* Datoen er eksempeldata." in [a.text for a in fig.layout.annotations]
+    assert list(fig.data[0].x) == ["4", "21"]  # Nr. in the plan's table and on the timeline
+    axis = fig.layout.xaxis
+    assert axis.type == "category" and axis.title.text == "Møde (nr. i mødeplanen)"
+    # Plotly chooses which heads to draw and at what angle (fewer where the columns are
+    # narrow), so heads are never set one by one.
+    assert axis.tickvals is None and axis.ticktext is None and axis.tickangle is None
     hover = fig.data[0].customdata[2][1]  # Aarhus at the second meeting
-    assert "26. februar 2019 (eksempel) · Midtvejskonference i Nyborg Strand" in hover
+    assert "Nr. 21 · 26. februar 2019 (eksempel) · Midtvejskonference i Nyborg Strand" in hover
+    assert not fig.layout.annotations
     matrix = presenting.attendance_matrix(attendance, MEETING_NAMES)
     assert list(matrix.columns) == ["Kommune", *(n.full for n in MEETING_NAMES.values())]
-
-
-def test_no_note_on_example_dates_when_no_date_is_example_data(attendance):
-    names = {k: charts.MeetingName(n.head, n.full, False) for k, n in MEETING_NAMES.items()}
-    assert not charts.attendance_heatmap(attendance, names).layout.annotations
 
 
 def test_criteria_cells_carry_the_status_mark_not_just_a_colour(criteria):
