@@ -611,6 +611,11 @@ def example_facts(con: duckdb.DuckDBPyConnection, filters: Filters) -> ExampleFa
     )
 
 
+# Queries whose result depends on the programme alone, not on the status date or any other
+# filter: a view keeps them per programme (ui.frame.queried), not per filters.
+PER_PROGRAMME = frozenset({programme_info, programme_definition, example_facts, criteria})
+
+
 # --- The development group's comparison ------------------------------------------------------
 
 

@@ -85,3 +85,16 @@ def test_a_kept_figure_is_drawn_as_the_chart_builder_made_it(db_path):
         con.close()
     assert figure.to_dict() == fresh.to_dict()
     assert figure.to_dict() is figure.to_dict()  # made once, not copied on every draw
+
+
+def test_a_query_of_the_programme_alone_is_kept_across_filter_changes(db_path):
+    from kl_dash import queries
+    from kl_dash.filters import Filters
+
+    snapshot = results.Snapshot(str(db_path), (1,), results.Store())
+    june, july = Filters("it-2017", date(2018, 6, 1)), Filters("it-2017", date(2018, 7, 1))
+    facts = frame.queried(snapshot, queries.example_facts, june, ())
+    assert frame.queried(snapshot, queries.example_facts, july, ()) is facts
+    frame.queried(snapshot, queries.key_figures, june, ())
+    frame.queried(snapshot, queries.key_figures, july, ())
+    assert len(snapshot.kept.items) == 3  # the key figures once per status date

@@ -21,7 +21,7 @@ import duckdb
 import pandas as pd
 import streamlit as st
 
-from kl_dash import bootstrap, db, downloads, programme_store, store
+from kl_dash import bootstrap, db, downloads, programme_store, queries, store
 from kl_dash.filters import Choices, Filters
 from kl_dash.formatting import literal
 from kl_dash.ui import sidebar
@@ -95,7 +95,10 @@ def cursor(path: str) -> duckdb.DuckDBPyConnection:
 
 
 def queried(snapshot: Snapshot, query: Callable[..., Any], view_filters: Filters, args: tuple):
-    """``query(con, filters, *args)`` of kl_dash.queries, run once per data version."""
+    """``query(con, filters, *args)`` of kl_dash.queries, run once per data version.
+
+    A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it.
+    """
 
     def run():
         con = cursor(snapshot.path)
@@ -104,7 +107,8 @@ def queried(snapshot: Snapshot, query: Callable[..., Any], view_filters: Filters
         finally:
             con.close()
 
-    return snapshot.get((query, view_filters, args), run)
+    shown = view_filters.programme_id if query in queries.PER_PROGRAMME else view_filters
+    return snapshot.get((query, shown, args), run)
 
 
 def offer_downloads(frame: pd.DataFrame, title: str) -> None:
