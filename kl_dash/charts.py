@@ -26,9 +26,12 @@ _TEMPLATE = pio.templates[TEMPLATE]  # built and validated once, when first aske
 FONT_SIZE = 13
 MAX_DATE_TICKS = 6  # month names stay apart on a 1024 px laptop's half page
 ROW_HEIGHT = 22  # px per municipality in the heatmaps
-_TIMELINE_WIDTH_PX = 420  # a timeline's plot area on a 1024 px laptop, sidebar open
+# A timeline's plot area on a 390 px phone (the group names stand above the rows, so the plot
+# has the chart's whole width); wider screens have more room between the labels.
+_TIMELINE_WIDTH_PX = 330
 _NUMBER_WIDTH_PX = 7  # one character of a meeting number label at 12 px
-NUMBERS_NOTE = "Tallet ved et møde er dets nummer (Nr.) i mødeplanen."
+_TIMELINE_ROW_PX = 96  # a group's band: its name, the numbers above, the marks, numbers below
+NUMBERS_NOTE = "Tal: mødets nr. i mødeplanen"  # a legend entry: it wraps with the legend
 
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # Streamlit's own
 
@@ -149,8 +152,8 @@ def _date_axis(fig: go.Figure, start: date, end: date) -> None:
     )
 
 
-def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
-    """A dashed vertical line at as_of labelled 'Status pr. 1. juni 2019'."""
+def _as_of_rule(fig: go.Figure, as_of: date) -> None:
+    """A dashed vertical line at as_of, the plot area's height."""
     fig.add_shape(
         type="line",
         xref="x",
@@ -161,6 +164,11 @@ def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
         y1=1,
         line={"color": _AS_OF_COLOUR, "width": 1.5, "dash": "dash"},
     )
+
+
+def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
+    """A dashed vertical line at as_of labelled 'Status pr. 1. juni 2019'."""
+    _as_of_rule(fig, as_of)
     right_half = as_of > start + (end - start) / 2
     fig.add_annotation(
         xref="x",
@@ -177,18 +185,19 @@ def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
     )
 
 
-def _note_below(fig: go.Figure, text: str, below: int) -> None:
-    """A line of text under the plot area's left edge, ``below`` pixels down."""
-    fig.add_annotation(
-        text=text,
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yshift=-below,
-        xanchor="left",
-        yanchor="top",
-        showarrow=False,
+def _legend_entry(fig: go.Figure, name: str, line: dict | None = None) -> None:
+    """A legend entry with nothing drawn in the plot: a line's style, else no symbol."""
+    fig.add_trace(
+        go.Scatter(
+            name=name,
+            x=[None],
+            y=[None],
+            mode="lines" if line else "markers",
+            line=line,
+            marker=None if line else {"color": "rgba(0, 0, 0, 0)"},
+            hoverinfo="skip",
+            legendrank=5,
+        )
     )
 
 
@@ -297,35 +306,59 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
                 legendrank=rank,
             )
         )
-    _meeting_numbers(fig, meetings, high - low)
+    low, high = _meeting_numbers(fig, meetings, low, high)
     fig.update_layout(barmode="overlay")
     fig.update_yaxes(
         type="category",
         categoryorder="array",
         categoryarray=groups,
-        range=[len(groups) - 0.5, -1.0],  # half a row free on top for the as_of label
-        tickvals=groups,
-        ticktext=[_wrap(g) for g in groups],
+        range=[len(groups) - 0.5, -0.5],
+        showticklabels=False,  # the names stand above the rows: the plot has the whole width
         title_text="",
     )
+    for i, group in enumerate(groups):
+        fig.add_annotation(
+            text=_wrap(group, 44),
+            xref="paper",
+            x=0,
+            xanchor="left",
+            y=i - 0.5,
+            yanchor="top",
+            yshift=-2,
+            align="left",
+            showarrow=False,
+            font={"size": FONT_SIZE, "color": palette.TEXT},
+        )
     _date_axis(fig, low, high)
-    _as_of_line(fig, as_of, low, high)
-    _note_below(fig, NUMBERS_NOTE, 34)
+    _as_of_rule(fig, as_of)
+    _legend_entry(
+        fig,
+        f"Status pr. {format_date(as_of)}",
+        {"color": _AS_OF_COLOUR, "width": 1.5, "dash": "dash"},
+    )
+    _legend_entry(fig, NUMBERS_NOTE)
+    lines = max(_wrap(g, 44).count("<br>") for g in groups)
+    band = _TIMELINE_ROW_PX + 16 * lines
     return _frame(
         fig,
-        height=max(300, 130 + 55 * len(groups)),
-        margin={"l": 10, "r": 10, "t": 40, "b": 40},
+        height=170 + band * len(groups),  # legend and date ticks: 1-3 lines each
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
 
 
-def _meeting_numbers(fig: go.Figure, meetings: list[tuple], shown: timedelta) -> None:
+def _meeting_numbers(
+    fig: go.Figure, meetings: list[tuple], low: date, high: date
+) -> tuple[date, date]:
     """The meetings' numbers beside their markers, one label per close-together bunch.
 
-    Markers of one row closer than about two marker widths share a label ('6, 7, 9'); a
-    label that would touch the one before it on its row goes below the row instead of above.
+    Spaced for a phone's plot area (_TIMELINE_WIDTH_PX): markers of one row closer than about
+    two marker widths share a label ('6, 7, 9'); a label that would touch the one before it on
+    its row goes below the row instead of above. Returns low..high widened so that every label
+    lies inside the plot area.
     """
-    px_per_day = _TIMELINE_WIDTH_PX / max(shown.days, 1)
+    px_per_day = _TIMELINE_WIDTH_PX / max((high - low).days, 1)
     labels_at: list[tuple[str, date, str, str]] = []  # (group, day, text, position)
+    first, last = low, high
     for group in dict.fromkeys(m[0] for m in meetings):
         points = sorted(
             (m[3] if m[3] is not None else m[1] + (m[2] - m[1]) / 2, m[6])
@@ -342,16 +375,16 @@ def _meeting_numbers(fig: go.Figure, meetings: list[tuple], shown: timedelta) ->
         for bunch in bunches:
             text = ", ".join(str(n) for _, n in sorted(bunch, key=lambda p: p[1]))
             middle = bunch[0][0] + (bunch[-1][0] - bunch[0][0]) / 2
-            half = (len(text) * _NUMBER_WIDTH_PX / 2 + 4) / px_per_day
-            start = middle - timedelta(days=half)
-            touches = last_end is not None and start < last_end
+            half = timedelta(days=(len(text) * _NUMBER_WIDTH_PX / 2 + 4) / px_per_day)
+            touches = last_end is not None and middle - half < last_end
             position = (
                 ("bottom center" if last_position == "top center" else "top center")
                 if touches
                 else "top center"
             )
             labels_at.append((group, middle, text, position))
-            last_end, last_position = middle + timedelta(days=half), position
+            last_end, last_position = middle + half, position
+            first, last = min(first, middle - half), max(last, middle + half)
     for position in ("top center", "bottom center"):
         chosen = [label for label in labels_at if label[3] == position]
         if not chosen:
@@ -360,7 +393,7 @@ def _meeting_numbers(fig: go.Figure, meetings: list[tuple], shown: timedelta) ->
             go.Scatter(
                 name="Mødenumre",
                 mode="markers+text",
-                marker={"size": 20, "color": "rgba(0, 0, 0, 0)"},  # holds the text off the dot
+                marker={"size": 16, "color": "rgba(0, 0, 0, 0)"},  # holds the text off the dot
                 x=[label[1].isoformat() for label in chosen],
                 y=[label[0] for label in chosen],
                 text=[label[2] for label in chosen],
@@ -370,6 +403,7 @@ def _meeting_numbers(fig: go.Figure, meetings: list[tuple], shown: timedelta) ->
                 showlegend=False,
             )
         )
+    return first, last
 
 
 # --- enrollment and criteria over time --------------------------------------------------

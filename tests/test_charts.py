@@ -295,8 +295,8 @@ def test_every_drawn_meeting_carries_its_number_in_the_plan_beside_its_marker(pl
 
 
 def test_meetings_close_together_on_a_row_share_one_label_and_labels_do_not_touch():
-    rows = [  # one row: two meetings two days apart, one 30 days later, one a year later
-        ("a", "A", "2018-05-01"), ("b", "B", "2018-05-03"), ("c", "C", "2018-06-02"),
+    rows = [  # one row: two meetings two days apart, one 40 days later, one a year later
+        ("a", "A", "2018-05-01"), ("b", "B", "2018-05-03"), ("c", "C", "2018-06-12"),
         ("d", "D", "2019-05-01"),
     ]  # fmt: skip
     plan = pd.DataFrame(
@@ -309,8 +309,8 @@ def test_meetings_close_together_on_a_row_share_one_label_and_labels_do_not_touc
     ).assign(number=[10, 11, 12, 13])  # fmt: skip
     fig = charts.meeting_timeline(plan, AS_OF)
     labels = {text: t.textposition for t in fig.data if t.name == "Mødenumre" for text in t.text}
-    # About 1 px a day: "10, 11" is one label; "12" is a bunch of its own, but its label would
-    # touch "10, 11" above the row, so it goes below.
+    # About 0.7 px a day on a phone: "10, 11" is one label; "12" is a bunch of its own, but its
+    # label would touch "10, 11" above the row, so it goes below.
     assert labels == {"10, 11": "top center", "12": "bottom center", "13": "top center"}
 
 
@@ -328,8 +328,20 @@ def test_status_date_line_is_drawn_at_as_of_with_a_danish_label(all_figures):
         fig = all_figures[name]
         [line] = fig.layout.shapes
         assert as_date(line.x0) == as_date(line.x1) == AS_OF, name
-        texts = [a.text for a in fig.layout.annotations]
+        texts = [a.text for a in fig.layout.annotations] + [t.name for t in fig.data]
         assert "Status pr. 1. juni 2019" in texts, name
+
+
+def test_the_timelines_status_date_and_numbers_are_explained_in_its_legend_not_over_its_rows(
+    all_figures,
+):
+    fig = all_figures["meeting_timeline"]
+    status = trace(fig, "Status pr. 1. juni 2019")  # legend entries wrap on a narrow screen
+    assert status.line.dash == "dash" and list(status.x) == [None]
+    assert trace(fig, charts.NUMBERS_NOTE).showlegend is not False
+    # The group names stand above their rows, left in the plot: no tick labels beside it.
+    assert fig.layout.yaxis.showticklabels is False
+    assert [a.text for a in fig.layout.annotations] == list(fig.layout.yaxis.categoryarray)
 
 
 # --- enrollment and criteria over time --------------------------------------------------
@@ -500,8 +512,8 @@ def test_every_mark_in_the_charts_has_3_to_1_contrast_on_its_background(all_figu
             backgrounds.append(land.fillcolor)  # the dots stand on the land
             assert all(contrast(land.line.color, b) >= 3 for b in backgrounds), "coast"
         for t in fig.data:
-            if t.type == "heatmap" or t.name in ("Danmark", "Mødenumre"):
-                continue  # cells carry marks (above); the land and labels are not marks
+            if t.type == "heatmap" or t.name in ("Danmark", "Mødenumre", charts.NUMBERS_NOTE):
+                continue  # cells carry marks (above); the land, labels and a key are not marks
             for background in backgrounds:
                 assert _mark_contrast(t, background) >= 3, (name, t.name, background)
 
