@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import shutil
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -67,27 +69,39 @@ def pg_server() -> pg.PostgresServer:
     pg.stop(server)
 
 
-@pytest.fixture(scope="session")
-def pg_template(pg_server, example_db_file) -> str:
-    """The example database copied into PostgreSQL once, as a template to clone per test."""
-    pg_server.admin("CREATE DATABASE kl_template")
-    target = db.connect(pg_server.url("kl_template"))
-    source = db.open_file(example_db_file, read_only=True)
+def _template(server: pg.PostgresServer, source_file: Path, name: str) -> str:
+    """A DuckDB file copied into a new PostgreSQL database ``name``, a template to clone."""
+    server.admin(f"CREATE DATABASE {name}")
+    target = db.connect(server.url(name))
+    source = db.open_file(source_file, read_only=True)
     try:
         store.copy_tables(source, target)
     finally:
         source.close()
         target.close()
-    return "kl_template"
+    return name
+
+
+@contextmanager
+def _clone(server: pg.PostgresServer, template: str) -> Iterator[str]:
+    """The URL of a fresh clone of ``template`` (CREATE DATABASE ... TEMPLATE), then dropped."""
+    name = f"kl_test_{uuid.uuid4().hex[:12]}"
+    server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
+    yield server.url(name)
+    server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@pytest.fixture(scope="session")
+def pg_template(pg_server, example_db_file) -> str:
+    """The example database copied into PostgreSQL once, as a template to clone per test."""
+    return _template(pg_server, example_db_file, "kl_template")
 
 
 @pytest.fixture
 def pg_url(pg_server, pg_template) -> str:
     """The URL of a fresh PostgreSQL copy of the example database, dropped after the test."""
-    name = f"kl_test_{uuid.uuid4().hex[:12]}"
-    pg_server.admin(f"CREATE DATABASE {name} TEMPLATE {pg_template}")
-    yield pg_server.url(name)
-    pg_server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+    with _clone(pg_server, pg_template) as url:
+        yield url
 
 
 @pytest.fixture
@@ -97,6 +111,65 @@ def replicas(pg_url):
     yield a, b
     a.close()
     b.close()
+
+
+@pytest.fixture(scope="session")
+def reference_db_file(tmp_path_factory) -> Path:
+    """One database with reference data only (kl-dash init --no-example), built once."""
+    path = tmp_path_factory.mktemp("reference") / "kl_dash.duckdb"
+    bootstrap.init_database(path, example=False)
+    return path
+
+
+def _on_store(request, monkeypatch, file_fixture: str, template_fixture: str):
+    """A fresh database on the store of the test's parameter: a DuckDB file or a PostgreSQL URL.
+
+    On PostgreSQL every pool the test opens (the app's own, cached by Streamlit, too) is
+    closed before its database is dropped.
+    """
+    if request.param == "duckdb":
+        path = request.getfixturevalue("tmp_path") / "kl_dash.duckdb"
+        shutil.copy(request.getfixturevalue(file_fixture), path)
+        yield path
+        return
+    server = request.getfixturevalue("pg_server")
+    opened = []
+    connect_postgres = store.connect_postgres
+
+    def connect_and_keep(url: str):
+        opened.append(connect_postgres(url))
+        return opened[-1]
+
+    monkeypatch.setattr(store, "connect_postgres", connect_and_keep)
+    with _clone(server, request.getfixturevalue(template_fixture)) as url:
+        yield url
+        for con in opened:
+            con.close()
+
+
+STORES = ["duckdb", "postgresql"]
+
+
+@pytest.fixture(params=STORES)
+def database(request, monkeypatch):
+    """A fresh copy of the example database on each store in turn, for tests that open the app.
+
+    A DuckDB file's path, then a PostgreSQL URL (both go in KL_DASH_DB and db.connect alike):
+    a test taking this runs once per store, so the page suite runs against both.
+    """
+    yield from _on_store(request, monkeypatch, "example_db_file", "pg_template")
+
+
+@pytest.fixture(scope="session")
+def pg_reference_template(pg_server, reference_db_file) -> str:
+    """The reference-only database copied into PostgreSQL once, as a template to clone."""
+    return _template(pg_server, reference_db_file, "kl_reference")
+
+
+@pytest.fixture(params=STORES)
+def reference_database(request, monkeypatch):
+    """A fresh database with reference data only, on each store in turn (as ``database``)."""
+    yield from _on_store(request, monkeypatch, "reference_db_file", "pg_reference_template")
 
 
 @pytest.fixture(autouse=True)

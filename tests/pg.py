@@ -76,13 +76,19 @@ def start() -> PostgresServer:
     folder = Path(tempfile.mkdtemp(prefix="kl_dash_pg_"))
     if os.geteuid() == 0:
         shutil.chown(folder, "postgres")
-    port = _free_port()
     data = folder / "data"
     _run([str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8",
           "--locale=C.UTF-8"])  # fmt: skip
-    options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
-    _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w", "-t", "30",
-          "-o", options, "start"])  # fmt: skip
+    for attempt in range(1, 4):  # a port found free may be taken before the server binds it
+        port = _free_port()  # (pytest-xdist's workers each start a server at the same time)
+        options = f"-c listen_addresses=127.0.0.1 -p {port} -k {folder} -c fsync=off"
+        try:
+            _run([str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(folder / "log"), "-w",
+                  "-t", "30", "-o", options, "start"])  # fmt: skip
+            break
+        except subprocess.CalledProcessError:
+            if attempt == 3:
+                raise
     return PostgresServer(folder, port, bin_dir)
 
 

@@ -1,12 +1,14 @@
-"""The real Streamlit app (app.py) on a real database, driven by AppTest."""
+"""The real Streamlit app (app.py) on a real database, driven by AppTest.
+
+A test taking ``database`` runs on a DuckDB file and on PostgreSQL (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
-import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from kl_dash import db
+from kl_dash import db, store
 from kl_dash.formatting import format_number
 
 from .conftest import PROJECT_ROOT
@@ -32,7 +34,7 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 def expected_figures(path, programme_id: str) -> dict[str, str]:
     """The headline figures computed here, independently, with plain SQL."""
-    con = duckdb.connect(str(path))  # same configuration as the app's own connection
+    con = db.connect(path)  # a DuckDB file or PostgreSQL, as the test's database
     # The default status date: today, or the last day of a programme that is over.
     (today,) = con.execute(
         "SELECT least(current_date, end_date) FROM programmes WHERE id = ?", [programme_id]
@@ -68,6 +70,7 @@ def expected_figures(path, programme_id: str) -> dict[str, str]:
 
 
 def test_first_start_creates_the_database_and_shows_its_figures(monkeypatch, tmp_path):
+    # DuckDB only: the app seeds a missing file; a PostgreSQL database is made by kl-dash init.
     path = tmp_path / "data" / "kl_dash.duckdb"
     assert not path.exists()
     at = start(monkeypatch, path, partnerskab="it-2017")
@@ -81,23 +84,23 @@ def test_first_start_creates_the_database_and_shows_its_figures(monkeypatch, tmp
 
 @pytest.mark.parametrize("programme_id", ["it-2017", "kvalitet-2017"])
 def test_overview_shows_the_figures_of_the_partnership_in_the_url(
-    monkeypatch, db_path, programme_id
+    monkeypatch, database, programme_id
 ):
-    at = start(monkeypatch, db_path, partnerskab=programme_id)
+    at = start(monkeypatch, database, partnerskab=programme_id)
     assert not at.exception
     assert widget(at.selectbox, "programme_id").value == programme_id
-    assert metrics(at) == expected_figures(db_path, programme_id)
+    assert metrics(at) == expected_figures(database, programme_id)
     assert at.query_params["partnerskab"] == programme_id
 
 
-def test_binding_signup_shows_no_political_agreement_figure(monkeypatch, db_path):
-    at = start(monkeypatch, db_path, partnerskab="faellesskaber-2021")
+def test_binding_signup_shows_no_political_agreement_figure(monkeypatch, database):
+    at = start(monkeypatch, database, partnerskab="faellesskaber-2021")
     assert "Politisk aftale" not in [m.label for m in at.metric]
     assert metrics(at)["Møder afholdt"] == "4 af 4"
 
 
-def test_the_status_sentence_does_not_repeat_the_period_the_caption_gives(monkeypatch, db_path):
-    at = start(monkeypatch, db_path, partnerskab="it-2017", dato="2018-06-01")
+def test_the_status_sentence_does_not_repeat_the_period_the_caption_gives(monkeypatch, database):
+    at = start(monkeypatch, database, partnerskab="it-2017", dato="2018-06-01")
     caption = at.caption[0].value
     (sentence,) = [i.value for i in at.main.info if "Status pr." in i.value]
     assert "ultimo 2017 til ultimo 2019" in caption.replace("\\", "")
@@ -112,43 +115,43 @@ def test_the_status_sentence_does_not_repeat_the_period_the_caption_gives(monkey
         ("faellesskaber-2021", "55.000 kr. ex moms. pr. kommune"),
     ],
 )
-def test_the_price_is_shown_as_the_invitation_words_it(monkeypatch, db_path, programme_id, said):
-    at = start(monkeypatch, db_path, partnerskab=programme_id)
+def test_the_price_is_shown_as_the_invitation_words_it(monkeypatch, database, programme_id, said):
+    at = start(monkeypatch, database, partnerskab=programme_id)
     assert said in at.caption[0].value.replace("\\", "")
 
 
-def test_a_derived_end_date_says_it_is_derived(monkeypatch, db_path):
-    at = start(monkeypatch, db_path, partnerskab="kvalitet-2017")
+def test_a_derived_end_date_says_it_is_derived(monkeypatch, database):
+    at = start(monkeypatch, database, partnerskab="kvalitet-2017")
     assert "udledt" in at.caption[0].value
-    at = start(monkeypatch, db_path, partnerskab="it-2017")
+    at = start(monkeypatch, database, partnerskab="it-2017")
     assert "udledt" not in at.caption[0].value
 
 
-def test_the_it_criteria_are_shown_as_the_project_descriptions_proposal(monkeypatch, db_path):
-    at = start(monkeypatch, db_path, partnerskab="it-2017")
+def test_the_it_criteria_are_shown_as_the_project_descriptions_proposal(monkeypatch, database):
+    at = start(monkeypatch, database, partnerskab="it-2017")
     at.switch_page("pages/succeskriterier.py").run()
     origin = " ".join(c.value for c in at.caption).replace("\\", "")
     assert "forslag" in origin and "fastsat i invitationen og" not in origin
 
 
-def test_choosing_another_partnership_updates_figures_and_url(monkeypatch, db_path):
-    at = start(monkeypatch, db_path, partnerskab="it-2017")
+def test_choosing_another_partnership_updates_figures_and_url(monkeypatch, database):
+    at = start(monkeypatch, database, partnerskab="it-2017")
     widget(at.selectbox, "programme_id").select("kvalitet-2017").run()
     assert not at.exception
-    assert metrics(at) == expected_figures(db_path, "kvalitet-2017")
+    assert metrics(at) == expected_figures(database, "kvalitet-2017")
     assert at.query_params["partnerskab"] == "kvalitet-2017"
 
 
-def test_an_unknown_partnership_in_the_url_gives_a_notice_and_falls_back(monkeypatch, db_path):
-    at = start(monkeypatch, db_path, partnerskab="findes-ikke")
+def test_an_unknown_partnership_in_the_url_gives_a_notice_and_falls_back(monkeypatch, database):
+    at = start(monkeypatch, database, partnerskab="findes-ikke")
     assert not at.exception
     assert any("findes-ikke" in w.value and "findes ikke" in w.value for w in at.main.warning)
     chosen = widget(at.selectbox, "programme_id").value
-    assert metrics(at) == expected_figures(db_path, chosen)
+    assert metrics(at) == expected_figures(database, chosen)
 
 
-def test_meeting_plan_lists_periods_as_written_and_held_dates_in_danish(monkeypatch, db_path):
-    at = start(monkeypatch, db_path, partnerskab="faellesskaber-2021")
+def test_meeting_plan_lists_periods_as_written_and_held_dates_in_danish(monkeypatch, database):
+    at = start(monkeypatch, database, partnerskab="faellesskaber-2021")
     at.switch_page("pages/moeder.py").run()
     plan = at.dataframe[0].value  # short dates on screen; the downloads keep them in full
     assert list(plan["Planlagt"]) == [
@@ -159,22 +162,24 @@ def test_meeting_plan_lists_periods_as_written_and_held_dates_in_danish(monkeypa
     ]
     assert list(plan["Afholdt"]) == [f"{day} (eksempel)" for day in plan["Planlagt"]]
     assert list(plan["Form"]) == ["fysisk", "virtuelt", "virtuelt", "fysisk"]
-    at = start(monkeypatch, db_path, partnerskab="it-2017")
+    at = start(monkeypatch, database, partnerskab="it-2017")
     at.switch_page("pages/moeder.py").run()
     assert "primo 2018" in set(at.dataframe[0].value["Planlagt"])
 
 
-def test_example_data_notice_is_shown_only_with_example_data(monkeypatch, db_path):
-    at = start(monkeypatch, db_path)
+def test_example_data_notice_is_shown_only_with_example_data(monkeypatch, database):
+    at = start(monkeypatch, database)
     assert any("Eksempeldata" in i.value for i in at.sidebar.info)
-    con = db.connect(db_path)
-    con.execute("DELETE FROM dataset_info WHERE key = 'example_data'")
+    con = db.connect(database)
+    with store.write_transaction(con):  # as every write of shown data, raising its version
+        con.execute("DELETE FROM dataset_info WHERE key = 'example_data'")
     con.close()
-    at = start(monkeypatch, db_path)
+    at = start(monkeypatch, database)
     assert not any("Eksempeldata" in i.value for i in at.sidebar.info)
 
 
 def test_a_broken_database_file_gives_a_danish_error_not_a_traceback(monkeypatch, tmp_path):
+    # DuckDB only: about a file that is not a DuckDB database.
     path = tmp_path / "broken.duckdb"
     path.write_text("not a database")
     at = start(monkeypatch, path)
@@ -185,8 +190,8 @@ def test_a_broken_database_file_gives_a_danish_error_not_a_traceback(monkeypatch
 @pytest.mark.parametrize(
     "page", sorted(f"pages/{p.name}" for p in (PROJECT_ROOT / "pages").glob("*.py"))
 )
-def test_every_page_file_runs_inside_app_py(monkeypatch, db_path, page):
-    at = start(monkeypatch, db_path, partnerskab="it-2017")
+def test_every_page_file_runs_inside_app_py(monkeypatch, database, page):
+    at = start(monkeypatch, database, partnerskab="it-2017")
     at.switch_page(page).run()
     assert not at.exception, [e.message for e in at.exception]
     assert app_ran(at)  # app.py's sidebar: the partnership chooser ...

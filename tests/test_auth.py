@@ -1,4 +1,7 @@
-"""Who sees what in the real app: local mode, login, roles, public reading, single sign-on."""
+"""Who sees what in the real app: local mode, login, roles, public reading, single sign-on.
+
+Every test taking ``database`` runs on a DuckDB file and on PostgreSQL (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -52,17 +55,17 @@ def shows_no_data(at: AppTest) -> bool:
     return not (at.metric or at.dataframe or at.selectbox or at.get("plotly_chart"))
 
 
-def test_local_mode_without_users_allows_everything_and_says_so(monkeypatch, db_path):
-    at = app(monkeypatch, db_path).run()
+def test_local_mode_without_users_allows_everything_and_says_so(monkeypatch, database):
+    at = app(monkeypatch, database).run()
     assert not at.exception
     assert any("Lokal tilstand" in w.value for w in at.sidebar.warning)
     at.switch_page("pages/opdater.py").run()
     assert not at.exception and at.title[0].value == "Opdater data"
 
 
-def test_with_users_an_anonymous_visitor_sees_a_login_and_no_data(monkeypatch, db_path):
-    with_users(db_path, ("kirsten", "editor"))
-    at = app(monkeypatch, db_path).run()
+def test_with_users_an_anonymous_visitor_sees_a_login_and_no_data(monkeypatch, database):
+    with_users(database, ("kirsten", "editor"))
+    at = app(monkeypatch, database).run()
     assert not at.exception
     assert at.title[0].value == "Log ind"
     assert shows_no_data(at)
@@ -71,14 +74,14 @@ def test_with_users_an_anonymous_visitor_sees_a_login_and_no_data(monkeypatch, d
             at.switch_page(page)
 
 
-def test_required_login_applies_even_before_the_first_user(monkeypatch, db_path):
-    at = app(monkeypatch, db_path, KL_DASH_AUTH="required").run()
+def test_required_login_applies_even_before_the_first_user(monkeypatch, database):
+    at = app(monkeypatch, database, KL_DASH_AUTH="required").run()
     assert at.title[0].value == "Log ind" and shows_no_data(at)
 
 
-def test_a_wrong_password_is_refused_and_a_right_one_opens_the_pages(monkeypatch, db_path):
-    with_users(db_path, ("lise", "viewer"))
-    at = app(monkeypatch, db_path).run()
+def test_a_wrong_password_is_refused_and_a_right_one_opens_the_pages(monkeypatch, database):
+    with_users(database, ("lise", "viewer"))
+    at = app(monkeypatch, database).run()
     at = log_in(at, "lise", "forkert-kodeord")
     assert any("Forkert brugernavn eller adgangskode" in e.value for e in at.error)
     assert shows_no_data(at)
@@ -87,22 +90,22 @@ def test_a_wrong_password_is_refused_and_a_right_one_opens_the_pages(monkeypatch
     assert any(m.label == "Kommuner" for m in at.metric)
 
 
-def test_a_viewer_cannot_reach_the_upload_page_an_editor_can(monkeypatch, db_path):
-    with_users(db_path, ("lise", "viewer"), ("kirsten", "editor"))
-    viewer = log_in(app(monkeypatch, db_path).run(), "lise")
+def test_a_viewer_cannot_reach_the_upload_page_an_editor_can(monkeypatch, database):
+    with_users(database, ("lise", "viewer"), ("kirsten", "editor"))
+    viewer = log_in(app(monkeypatch, database).run(), "lise")
     with pytest.raises(ValueError, match="Could not find a navigation page"):
         viewer.switch_page("pages/opdater.py")
-    editor = log_in(app(monkeypatch, db_path).run(), "kirsten")
+    editor = log_in(app(monkeypatch, database).run(), "kirsten")
     editor.switch_page("pages/opdater.py").run()
     assert not editor.exception and editor.title[0].value == "Opdater data"
     assert any("logget ind som kirsten" in c.value for c in editor.caption)
     assert not editor.text_input  # no name to type: the login says who uploads
 
 
-def test_an_editor_account_named_lokal_is_not_local_mode_on_the_upload_page(monkeypatch, db_path):
-    with_users(db_path, ("kirsten", "editor"))
-    with_account_made_before_names_were_reserved(db_path, "lokal", "editor")
-    con = db.connect(db_path)
+def test_an_editor_account_named_lokal_is_not_local_mode_on_the_upload_page(monkeypatch, database):
+    with_users(database, ("kirsten", "editor"))
+    with_account_made_before_names_were_reserved(database, "lokal", "editor")
+    con = db.connect(database)
     (name,) = con.execute(
         "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
         "WHERE programme_id = 'it-2017' ORDER BY 1 LIMIT 1"
@@ -110,7 +113,7 @@ def test_an_editor_account_named_lokal_is_not_local_mode_on_the_upload_page(monk
     rows = f"partnerskab;kommune;gruppe;antal\nit-2017;{name};Ledelsesspor;4\n".encode()
     stored = importer.store(con, "deltagere", rows, "d.csv", Actor("kirsten", "editor"))
     con.close()
-    at = log_in(app(monkeypatch, db_path).run(), "lokal")
+    at = log_in(app(monkeypatch, database).run(), "lokal")
     at.switch_page("pages/opdater.py").run()
     assert not at.exception, [e.message for e in at.exception]
     assert not at.text_input  # no name to type: the uploads are recorded as "lokal"
@@ -119,15 +122,15 @@ def test_an_editor_account_named_lokal_is_not_local_mode_on_the_upload_page(monk
     at.selectbox(key="undo-upload").set_value(stored.upload_id).run()
     next(b for b in at.button if b.label == "Fortryd upload").click().run()
     assert any("kun den, der lavede den" in e.value for e in at.error)
-    con = db.connect(db_path)
+    con = db.connect(database)
     undone = con.execute("SELECT undone_at FROM uploads WHERE id = ?", [stored.upload_id])
     assert undone.fetchall() == [(None,)]
     con.close()
 
 
-def test_an_account_named_anonym_is_logged_in_and_can_log_out(monkeypatch, db_path):
-    with_account_made_before_names_were_reserved(db_path, "anonym", "viewer")
-    at = log_in(app(monkeypatch, db_path).run(), "anonym")
+def test_an_account_named_anonym_is_logged_in_and_can_log_out(monkeypatch, database):
+    with_account_made_before_names_were_reserved(database, "anonym", "viewer")
+    at = log_in(app(monkeypatch, database).run(), "anonym")
     assert not at.exception
     assert any(c.value == "Logget ind som anonym" for c in at.sidebar.caption)
     assert any(m.label == "Kommuner" for m in at.metric)
@@ -158,9 +161,9 @@ def test_settings_come_from_the_environment_secrets_and_server_address():
     assert auth.settings({}, "localhost", {"KL_DASH_AUTH": "required"}).required
 
 
-def test_public_reading_shows_the_pages_but_never_uploads(monkeypatch, db_path):
-    with_users(db_path, ("kirsten", "editor"))
-    at = app(monkeypatch, db_path, KL_DASH_PUBLIC_READ="1").run()
+def test_public_reading_shows_the_pages_but_never_uploads(monkeypatch, database):
+    with_users(database, ("kirsten", "editor"))
+    at = app(monkeypatch, database, KL_DASH_PUBLIC_READ="1").run()
     assert not at.exception
     assert any(m.label == "Kommuner" for m in at.metric)
     with pytest.raises(ValueError, match="Could not find a navigation page"):
@@ -169,8 +172,8 @@ def test_public_reading_shows_the_pages_but_never_uploads(monkeypatch, db_path):
     assert not at.exception and at.dataframe
 
 
-def test_single_sign_on_maps_e_mail_domains_to_roles(monkeypatch, db_path):
-    at = app(monkeypatch, db_path)
+def test_single_sign_on_maps_e_mail_domains_to_roles(monkeypatch, database):
+    at = app(monkeypatch, database)
     at.secrets["auth"] = {
         "redirect_uri": "http://localhost:8501/oauth2callback",
         "cookie_secret": "x" * 32,
@@ -184,7 +187,7 @@ def test_single_sign_on_maps_e_mail_domains_to_roles(monkeypatch, db_path):
     assert not at.exception
     at.switch_page("pages/opdater.py").run()
     assert at.title[0].value == "Opdater data"
-    stranger = app(monkeypatch, db_path)
+    stranger = app(monkeypatch, database)
     stranger.secrets.update(at.secrets)
     stranger.user = {"is_logged_in": True, "email": "x@gmail.com"}
     stranger.run()
@@ -238,13 +241,13 @@ def test_no_password_is_stored_or_logged_in_clear(db_path):
     assert PASSWORD not in dump and "et-forkert-kodeord" not in dump
 
 
-def test_an_app_reachable_from_the_network_never_runs_without_a_login(monkeypatch, db_path):
+def test_an_app_reachable_from_the_network_never_runs_without_a_login(monkeypatch, database):
     from streamlit import config
 
     before = config.get_option("server.address")
     config.set_option("server.address", "0.0.0.0")  # as --server.address 0.0.0.0 does
     try:
-        at = app(monkeypatch, db_path).run()
+        at = app(monkeypatch, database).run()
     finally:
         config.set_option("server.address", before)
     assert at.title[0].value == "Log ind" and shows_no_data(at)

@@ -25,8 +25,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("page", "params"), PAGES)
-def test_no_download_is_stored_before_it_is_clicked(monkeypatch, db_path, page, params):
-    at = open_app(monkeypatch, db_path, page, **params)
+def test_no_download_is_stored_before_it_is_clicked(monkeypatch, database, page, params):
+    at = open_app(monkeypatch, database, page, **params)
     assert not at.exception, [e.message for e in at.exception]
     buttons = [b.proto for b in at.get("download_button")]
     assert buttons
@@ -34,8 +34,8 @@ def test_no_download_is_stored_before_it_is_clicked(monkeypatch, db_path, page, 
     assert not stored, stored
 
 
-def test_a_click_builds_exactly_the_table_shown(monkeypatch, db_path, media_files):
-    at = open_app(monkeypatch, db_path, "pages/moeder.py", partnerskab="it-2017")
+def test_a_click_builds_exactly_the_table_shown(monkeypatch, database, media_files):
+    at = open_app(monkeypatch, database, "pages/moeder.py", partnerskab="it-2017")
     button = next(b.proto for b in at.get("download_button") if "Mødeplan" in b.help)
     csv = media_files(button).decode("utf-8-sig")
     assert csv.splitlines()[0].split(";") == list(at.dataframe[0].value.columns)

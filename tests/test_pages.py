@@ -1,4 +1,7 @@
-"""Every page of the real app on a real example database, driven by AppTest."""
+"""Every page of the real app on a real example database, driven by AppTest.
+
+A test taking ``database`` runs twice: on a DuckDB file and on PostgreSQL (tests/conftest.py).
+"""
 
 from __future__ import annotations
 
@@ -6,12 +9,12 @@ import io
 import json
 from datetime import date
 
-import duckdb
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
+from kl_dash import db
 from kl_dash.formatting import danish_sort_key
 
 from .conftest import PROJECT_ROOT
@@ -46,8 +49,9 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def sql(path, query: str, params=()) -> list[tuple]:
-    con = duckdb.connect(str(path))  # same configuration as the app's connection
+def sql(database, query: str, params=()) -> list[tuple]:
+    """The rows of ``query`` on the test's database, a DuckDB file or PostgreSQL alike."""
+    con = db.connect(database)
     try:
         return con.execute(query, list(params)).fetchall()
     finally:
@@ -57,17 +61,36 @@ def sql(path, query: str, params=()) -> list[tuple]:
 @pytest.mark.parametrize("programme", PROGRAMMES)
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_through_app_py_for_every_partnership(
-    monkeypatch, db_path, page, programme
+    monkeypatch, database, page, programme
 ):
-    at = open_app(monkeypatch, db_path, page, partnerskab=programme)
+    at = open_app(monkeypatch, database, page, partnerskab=programme)
     assert not at.exception, [e.message for e in at.exception]
     assert app_ran(at)
     assert at.title and not at.main.warning or all("uden for" in w.value for w in at.main.warning)
 
 
-def test_overview_figures_equal_plain_sql_on_the_status_date_in_the_url(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="it-2017", dato="2018-06-01")
-    con = duckdb.connect(str(db_path))
+def shown_figures(at: AppTest) -> dict:
+    """What a reader sees of a page's figures: its metrics and the tables' values."""
+    return {
+        "metrics": metrics(at),
+        "tables": [frame.value.to_dict("list") for frame in at.dataframe],
+    }
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_on_postgresql_shows_the_figures_of_the_duckdb_file(
+    monkeypatch, db_path, pg_url, page
+):
+    on_pg = open_app(monkeypatch, pg_url, page, partnerskab="it-2017", dato="2019-06-01")
+    assert not on_pg.exception, [e.message for e in on_pg.exception]
+    on_file = open_app(monkeypatch, db_path, page, partnerskab="it-2017", dato="2019-06-01")
+    assert shown_figures(on_pg) == shown_figures(on_file)
+    assert shown_figures(on_pg)["metrics"] or shown_figures(on_pg)["tables"]
+
+
+def test_overview_figures_equal_plain_sql_on_the_status_date_in_the_url(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="it-2017", dato="2018-06-01")
+    con = db.connect(database)
     expected = independent_figures(con, "it-2017", date(2018, 6, 1))
     con.close()
     shown = metrics(at)
@@ -77,8 +100,8 @@ def test_overview_figures_equal_plain_sql_on_the_status_date_in_the_url(monkeypa
     assert "1. juni 2018" in " ".join(i.value for i in at.info)
 
 
-def test_changing_the_status_date_changes_the_figures(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="faellesskaber-2021")
+def test_changing_the_status_date_changes_the_figures(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="faellesskaber-2021")
     assert metrics(at)["Møder afholdt"] == "4 af 4"
     widget(at.date_input, "as_of").set_value(date(2021, 12, 1)).run()
     assert not at.exception
@@ -86,9 +109,9 @@ def test_changing_the_status_date_changes_the_figures(monkeypatch, db_path):
     assert at.query_params["dato"] == "2021-12-01"
 
 
-def test_url_parameters_become_filters_and_come_back_out(monkeypatch, db_path):
+def test_url_parameters_become_filters_and_come_back_out(monkeypatch, database):
     (name,) = sql(
-        db_path,
+        database,
         "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
         "WHERE programme_id = 'it-2017' ORDER BY m.name LIMIT 1",
     )[0]
@@ -99,7 +122,7 @@ def test_url_parameters_become_filters_and_come_back_out(monkeypatch, db_path):
         "kommune": name,
         "status": "deltager",
     }
-    at = open_app(monkeypatch, db_path, **params)
+    at = open_app(monkeypatch, database, **params)
     assert not at.exception and not at.main.warning
     assert widget(at.selectbox, "group_id").value == "ledelsesspor"
     assert widget(at.selectbox, "status").value == "participating"
@@ -107,8 +130,8 @@ def test_url_parameters_become_filters_and_come_back_out(monkeypatch, db_path):
     assert {k: at.query_params[k] for k in params} == params
 
 
-def test_an_invalid_parameter_gives_a_notice_and_falls_back(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="it-2017", region="Atlantis", dato="i går")
+def test_an_invalid_parameter_gives_a_notice_and_falls_back(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="it-2017", region="Atlantis", dato="i går")
     assert not at.exception
     notices = " ".join(w.value for w in at.main.warning)
     assert 'Regionen "Atlantis" findes ikke' in notices and 'Datoen "i går"' in notices
@@ -116,8 +139,8 @@ def test_an_invalid_parameter_gives_a_notice_and_falls_back(monkeypatch, db_path
     assert "region" not in at.query_params and "dato" not in at.query_params
 
 
-def test_a_filter_chosen_on_one_page_is_there_on_the_next(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="kvalitet-2017")
+def test_a_filter_chosen_on_one_page_is_there_on_the_next(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="kvalitet-2017")
     widget(at.selectbox, "region").set_value("Syddanmark").run()
     at.switch_page("pages/kommuner.py").run()
     assert not at.exception and app_ran(at)
@@ -127,42 +150,38 @@ def test_a_filter_chosen_on_one_page_is_there_on_the_next(monkeypatch, db_path):
     assert len(shown) > 0 and set(shown["Region"]) == {"Syddanmark"}
 
 
-def test_a_municipality_in_the_url_opens_its_profile(monkeypatch, db_path):
+def test_a_municipality_in_the_url_opens_its_profile(monkeypatch, database):
     code, name = sql(
-        db_path,
+        database,
         "SELECT m.code, m.name FROM enrollments e JOIN municipalities m ON m.code = "
         "e.municipality_code WHERE programme_id = 'it-2017' AND agreement_on IS NOT NULL "
         "AND withdrawn_on IS NULL ORDER BY m.name DESC LIMIT 1",
     )[0]
     ((reached,),) = sql(
-        db_path,
+        database,
         "SELECT count(*) FROM criterion_status WHERE programme_id = 'it-2017' "
         "AND municipality_code = ? AND status = 'achieved' AND assessed_on = (SELECT "
         "max(assessed_on) FROM criterion_status WHERE programme_id = 'it-2017')",
         [code],
     )
-    at = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017", kommune=name)
+    at = open_app(monkeypatch, database, "pages/kommuner.py", partnerskab="it-2017", kommune=name)
     assert not at.exception
     assert any(h.value == f"Profil: {name}" for h in at.header)
     table = at.dataframe[0].value
     assert table.loc[table["Kommune"] == name, "Succeskriterier opnået"].item() == f"{reached} af 8"
 
 
-def test_filters_that_match_nothing_give_a_sentence(monkeypatch, db_path):
+def test_filters_that_match_nothing_give_a_sentence(monkeypatch, database):
     at = open_app(
-        monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017", dato="2017-06-24"
+        monkeypatch, database, "pages/kommuner.py", partnerskab="it-2017", dato="2017-06-24"
     )
     assert not at.exception
     assert any("Ingen kommuner" in i.value for i in at.info)
 
 
-def test_every_page_says_so_when_a_partnership_has_no_enrollments(monkeypatch, tmp_path):
-    from kl_dash import bootstrap
-
-    path = tmp_path / "empty.duckdb"
-    bootstrap.init_database(path, example=False)
+def test_every_page_says_so_when_a_partnership_has_no_enrollments(monkeypatch, reference_database):
     for page in PAGES:
-        at = open_app(monkeypatch, path, page, partnerskab="kvalitet-2017")
+        at = open_app(monkeypatch, reference_database, page, partnerskab="kvalitet-2017")
         assert not at.exception, (page, [e.message for e in at.exception])
         assert at.info, page
         assert not any("Eksempeldata" in i.value for i in at.sidebar.info)
@@ -188,9 +207,9 @@ def media_files(monkeypatch):
     return click
 
 
-def test_downloads_hold_exactly_the_table_shown(monkeypatch, db_path, media_files):
+def test_downloads_hold_exactly_the_table_shown(monkeypatch, database, media_files):
     at = open_app(
-        monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017", region="Hovedstaden"
+        monkeypatch, database, "pages/kommuner.py", partnerskab="it-2017", region="Hovedstaden"
     )
     shown = at.dataframe[0].value
     buttons = {
@@ -209,8 +228,8 @@ def test_downloads_hold_exactly_the_table_shown(monkeypatch, db_path, media_file
     assert list(from_xlsx["Kommune"]) == list(shown["Kommune"])
 
 
-def test_another_partnership_starts_from_its_own_status_date(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="it-2017", spor="ledelsesspor")
+def test_another_partnership_starts_from_its_own_status_date(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="it-2017", spor="ledelsesspor")
     assert widget(at.date_input, "as_of").value == date(2019, 12, 31)
     widget(at.selectbox, "programme_id").set_value("kvalitet-2017").run()
     assert not at.exception
@@ -219,8 +238,8 @@ def test_another_partnership_starts_from_its_own_status_date(monkeypatch, db_pat
     assert dict(at.query_params) == {"partnerskab": "kvalitet-2017"}
 
 
-def test_municipalities_are_listed_in_danish_order_with_aa_last(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017")
+def test_municipalities_are_listed_in_danish_order_with_aa_last(monkeypatch, database):
+    at = open_app(monkeypatch, database, "pages/kommuner.py", partnerskab="it-2017")
     names = list(at.dataframe[0].value["Kommune"])
     assert names == sorted(names, key=danish_sort_key)
     assert names[-2:] == ["Aabenraa", "Aalborg"]
@@ -229,13 +248,13 @@ def test_municipalities_are_listed_in_danish_order_with_aa_last(monkeypatch, db_
 
 
 def test_the_readme_profile_link_opens_the_profile_of_a_municipality_in_that_partnership(
-    monkeypatch, db_path
+    monkeypatch, database
 ):
     import re
 
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     programme, name = re.search(r"`\?partnerskab=([\w-]+)&kommune=(\w+)`", readme).groups()
-    at = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab=programme, kommune=name)
+    at = open_app(monkeypatch, database, "pages/kommuner.py", partnerskab=programme, kommune=name)
     assert not at.exception and not at.main.warning
     assert any(h.value == f"Profil: {name}" for h in at.header)
 
@@ -264,17 +283,17 @@ def example_facts(path, programme: str) -> tuple[set[str], set[str]]:
 
 
 @pytest.mark.parametrize("page", [*PAGES, "pages/om.py"])
-def test_every_page_labels_the_example_facts_it_shows(monkeypatch, db_path, page):
+def test_every_page_labels_the_example_facts_it_shows(monkeypatch, database, page):
     ((name,),) = sql(
-        db_path,
+        database,
         "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
         "WHERE programme_id = 'kvalitet-2017' AND agreement_on IS NOT NULL "
         "AND withdrawn_on IS NULL ORDER BY m.name LIMIT 1",
     )
-    at = open_app(monkeypatch, db_path, page, partnerskab="kvalitet-2017", kommune=name)
+    at = open_app(monkeypatch, database, page, partnerskab="kvalitet-2017", kommune=name)
     assert not at.exception, [e.message for e in at.exception]
     texts = shown_texts(at)
-    networks, criteria = example_facts(db_path, "kvalitet-2017")
+    networks, criteria = example_facts(database, "kvalitet-2017")
     assert networks and criteria
     marked = 0
     for fact in networks | criteria:
@@ -294,15 +313,15 @@ def test_every_page_labels_the_example_facts_it_shows(monkeypatch, db_path, page
     assert marked, "the page shows no example fact at all"
 
 
-def test_the_profile_counts_the_people_signed_up_for_every_meeting(monkeypatch, db_path):
+def test_the_profile_counts_the_people_signed_up_for_every_meeting(monkeypatch, database):
     ((name,),) = sql(
-        db_path,
+        database,
         "SELECT m.name FROM enrollments e JOIN municipalities m ON m.code = e.municipality_code "
         "WHERE programme_id = 'kvalitet-2017' AND agreement_on IS NOT NULL "
         "AND withdrawn_on IS NULL ORDER BY m.name LIMIT 1",
     )
     at = open_app(
-        monkeypatch, db_path, "pages/kommuner.py", partnerskab="kvalitet-2017", kommune=name
+        monkeypatch, database, "pages/kommuner.py", partnerskab="kvalitet-2017", kommune=name
     )
     (attendance,) = [d.value for d in at.dataframe if "Tilmeldte" in d.value]
     assert len(attendance) and attendance["Tilmeldte"].notna().all()
@@ -323,11 +342,13 @@ ABOUT_SECTIONS = [
 
 
 @pytest.mark.parametrize("programme", PROGRAMMES)
-def test_the_about_page_shows_the_file_with_the_seed_of_every_line(monkeypatch, db_path, programme):
+def test_the_about_page_shows_the_file_with_the_seed_of_every_line(
+    monkeypatch, database, programme
+):
     from kl_dash.reference import seeded_programmes
 
     (p,) = [p for p in seeded_programmes() if p.id == programme]
-    at = open_app(monkeypatch, db_path, "pages/om.py", partnerskab=programme)
+    at = open_app(monkeypatch, database, "pages/om.py", partnerskab=programme)
     assert not at.exception, [e.message for e in at.exception]
     assert [h.value for h in at.subheader] == ABOUT_SECTIONS
     shown = "\n".join(m.value.replace("\\", "") for m in at.markdown)
@@ -340,19 +361,17 @@ def test_the_about_page_shows_the_file_with_the_seed_of_every_line(monkeypatch, 
     )
 
 
-def test_the_about_page_names_the_follow_up_group_and_the_derived_end(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, "pages/om.py", partnerskab="kvalitet-2017")
+def test_the_about_page_names_the_follow_up_group_and_the_derived_end(monkeypatch, database):
+    at = open_app(monkeypatch, database, "pages/om.py", partnerskab="kvalitet-2017")
     shown = " ".join(m.value.replace("\\", "") for m in at.markdown)
     assert "følgegruppe" in shown and "mødes to gange årligt" in shown
     assert "*Fortolkning:* Invitationen kalder partnerskabet toårigt" in shown
 
 
-def test_the_about_page_of_a_database_without_examples_holds_no_example(monkeypatch, tmp_path):
-    from kl_dash import bootstrap
-
-    path = tmp_path / "seeds.duckdb"
-    bootstrap.init_database(path, example=False)
-    at = open_app(monkeypatch, path, "pages/om.py", partnerskab="kvalitet-2017")
+def test_the_about_page_of_a_database_without_examples_holds_no_example(
+    monkeypatch, reference_database
+):
+    at = open_app(monkeypatch, reference_database, "pages/om.py", partnerskab="kvalitet-2017")
     assert not at.exception
     shown = " ".join(m.value for m in [*at.markdown, *at.caption])
     assert "(eksempel)" not in shown.replace("\\", "") and "Eksempeldata ·" not in shown
@@ -382,28 +401,28 @@ def table_with(at: AppTest, column: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize("programme", PROGRAMMES)
 def test_the_comparison_shows_overblik_figures_for_everyone_and_the_network(
-    monkeypatch, db_path, programme
+    monkeypatch, database, programme
 ):
-    at, name = profile(monkeypatch, db_path, programme)
+    at, name = profile(monkeypatch, database, programme)
     figures = table_with(at, "Placering blandt alle").set_index("")
-    overview = metrics(open_app(monkeypatch, db_path, partnerskab=programme))
+    overview = metrics(open_app(monkeypatch, database, partnerskab=programme))
     assert figures.loc["Fremmøde", "Alle deltagere"] == overview["Fremmøde"]
     assert figures.loc["Succeskriterier opnået", "Alle deltagere"] == overview["Kriterier opnået"]
     (network_id,) = sql(
-        db_path,
+        database,
         "SELECT e.network_id FROM enrollments e JOIN municipalities m ON m.code = "
         "e.municipality_code WHERE e.programme_id = ? AND m.name = ?",
         [programme, name],
     )[0]
-    network_view = metrics(open_app(monkeypatch, db_path, partnerskab=programme,
+    network_view = metrics(open_app(monkeypatch, database, partnerskab=programme,
                                     netvaerk=network_id))  # fmt: skip
     (network_column,) = [c for c in figures.columns if c.startswith("Netværk")]
     assert figures.loc["Fremmøde", network_column] == network_view["Fremmøde"]
 
 
-def test_the_municipalitys_place_is_counted_from_the_municipality_table(monkeypatch, db_path):
-    at, name = profile(monkeypatch, db_path, "it-2017")
-    listed = open_app(monkeypatch, db_path, "pages/kommuner.py", partnerskab="it-2017")
+def test_the_municipalitys_place_is_counted_from_the_municipality_table(monkeypatch, database):
+    at, name = profile(monkeypatch, database, "it-2017")
+    listed = open_app(monkeypatch, database, "pages/kommuner.py", partnerskab="it-2017")
     everyone = listed.dataframe[0].value  # one row per municipality, counted as Overblik does
     taking_part = everyone[everyone["Status"] == "Deltager"]
     rates = {
@@ -417,11 +436,11 @@ def test_the_municipalitys_place_is_counted_from_the_municipality_table(monkeypa
     assert figures.loc["Fremmøde", "Placering blandt alle"] == f"nr. {better + 1} af {len(rates)}"
 
 
-def test_each_criterion_and_group_is_compared_and_the_chart_has_three_lines(monkeypatch, db_path):
-    at, name = profile(monkeypatch, db_path, "kvalitet-2017")
+def test_each_criterion_and_group_is_compared_and_the_chart_has_three_lines(monkeypatch, database):
+    at, name = profile(monkeypatch, database, "kvalitet-2017")
     criteria = table_with(at, "Opnået af alle deltagere")
     reached = [int(v.split("(")[1].split(" af ")[0]) for v in criteria["Opnået af alle deltagere"]]
-    overview = open_app(monkeypatch, db_path, partnerskab="kvalitet-2017")
+    overview = open_app(monkeypatch, database, partnerskab="kvalitet-2017")
     (card,) = [m for m in overview.metric if m.label == "Kriterier opnået"]
     assert f"{sum(reached)} af " in card.proto.help
     assert set(criteria[name]) <= {"ikke påbegyndt", "i gang", "opnået", "ikke vurderet"}
@@ -436,8 +455,8 @@ def test_each_criterion_and_group_is_compared_and_the_chart_has_three_lines(monk
     assert [t["name"] for t in chart["data"]] == [name, "Netværk Syd (eksempel)", "Alle deltagere"]
 
 
-def test_the_comparison_follows_the_group_filter_and_offers_its_tables(monkeypatch, db_path):
-    at, name = profile(monkeypatch, db_path, "it-2017", spor="ledelsesspor")
+def test_the_comparison_follows_the_group_filter_and_offers_its_tables(monkeypatch, database):
+    at, name = profile(monkeypatch, database, "it-2017", spor="ledelsesspor")
     people = table_with(at, "Gns. alle deltagere")
     assert list(people["Gruppe/spor"]) == ["Ledelsesspor"]
     assert "kun Ledelsesspor" in " ".join(c.value for c in at.caption)

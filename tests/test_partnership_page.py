@@ -16,8 +16,8 @@ def upload(at, name: str, text: str):
     return at.run()
 
 
-def test_a_new_partnership_is_previewed_then_added(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, PAGE)
+def test_a_new_partnership_is_previewed_then_added(monkeypatch, database):
+    at = open_app(monkeypatch, database, PAGE)
     assert not at.exception and app_ran(at)
     at.text_input(key="upload-user").set_value("Kirsten").run()
     at = upload(at, FIXTURE.name, FIXTURE.read_text(encoding="utf-8"))
@@ -25,13 +25,13 @@ def test_a_new_partnership_is_previewed_then_added(monkeypatch, db_path):
     assert at.header[0].value == "Testpartnerskab om regionale netværk for sundhedsplejen"
     plan = at.dataframe[0].value
     assert len(plan) == 6 and "ultimo 2024" in set(plan["Planlagt"])
-    con = db.connect(db_path)
+    con = db.connect(database)
     assert not programme_store.exists(con, "regional-2024")
     con.close()
     next(b for b in at.button if b.label == "Tilføj partnerskabet").click().run()
     assert not at.exception
     assert any("er gemt som upload" in s.value for s in at.success)
-    con = db.connect(db_path)
+    con = db.connect(database)
     assert programme_store.exists(con, "regional-2024")
     con.close()
     at.switch_page("pages/overblik.py").run()
@@ -39,8 +39,8 @@ def test_a_new_partnership_is_previewed_then_added(monkeypatch, db_path):
     assert "Regionale netværk (test)" in widget(at.selectbox, "programme_id").options
 
 
-def test_a_broken_file_lists_every_problem_and_stores_nothing(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, PAGE)
+def test_a_broken_file_lists_every_problem_and_stores_nothing(monkeypatch, database):
+    at = open_app(monkeypatch, database, PAGE)
     broken = FIXTURE.read_text(encoding="utf-8").replace('"januar 2025"', '"jan 2025"')
     broken = broken.replace("price_dkk = 45000", "price_dkk = -5")
     at = upload(at, "broken.toml", broken)
@@ -50,12 +50,12 @@ def test_a_broken_file_lists_every_problem_and_stores_nothing(monkeypatch, db_pa
     assert set(problems["Kolonne/nøgle"]) == {"meetings[3].planned", "price_dkk"}
 
 
-def test_a_change_that_would_lose_data_is_refused(monkeypatch, db_path):
-    con = db.connect(db_path)
+def test_a_change_that_would_lose_data_is_refused(monkeypatch, database):
+    con = db.connect(database)
     text = to_toml(programme_store.load(con, "faellesskaber-2021"))
     con.close()
     text = text[: text.index("[[criteria]]")]  # drops the criteria, which have assessments
-    at = open_app(monkeypatch, db_path, PAGE)
+    at = open_app(monkeypatch, database, PAGE)
     at.text_input(key="upload-user").set_value("Kirsten").run()
     at = upload(at, "faellesskaber-2021.toml", text)
     assert not at.exception

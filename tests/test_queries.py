@@ -140,7 +140,7 @@ def independent_figures(
             con.execute(
                 "SELECT count(*) FROM enrollments WHERE programme_id = ? AND agreement_on <= ? "
                 "AND (withdrawn_on IS NULL OR withdrawn_on > ?) AND interest_on <= ? "
-                "AND municipality_code IN (SELECT unnest(?))",
+                "AND municipality_code IN (SELECT unnest(CAST(? AS VARCHAR[])))",
                 [programme, day, day, day, list(rows["code"])],
             ).fetchone()[0]
         ),
