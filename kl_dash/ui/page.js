@@ -26,3 +26,34 @@ if (!window.klChartViewBoxes) {
     attributeFilter: ["width", "height"],
   });
 }
+
+// Streamlit 1.67's st.date_input applies a typed date only when focus leaves the whole field
+// (its day, month and year and its calendar button); Enter did nothing, so a user who typed a
+// date and pressed Enter saw no change, and a link copied then was still the old view. Enter
+// in a date field's day, month or year tells the field that focus left it: the date is
+// applied as if the user had tabbed away, and the focus stays where it was.
+if (!window.klEnterAppliesDate) {
+  window.klEnterAppliesDate = true;
+  document.addEventListener("keydown", (event) => {
+    const segment = event.target;
+    if (event.key !== "Enter" || !(segment instanceof HTMLElement)) return;
+    if (!segment.closest('[data-testid="stDateInputField"]')) return;
+    if (segment.getAttribute("role") !== "spinbutton") return;
+    event.preventDefault();
+    // What the field hears when focus leaves it (a real blur() is not taken as leaving).
+    const away = new FocusEvent("focusout", { bubbles: true, relatedTarget: document.body });
+    segment.dispatchEvent(away);
+  }, true);
+  // Opening the closed sidebar (hidden from the keyboard by style.css) moves the focus into
+  // it: it comes before the page in the tab order, so Tab would go through the page first.
+  document.addEventListener("click", (event) => {
+    if (!event.target.closest('[data-testid="stExpandSidebarButton"]')) return;
+    let frames = 60;
+    const focusFirst = () => {
+      const first = document.querySelector('[data-testid="stSidebar"] a[href]');
+      if (first && getComputedStyle(first).visibility === "visible") first.focus();
+      else if (frames-- > 0) requestAnimationFrame(focusFirst);
+    };
+    requestAnimationFrame(focusFirst);
+  }, true);
+}

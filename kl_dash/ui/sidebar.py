@@ -22,7 +22,7 @@ from kl_dash import filters, labels, queries
 from kl_dash.filters import Choices, Filters
 from kl_dash.formatting import literal
 from kl_dash.reference import REGIONS
-from kl_dash.ui import keyboard, login
+from kl_dash.ui import login
 from kl_dash.ui.results import Snapshot
 from kl_dash.users import Actor
 
@@ -160,7 +160,6 @@ def draw_filters(con: duckdb.DuckDBPyConnection, snapshot: Snapshot) -> tuple[Fi
                 help="Tæl kun møder afholdt fra denne dato (tom = fra starten).",
             )
             st.button("Nulstil filtre", on_click=reset_filters, disabled=not active)
-        keyboard.enter_applies_dates()  # Enter in a date field applies the date
 
     chosen = Filters(
         programme_id=programme_id,

@@ -1,8 +1,10 @@
 """kl_dash's page-wide look and language: style.css and page.js, put in the page by app.py.
 
 style.css: visible focus, print on A4 (no sidebar, header or buttons; charts in the page),
-and Streamlit's English-only parts a reader does not need hidden. page.js: the page's
-language (``lang="da"``; Streamlit has no setting for it) and charts that scale in print.
+Streamlit's English-only parts a reader does not need hidden, and a closed sidebar out of the
+tab order. page.js: the page's language (``lang="da"``; Streamlit has no setting for it),
+charts that scale in print, Enter applying a typed date, and the focus moved into a sidebar
+when it is opened.
 The theme's colours (contrast) are in .streamlit/config.toml.
 """
 
