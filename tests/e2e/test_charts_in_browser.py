@@ -68,3 +68,75 @@ def test_vis_som_tabel_is_switched_with_the_keyboard_and_shows_the_numbers(
     expect(switch).to_be_checked()
     page.keyboard.press("Space")
     expect(page.locator(CHART)).to_have_count(charts, timeout=60_000)
+
+
+# Each text Plotly drew in a chart, by kind, with its box on the screen; and the chart's box.
+CHART_TEXTS = """(chart) => {
+  const box = (e) => {
+    const r = e.getBoundingClientRect();
+    return { text: e.textContent.trim(), left: r.left, right: r.right, top: r.top,
+             bottom: r.bottom };
+  };
+  const drawn = (selector) => [...chart.querySelectorAll(selector)]
+    .filter((e) => e.textContent.trim() && e.getBoundingClientRect().width > 0)
+    .map(box);
+  return {
+    chart: box(chart),
+    heads: drawn(".xtick text"),
+    numbers: drawn(".scatterlayer .textpoint text"),
+    notes: drawn(".annotation-text"),
+    legend: drawn(".legendtext"),
+  };
+}"""
+
+
+def overlapping(boxes: list[dict]) -> list[tuple[str, str]]:
+    """Pairs of texts whose boxes share more than a pixel each way."""
+    return [
+        (a["text"], b["text"])
+        for i, a in enumerate(boxes)
+        for b in boxes[i + 1 :]
+        if min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+    ]
+
+
+def outside(boxes: list[dict], chart: dict) -> list[str]:
+    """Texts reaching past the chart's box (Plotly's drawing is cut there)."""
+    return [
+        b["text"]
+        for b in boxes
+        if b["left"] < chart["left"] - 1
+        or b["right"] > chart["right"] + 1
+        or b["top"] < chart["top"] - 1
+        or b["bottom"] > chart["bottom"] + 1
+    ]
+
+
+def chart_texts(page: Page, name: str) -> dict:
+    """The texts of the chart whose accessible name starts with ``name``."""
+    chart = page.locator(f"{CHART}[aria-label^='{name}']")
+    expect(chart).to_have_count(1)
+    return chart.evaluate(CHART_TEXTS)
+
+
+@pytest.mark.parametrize("width", [390, 768])
+def test_the_meeting_charts_labels_neither_overlap_nor_are_cut_on_a_phone_or_tablet(
+    example_server, page: Page, width
+):
+    page.set_viewport_size({"width": width, "height": 900})
+    open_drawn(page, example_server, "moeder", "Mødeplan")
+
+    heatmap = chart_texts(page, "Fremmøde pr. kommune og møde")
+    assert len(heatmap["heads"]) >= 5, heatmap["heads"]  # the meetings' numbers head columns
+    assert not overlapping(heatmap["heads"]), overlapping(heatmap["heads"])
+    texts = heatmap["heads"] + heatmap["notes"] + heatmap["legend"]
+    assert not outside(texts, heatmap["chart"])
+
+    timeline = chart_texts(page, "Tidslinje over")
+    labels = timeline["numbers"] + timeline["notes"]  # meeting numbers, notes in the plot
+    assert len(timeline["numbers"]) >= 5, labels
+    assert not overlapping(labels), overlapping(labels)
+    texts = labels + timeline["legend"] + timeline["heads"]
+    assert not outside(texts, timeline["chart"]), outside(texts, timeline["chart"])
+    assert not overlapping(timeline["legend"]), overlapping(timeline["legend"])
