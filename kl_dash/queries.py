@@ -405,8 +405,13 @@ def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 
     Participants per group are added as one column per group (named after the group).
     """
-    table = _frame(con, MUNICIPALITY_TABLE_SQL, filters)
-    people = participants(con, filters)
+    return _with_participants(
+        _frame(con, MUNICIPALITY_TABLE_SQL, filters), participants(con, filters)
+    )
+
+
+def _with_participants(table: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """municipality_table's rows with a column of participants per group, in Danish order."""
     if not people.empty:
         wide = people.pivot_table(
             index="code", columns="group_name", values="participants", aggfunc="sum", sort=False
@@ -489,8 +494,12 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     from dataclasses import replace
 
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    table = municipality_table(con, everyone)
-    own = table[table["code"] == filters.municipality_code]
+    return _summary(municipality_table(con, everyone), filters.municipality_code)
+
+
+def _summary(table: pd.DataFrame, code: str) -> pd.DataFrame:
+    """``comparison``'s rows for municipality ``code`` from everyone's municipality_table."""
+    own = table[table["code"] == code]
     rows = []
     if not own.empty:
         network = own["network_name"].iloc[0]
@@ -656,12 +665,56 @@ def _place(values: pd.Series, own: float | None) -> tuple[int | None, int]:
     return int((values > own).sum()) + 1, len(values)
 
 
+SHARES_COMPARED_SQL = f"""
+WITH {SCOPE},
+chosen_network AS (
+    SELECT network_id FROM enrollments
+    WHERE programme_id = $programme AND municipality_code = $chosen
+),
+assessments AS (
+    -- criteria_shares' assessments, for everyone in view, with each one's network
+    SELECT cs.*, v.network_id
+    FROM criterion_status AS cs
+    JOIN in_view AS v ON v.code = cs.municipality_code AND v.status = 'participating'
+    WHERE cs.programme_id = $programme AND cs.assessed_on <= $as_of
+),
+sets AS (
+    -- the three sets compared: the chosen municipality, its network (if any) and everyone
+    SELECT 'municipality' AS set_name, 1 AS set_order, * FROM assessments
+    WHERE municipality_code = $chosen
+    UNION ALL
+    SELECT 'network', 2, * FROM assessments
+    WHERE network_id = (SELECT network_id FROM chosen_network)
+    UNION ALL
+    SELECT 'everyone', 3, * FROM assessments
+),
+days AS (
+    SELECT DISTINCT set_name, set_order, assessed_on AS day FROM sets
+),
+latest AS (
+    SELECT DISTINCT ON (d.set_name, d.day, a.criterion_no, a.municipality_code)
+           d.set_name, d.set_order, d.day, a.criterion_no, a.municipality_code, a.status
+    FROM days AS d
+    JOIN sets AS a ON a.set_name = d.set_name AND a.assessed_on <= d.day
+    ORDER BY d.set_name, d.day, a.criterion_no, a.municipality_code, a.assessed_on DESC
+)
+SELECT day, set_name,
+       CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*) AS share,
+       CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
+       CAST(count(*) AS INTEGER) AS assessed
+FROM latest
+GROUP BY set_order, set_name, day
+ORDER BY set_order, day
+"""
+
+
 def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> Comparison:
     """The chosen municipality against its network and all participants (see Comparison)."""
     from dataclasses import replace
 
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    table = municipality_table(con, everyone)
+    people = participants(con, everyone)
+    table = _with_participants(_frame(con, MUNICIPALITY_TABLE_SQL, everyone), people)
     own = table[table["code"] == filters.municipality_code]
     name, network = own["name"].iloc[0], own["network_name"].iloc[0]
     network = network if isinstance(network, str) else None
@@ -717,7 +770,6 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
             }
         )
 
-    people = participants(con, everyone)
     people = people.merge(table[["code", "network_name", "counted"]], on="code", how="left")
     counted_people = people[people["counted"].astype(bool)]
     per_group = []
@@ -739,25 +791,12 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
             }
         )
 
-    (network_id,) = _run(
-        con,
-        "SELECT network_id FROM enrollments WHERE programme_id = $programme "
-        "AND municipality_code = $municipality",
-        filters,
-    ).fetchone()
-    scopes = [("municipality", replace(everyone, municipality_code=filters.municipality_code))]
-    if network_id:
-        scopes.append(("network", replace(everyone, network_id=network_id)))
-    scopes.append(("everyone", everyone))
-    over_time = pd.concat(
-        [criteria_shares(con, scope).assign(group=group) for group, scope in scopes],
-        ignore_index=True,
-    )
+    over_time = _frame(con, SHARES_COMPARED_SQL, everyone, chosen=filters.municipality_code)
     return Comparison(
         name=name,
         network_name=network,
         counted=bool(mine["counted"]),
-        summary=comparison(con, filters),
+        summary=_summary(table, filters.municipality_code),
         ranks=pd.DataFrame(ranks),
         criteria=pd.DataFrame(
             per_criterion,
@@ -784,5 +823,5 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
                 "everyone_mean",
             ],
         ).sort_values("sort_order", ignore_index=True),
-        over_time=over_time[["day", "group", "share", "achieved", "assessed"]],
+        over_time=over_time.rename(columns={"set_name": "group"}).astype({"group": "str"}),
     )
