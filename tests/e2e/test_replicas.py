@@ -4,17 +4,20 @@ Started and stopped by the test: the tests' own PostgreSQL (tests/pg.py), two ``
 app.py`` with the same KL_DASH_DB and cookie secret, and Debian's nginx with
 docs/deploy/nginx.conf.example (ports and logs moved to free ones and a temporary folder).
 Each browser is pinned to a replica by its route cookie; nginx's access log (upstream=) shows
-which replica served each request.
+which replica served each request. The same small load on one and on two replicas
+(benchmarks/replicas_load.py) prints the issue's figures in the run's summary.
 """
 
 from __future__ import annotations
 
 import os
+import threading
 import time
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from benchmarks import replicas_load
 from kl_dash import db, users
 
 from ..deploy import Nginx, nginx_binary
@@ -24,6 +27,7 @@ EDITOR = ("konsulent", "konsulent-kodeord-1")
 PROGRAMME = "it-2017"
 CARD = "Kriterier opnået"
 WAIT_MS = 90_000
+LOAD = (4, 2, 120)  # sessions at once, page switches each, seconds a session may take
 
 
 def _nginx() -> str:
@@ -160,3 +164,34 @@ def test_an_upload_through_replica_a_is_seen_on_b_and_undone_through_b(
     finally:
         con.close()
     assert uploaded_by == undone_by == EDITOR[0]
+
+
+def test_one_and_two_replicas_under_the_same_load_give_sessions_served_errors_and_rerun_p95(
+    pg_url, tmp_path, report_figures
+):
+    binary = _nginx()
+    sessions, reruns, limit = LOAD
+    runs: list[replicas_load.Run] = []
+    outcome: list[BaseException] = []
+
+    def measure() -> None:  # an event loop of its own, beside pytest-playwright's
+        try:
+            for count in (1, 2):
+                runs.append(
+                    replicas_load.run(pg_url, binary, count, sessions, reruns, tmp_path, limit)
+                )
+        except BaseException as exc:
+            outcome.append(exc)
+
+    thread = threading.Thread(target=measure)
+    thread.start()
+    thread.join()
+    report_figures(  # shown in every run's summary, passed or failed; no time is asserted
+        f"{sessions} sessions at once, {reruns} page switches each, on one PostgreSQL: "
+        + "; ".join(run.summary() for run in runs)
+    )
+    assert not outcome, outcome
+    assert [run.replicas for run in runs] == [1, 2]
+    for run in runs:
+        assert not [e for e in run.errors if e.startswith(replicas_load.SHOWN)], run.errors
+        assert run.moved == 0  # every browser session stayed on the replica it began on
