@@ -41,11 +41,10 @@ KNOWN_GAPS = (
     "Diagrammerne har en tekst, der siger, hvad de viser, og knappen »Vis som tabel« viser de "
     "samme tal som tabel. Kortet og varmekortene er dog lettest at aflæse med synet; brug "
     "tabellen (WCAG 1.1.1 Ikke-tekstbaseret indhold).",
-    "På en telefon (under ca. 500 punkter i bredden) er diagrammerne trange: varmekortet over "
-    "fremmøde har så mange møder, at kolonnernes overskrifter ligger oven i hinanden, og "
-    "tidslinjens forklaring under diagrammet kan blive skåret af. Tabellerne ruller sidelæns for "
-    "deres sidste kolonner. Brug »Vis som tabel«, drej skærmen, eller brug en bredere skærm "
-    "(WCAG 1.4.10 Ombrydning).",
+    "På en telefon (under ca. 500 punkter i bredden) er varmekortet over fremmøde smalt: kun "
+    "hvert andet eller tredje møde har sit nummer over kolonnen, og tallene i cellerne bliver så "
+    "små, at de er svære at læse. Brug »Vis som tabel«, drej skærmen, eller brug en bredere "
+    "skærm (WCAG 1.4.10 Ombrydning).",
     "Statusrapporten som PowerPoint er ikke gennemgået for tilgængelighed. Brug PDF-udgaven, "
     "som er mærket til skærmlæsere (PDF/UA) og har samme indhold.",
 )

@@ -34,7 +34,7 @@ COLUMNS: dict[str, Column] = {
         "width": 70,
         "help": "Succeskriterier opnået af dem, kommunen er vurderet på",
     },
-    "Møde": {"width": 140},
+    "Møde": {"width": 140},  # "Opstartskonference" unbroken
     "Type": {"width": 130},
     "Gruppe/spor": {"width": 150},  # "Kommunikationsspor" unbroken
     "Planlagt": {"width": 105},
@@ -61,7 +61,10 @@ COLUMNS: dict[str, Column] = {
 # The important columns of the tables that have more than fit. (No column is pinned: Streamlit
 # draws a pinned column's text faded, below the contrast WCAG asks for.)
 MUNICIPALITIES = ("Kommune", "Region", "Status", "Fremmøde", "Succeskriterier opnået")
-MEETINGS = ("Møde", "Gruppe/spor", "Planlagt", "Afholdt")
+# The meeting plan: Nr. first, as on the timeline and over the attendance heatmap's columns;
+# Planlagt comes after the important columns (they fill the 560 px with Afholdt's
+# "3. apr. 2018 (eksempel)").
+MEETINGS = ("Nr.", "Møde", "Gruppe/spor", "Afholdt")
 ATTENDANCE = ("Møde", "Afholdt", "Fremmødte", "Tilmeldte")
 UPLOADS = ("Upload", "Tidspunkt", "Fil", "Fortrudt")
 CRITERIA = ("Nr.", "Succeskriterium")  # then one column named by the page (a municipality, a day)
