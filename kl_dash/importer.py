@@ -20,12 +20,11 @@ import duckdb
 import pandas as pd
 
 from . import config, labels, queries, upload_log
-from .db import transaction
 from .errors import DataError, InvalidInput, KlDashError
 from .formatting import format_date, format_number
 from .periods import parse_period
 from .reading import RawFile, header_key, read_upload
-from .store import dialect, staged
+from .store import dialect, staged, write_transaction
 from .update_kinds import KINDS, Column, Kind
 from .users import Actor, require
 
@@ -135,18 +134,8 @@ def _period_to(text: str | None) -> date | None:
     return _period(text, 1)
 
 
-def _lookups(con: duckdb.DuckDBPyConnection) -> None:
-    """Temporary lookup tables from the reference data, keyed as people write values."""
-    con.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE lk_municipality AS
-        SELECT DISTINCT key, code FROM (
-            SELECT kl_norm(name) AS key, code FROM municipalities
-            UNION ALL SELECT code, code FROM municipalities
-            UNION ALL SELECT kl_norm(alias), code FROM municipality_aliases
-        )
-        """
-    )
+def _programme_lookup(con: duckdb.DuckDBPyConnection) -> None:
+    """lk_programme: each current partnership by the ways people write it."""
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE lk_programme AS
@@ -162,6 +151,51 @@ def _lookups(con: duckdb.DuckDBPyConnection) -> None:
         )
         """
     )
+
+
+def _partnerships(
+    con: duckdb.DuckDBPyConnection,
+    kind_name: str,
+    data: bytes,
+    file_name: str,
+    sheet: str | None,
+    max_bytes: int,
+) -> list[str]:
+    """The partnerships a file's rows name (what a check of it reads rows of); [] when none.
+
+    Used on PostgreSQL to copy only those partnerships' rows for the check (store.staged);
+    a file that cannot be read names none, and its check then says why.
+    """
+    if len(data) > max_bytes:
+        return []
+    try:
+        raw = read_upload(con, data, file_name, sheet)
+    except KlDashError:
+        return []
+    found, _, _ = _map_headers(KINDS[kind_name], raw)
+    if "partnerskab" not in found:
+        return []
+    _programme_lookup(con)
+    rows = con.execute(
+        f"SELECT DISTINCT k.id FROM upload_raw AS u JOIN lk_programme AS k "
+        f"ON k.key = lower(nullif(trim(u.c{found['partnerskab']}), ''))"
+    ).fetchall()
+    return [programme for (programme,) in rows]
+
+
+def _lookups(con: duckdb.DuckDBPyConnection) -> None:
+    """Temporary lookup tables from the reference data, keyed as people write values."""
+    con.execute(
+        """
+        CREATE OR REPLACE TEMP TABLE lk_municipality AS
+        SELECT DISTINCT key, code FROM (
+            SELECT kl_norm(name) AS key, code FROM municipalities
+            UNION ALL SELECT code, code FROM municipalities
+            UNION ALL SELECT kl_norm(alias), code FROM municipality_aliases
+        )
+        """
+    )
+    _programme_lookup(con)
     con.execute(
         """
         CREATE OR REPLACE TEMP TABLE lk_part AS
@@ -484,6 +518,8 @@ def prepare(
         return staged(
             con, lambda copy: prepare(copy, kind_name, data, file_name, sheet, max_bytes, preview),
             write=False,
+            programmes=lambda copy: _partnerships(copy, kind_name, data, file_name, sheet,
+                                                  max_bytes),
         )  # fmt: skip
     kind = KINDS[kind_name]
     mb = max_bytes / 2**20
@@ -569,16 +605,16 @@ def _check_id(kind_name: str, data: bytes, sheet: str | None) -> str:
 
 
 def _still_prepared(
-    con: duckdb.DuckDBPyConnection, prepared: Prepared | None, check_id: str
+    con: duckdb.DuckDBPyConnection, prepared: Prepared | None, check_id: str, version: tuple
 ) -> bool:
-    """True when ``prepared`` checked this file, last on ``con``, with nothing stored since."""
+    """True when ``prepared`` checked this file, last on ``con``, at data version ``version``."""
     if prepared is None or not prepared.ok or prepared.check_id != check_id:
         return False
     try:
         (last,) = con.execute("SELECT id FROM upload_checked").fetchone()
     except duckdb.CatalogException:  # prepared on another connection
         return False
-    return last == prepared.check_id and prepared.version == queries.data_version(con)
+    return last == prepared.check_id and prepared.version == version
 
 
 @dataclass(frozen=True)
@@ -607,70 +643,88 @@ def store(
     user = require(user, "editor", "gemme opdateringer")
     if dialect(con) == "postgres":  # checked and logged on a DuckDB copy, written back
         return staged(
-            con, lambda copy: store(copy, kind_name, data, file_name, user, sheet, max_bytes)
-        )
-    if not _still_prepared(con, prepared, _check_id(kind_name, data, sheet)):
-        prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
-    if not prepared.ok:
-        raise InvalidInput(prepared.errors, prepared.more_errors)
-    counts = prepared.counts
-    if not counts["new"] and not counts["changed"]:
-        return Stored(None, counts)
-    kind = prepared.kind
-    values = _value_columns(kind, prepared.present)
-    columns = list(kind.key) + values
-    (programme_id,) = con.execute("SELECT min(p_partnerskab) FROM upload_parsed").fetchall()[0]
-    on = " AND ".join(f"t.{k} = d.{k}" for k in kind.key)
-    # Stamps on changed rows only where the file has their column (others keep what is stored).
-    stamps_changed = [stamp for stamp in kind.stamps if stamp.column in prepared.present]
+            con, lambda copy: store(copy, kind_name, data, file_name, user, sheet, max_bytes),
+            programmes=lambda copy: _partnerships(copy, kind_name, data, file_name, sheet,
+                                                  max_bytes),
+        )  # fmt: skip
+    check_id = _check_id(kind_name, data, sheet)
+
+    def checked(prepared: Prepared | None, version: tuple) -> Prepared:
+        if not _still_prepared(con, prepared, check_id, version):
+            prepared = prepare(con, kind_name, data, file_name, sheet, max_bytes, preview=0)
+        if not prepared.ok:
+            raise InvalidInput(prepared.errors, prepared.more_errors)
+        return prepared
+
+    prepared = checked(prepared, queries.data_version(con))
+    if not prepared.counts["new"] and not prepared.counts["changed"]:
+        return Stored(None, prepared.counts)
     try:
-        with transaction(con):
-            upload_id = upload_log.record(
-                con,
-                user=user,
-                file_name=file_name,
-                sha256=prepared.sha256,
-                kind=kind.name,
-                programme_id=programme_id,
-                counts=(counts["new"], counts["changed"], counts["unchanged"]),
-                undo_data={"table": kind.table, "key": list(kind.key)},
-            )
-            upload_log.record_rows(
-                con,
-                upload_id,
-                kind.table,
-                f"SELECT rownum AS row_number, {', '.join(kind.key)} FROM upload_diff "
-                "WHERE NOT same",
-            )
-            # Changed rows are updated in place and new rows inserted: DuckDB refuses an upsert
-            # on a table that other tables reference (meetings, enrollments).
-            con.execute(
-                f"""
-                UPDATE {kind.table} AS t
-                SET {", ".join(f"{v} = d.{v}" for v in values)}, source = $source
-                {"".join(f", {stamp.target} = {stamp.sql}" for stamp in stamps_changed)}
-                FROM upload_diff AS d
-                WHERE d.exists_before AND NOT d.same AND {on}
-                """,
-                {"source": f"upload:{upload_id}"},
-            )
-            con.execute(
-                f"""
-                INSERT INTO {kind.table} ({", ".join(columns)}, source
-                    {"".join(f", {stamp.target}" for stamp in kind.stamps)})
-                SELECT {", ".join(columns)}, $source
-                    {"".join(f", {stamp.sql}" for stamp in kind.stamps)}
-                FROM upload_diff AS d WHERE NOT exists_before ORDER BY rownum
-                """,
-                {"source": f"upload:{upload_id}"},
-            )
+        with write_transaction(con):
+            # A write stored since the check (before this transaction raised the version):
+            # check again on the data this transaction reads, which no other writer changes.
+            (raised,) = queries.data_version(con)
+            prepared = checked(prepared, (raised - 1,))
+            if not prepared.counts["new"] and not prepared.counts["changed"]:
+                return Stored(None, prepared.counts)
+            upload_id = _write(con, prepared, file_name, user)
     except duckdb.ConstraintException as exc:
         raise KlDashError(
             f"{file_name} kunne ikke gemmes, fordi databasen afviste en række (en regel, som "
             "kontrollen ikke kender). Intet er gemt. Databasens besked: "
             + str(exc).split("\n", 1)[0]
         ) from exc
-    return Stored(upload_id, counts)
+    return Stored(upload_id, prepared.counts)
+
+
+def _write(con: duckdb.DuckDBPyConnection, prepared: Prepared, file_name: str, user: Actor) -> int:
+    """Log the prepared file's new and changed rows and write them (caller's transaction)."""
+    kind, counts = prepared.kind, prepared.counts
+    values = _value_columns(kind, prepared.present)
+    columns = list(kind.key) + values
+    (programme_id,) = con.execute("SELECT min(p_partnerskab) FROM upload_parsed").fetchall()[0]
+    on = " AND ".join(f"t.{k} = d.{k}" for k in kind.key)
+    # Stamps on changed rows only where the file has their column (others keep what is stored).
+    stamps_changed = [stamp for stamp in kind.stamps if stamp.column in prepared.present]
+    upload_id = upload_log.record(
+        con,
+        user=user,
+        file_name=file_name,
+        sha256=prepared.sha256,
+        kind=kind.name,
+        programme_id=programme_id,
+        counts=(counts["new"], counts["changed"], counts["unchanged"]),
+        undo_data={"table": kind.table, "key": list(kind.key)},
+    )
+    upload_log.record_rows(
+        con,
+        upload_id,
+        kind.table,
+        f"SELECT rownum AS row_number, {', '.join(kind.key)} FROM upload_diff WHERE NOT same",
+    )
+    # Changed rows are updated in place and new rows inserted: DuckDB refuses an upsert on a
+    # table that other tables reference (meetings, enrollments).
+    con.execute(
+        f"""
+        UPDATE {kind.table} AS t
+        SET {", ".join(f"{v} = d.{v}" for v in values)}, source = $source
+        {"".join(f", {stamp.target} = {stamp.sql}" for stamp in stamps_changed)}
+        FROM upload_diff AS d
+        WHERE d.exists_before AND NOT d.same AND {on}
+        """,
+        {"source": f"upload:{upload_id}"},
+    )
+    con.execute(
+        f"""
+        INSERT INTO {kind.table} ({", ".join(columns)}, source
+            {"".join(f", {stamp.target}" for stamp in kind.stamps)})
+        SELECT {", ".join(columns)}, $source
+            {"".join(f", {stamp.sql}" for stamp in kind.stamps)}
+        FROM upload_diff AS d WHERE NOT exists_before ORDER BY rownum
+        """,
+        {"source": f"upload:{upload_id}"},
+    )
+    return upload_id
 
 
 # --- Export in the format import reads -------------------------------------------------------

@@ -19,7 +19,6 @@ from typing import Any
 import duckdb
 
 from . import labels, upload_log
-from .db import transaction
 from .errors import KlDashError
 from .programmes import (
     PARTS,
@@ -34,7 +33,7 @@ from .programmes import (
     parse_programme,
     part_rows,
 )
-from .store import dialect, staged
+from .store import dialect, staged, write_transaction
 from .users import Actor, require
 
 PART_NAMES = {
@@ -216,6 +215,17 @@ def check(text: str, file_name: str) -> Programme:
     return parse_programme(text, file_name)
 
 
+def _partnerships(con: duckdb.DuckDBPyConnection, text: str, file_name: str) -> list[str]:
+    """The partnerships adding or changing the one in ``text`` reads rows of: it, and those an
+    undo removed (purged first)."""
+    try:
+        defined = [check(text, file_name).id]
+    except KlDashError:  # the add or update itself then says what is wrong
+        defined = []
+    removed = con.execute("SELECT programme_id FROM removed_programmes").fetchall()
+    return defined + [programme for (programme,) in removed]
+
+
 @dataclass(frozen=True)
 class _TableRows:
     """What making a stored partnership equal to a definition does to one table."""
@@ -298,19 +308,18 @@ def _store(
     file_name: str,
     user: Actor,
 ) -> int:
-    """Write a plan and log it as one upload, in one transaction; return the upload id."""
-    with transaction(con):
-        upload_id = upload_log.record(
-            con,
-            user=user,
-            file_name=file_name,
-            sha256=hashlib.sha256(text.encode()).hexdigest(),
-            kind="partnerskab",
-            programme_id=p.id,
-            counts=_counts(plan),
-            undo_data={"programme": p.id},
-        )
-        _write(con, upload_id, plan)
+    """Write a plan and log it as one upload (caller's write transaction); return its id."""
+    upload_id = upload_log.record(
+        con,
+        user=user,
+        file_name=file_name,
+        sha256=hashlib.sha256(text.encode()).hexdigest(),
+        kind="partnerskab",
+        programme_id=p.id,
+        counts=_counts(plan),
+        undo_data={"programme": p.id},
+    )
+    _write(con, upload_id, plan)
     return upload_id
 
 
@@ -318,7 +327,11 @@ def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor |
     """Store a new partnership in one transaction, logged and undoable; return the upload id."""
     user = require(user, "editor", "tilføje partnerskaber")
     if dialect(con) == "postgres":  # stored on a DuckDB copy, written back (store.staged)
-        return staged(con, lambda copy: add(copy, text, file_name, user))
+        return staged(
+            con,
+            lambda copy: add(copy, text, file_name, user),
+            programmes=lambda copy: _partnerships(copy, text, file_name),
+        )
     p = check(text, file_name)
     purge_removed(con)  # a partnership removed by an undo frees its id and case id
     if exists(con, p.id):
@@ -329,7 +342,8 @@ def add(con: duckdb.DuckDBPyConnection, text: str, file_name: str, user: Actor |
     taken = con.execute("SELECT count(*) FROM programmes WHERE case_id = ?", [p.case_id])
     if taken.fetchall()[0][0]:
         raise KlDashError(f"Sags-ID {p.case_id} bruges allerede af et andet partnerskab.")
-    return _store(con, _plan(None, p), p, text, file_name, user)
+    with write_transaction(con):
+        return _store(con, _plan(None, p), p, text, file_name, user)
 
 
 def update(
@@ -341,14 +355,19 @@ def update(
     """
     user = require(user, "editor", "ændre partnerskaber")
     if dialect(con) == "postgres":  # stored on a DuckDB copy, written back (store.staged)
-        return staged(con, lambda copy: update(copy, text, file_name, user))
+        return staged(
+            con,
+            lambda copy: update(copy, text, file_name, user),
+            programmes=lambda copy: _partnerships(copy, text, file_name),
+        )
     new = check(text, file_name)
     found, refusals = changes(con, new)
     if refusals:
         raise KlDashError("Ændringen er afvist; intet er ændret:\n" + "\n".join(refusals))
     if not found:
         return None
-    return _store(con, _plan(load(con, new.id), new), new, text, file_name, user)
+    with write_transaction(con):  # planned from the partnership as this transaction reads it
+        return _store(con, _plan(load(con, new.id), new), new, text, file_name, user)
 
 
 def retire(con: duckdb.DuckDBPyConnection, programme_id: str, upload_id: int) -> None:
@@ -386,7 +405,7 @@ def purge_removed(con: duckdb.DuckDBPyConnection) -> None:
     (waiting,) = con.execute("SELECT count(*) FROM removed_programmes").fetchall()[0]
     if not waiting:
         return
-    with transaction(con):
+    with write_transaction(con):
         con.execute(
             "DELETE FROM programmes WHERE id IN (SELECT programme_id FROM removed_programmes)"
         )

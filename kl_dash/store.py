@@ -271,13 +271,18 @@ def write_transaction(con: Any) -> Iterator[Any]:
     BEGIN, then (on PostgreSQL) a lock timeout, then the version row bumped, which locks it
     until COMMIT; the body runs after that, so it reads what the previous writer stored. Any
     error rolls everything back. A writer that waits longer than the lock timeout gets the
-    Danish ``BUSY`` message and nothing is stored.
+    Danish ``BUSY`` message and nothing is stored. DuckDB does not wait: a second writer of
+    the same file (another cursor of the process) whose transaction overlaps one that bumped
+    the row conflicts on it at once, and gets the same message.
     """
     con.execute("BEGIN TRANSACTION")
     try:
         if dialect(con) == "postgres":
             con.execute(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
-        con.execute("UPDATE data_version SET n = n + 1 WHERE id = 1")
+        try:
+            con.execute("UPDATE data_version SET n = n + 1 WHERE id = 1")
+        except duckdb.TransactionException as exc:  # a write-write conflict on the row
+            raise KlDashError(BUSY) from exc
         yield con
     except BaseException as exc:
         con.execute("ROLLBACK")
@@ -297,25 +302,84 @@ def _tables(duck: duckdb.DuckDBPyConnection, schema: str = "main") -> list[str]:
     return [table for (table,) in rows]
 
 
-def _primary_key(duck: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    ((columns,),) = duck.execute(
-        "SELECT constraint_column_names FROM duckdb_constraints() WHERE schema_name = 'main' "
-        "AND table_name = ? AND constraint_type = 'PRIMARY KEY'",
-        [table],
+def _primary_keys(duck: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Each table's primary key columns."""
+    rows = duck.execute(
+        "SELECT table_name, constraint_column_names FROM duckdb_constraints() "
+        "WHERE schema_name = 'main' AND constraint_type = 'PRIMARY KEY'"
     ).fetchall()
-    return list(columns)
+    return {table: list(columns) for table, columns in rows}
 
 
-def _snapshot(pg: PostgresConnection, keep_before: bool) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB database holding what ``pg`` holds now (and, with ``keep_before``,
-    a second copy in ``kl_before`` to tell afterwards what an operation changed)."""
+# Tables no staged operation reads or writes (users and logins are written on PostgreSQL
+# directly, kl_dash.users); a staging copy leaves them empty.
+_NEVER_STAGED = ("users", "login_attempts", "login_secret", "dataset_info")
+# Read whole even with a scope: the programme list (every name resolves a file's partnership),
+# the partnerships an undo retired, and the upload log's entries (one row an upload).
+_WHOLE = ("programmes", "removed_programmes", "uploads")
+Programmes = Callable[[duckdb.DuckDBPyConnection], list[str]]
+
+
+def _scoped(duck: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables holding rows of one partnership each (a programme_id column)."""
+    rows = duck.execute(
+        "SELECT table_name FROM information_schema.columns WHERE table_schema = 'main' "
+        "AND column_name = 'programme_id'"
+    ).fetchall()
+    return {table for (table,) in rows} - set(_WHOLE)
+
+
+def _copy(pg: PostgresConnection, staging: duckdb.DuckDBPyConnection, table: str, where: str,
+          params: Any = None) -> None:  # fmt: skip
+    """Copy the rows of ``table`` that ``where`` selects from ``pg`` into ``staging``.
+
+    As Python values in a plain DataFrame, which DuckDB casts to the table's types; every row
+    is looked at to tell a column's type (not only a sample), as a column may start with NULLs.
+    """
+    result = pg.execute(f'SELECT * FROM "{table}" {where}', params)
+    rows = result.fetchall()
+    if not rows:
+        return
+    found = pd.DataFrame.from_records(rows, columns=[d[0] for d in result.description])  # noqa: F841
+    staging.execute(f"SET pandas_analyze_sample = {len(rows)}")
+    staging.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM found')
+
+
+def _snapshot(
+    pg: PostgresConnection,
+    keep_before: bool,
+    programmes: Programmes | None = None,
+    changes_of: int | None = None,
+) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB database holding what an operation reads of ``pg`` now (and, with
+    ``keep_before``, a second copy in ``kl_before`` to tell afterwards what it changed).
+
+    ``programmes``: called on the copy once the tables without a partnership's rows are in it,
+    it names the partnerships whose rows (enrollments, meetings, ...) are copied; None copies
+    every one. ``changes_of``: the upload whose row changes are copied, with those of every
+    upload that changed the same rows (an undo's checks); otherwise none are (the operation only
+    adds to the log). Tables no operation reads (``_NEVER_STAGED``) stay empty.
+    """
     from . import db
 
     staging = duckdb.connect()
     db.migrate(staging)
-    for table in _tables(staging):
-        rows = pg.execute(f'SELECT * FROM "{table}"').df()  # noqa: F841 - read by DuckDB
-        staging.execute(f'INSERT INTO "{table}" BY NAME SELECT * FROM rows')
+    scoped = _scoped(staging) if programmes is not None else set()
+    tables = [t for t in _tables(staging) if t not in _NEVER_STAGED]
+    for table in tables:
+        if table == "upload_changes":
+            if changes_of is not None:
+                _copy(pg, staging, table,
+                      "WHERE (table_name, CAST(row_key AS VARCHAR)) IN (SELECT table_name, "
+                      "CAST(row_key AS VARCHAR) FROM upload_changes WHERE upload_id = ?)",
+                      [changes_of])  # fmt: skip
+        elif table not in scoped:
+            _copy(pg, staging, table, "")
+    if scoped:
+        ids = sorted(set(programmes(staging)))
+        for table in tables:
+            if table in scoped and ids:
+                _copy(pg, staging, table, "WHERE programme_id = ANY(?)", [ids])
     ((last, called),) = pg.execute("SELECT last_value, is_called FROM uploads_id_seq").fetchall()
     taken = last if called else last - 1  # ids PostgreSQL has handed out
     if taken:
@@ -327,24 +391,31 @@ def _snapshot(pg: PostgresConnection, keep_before: bool) -> duckdb.DuckDBPyConne
     return staging
 
 
-def _replay(staging: duckdb.DuckDBPyConnection, pg: PostgresConnection) -> None:
+def _replay(staging: duckdb.DuckDBPyConnection, pg: PostgresConnection) -> int:
     """Make ``pg`` hold what ``staging`` holds: the rows an operation there added, changed or
     deleted (against ``kl_before``) are written to PostgreSQL, children deleted first and
-    parents written first, inside the caller's transaction."""
-    tables = _tables(staging)
+    parents written first, inside the caller's transaction. Returns the rows written.
+
+    A row the copy did not hold before is inserted, never upserted: were it stored all the same
+    (outside what was copied), PostgreSQL refuses it and nothing is written.
+    """
+    tables, keys = _tables(staging), _primary_keys(staging)
     gone, written = {}, {}
     for table in tables:
-        key = ", ".join(f'"{k}"' for k in _primary_key(staging, table))
+        columns = keys[table]
+        key = ", ".join(f'"{k}"' for k in columns)
         gone[table] = staging.execute(
             f'SELECT {key} FROM kl_before."{table}" EXCEPT SELECT {key} FROM main."{table}"'
         ).fetchall()
+        same_key = " AND ".join(f'b."{k}" = n."{k}"' for k in columns)
         result = staging.execute(
-            f'SELECT * FROM main."{table}" EXCEPT SELECT * FROM kl_before."{table}"'
+            f'SELECT *, EXISTS (SELECT 1 FROM kl_before."{table}" AS b WHERE {same_key}) '
+            f'FROM (SELECT * FROM main."{table}" EXCEPT SELECT * FROM kl_before."{table}") AS n'
         )
-        written[table] = ([d[0] for d in result.description], result.fetchall())
+        written[table] = ([d[0] for d in result.description][:-1], result.fetchall())
     for table in reversed(tables):
         if gone[table]:
-            key = _primary_key(staging, table)
+            key = keys[table]
             pg.execute(f'CREATE TEMP TABLE kl_rows AS SELECT {", ".join(key)} FROM "{table}" '
                        "WITH NO DATA")  # fmt: skip
             pg.copy_rows("kl_rows", key, gone[table])
@@ -355,52 +426,76 @@ def _replay(staging: duckdb.DuckDBPyConnection, pg: PostgresConnection) -> None:
         columns, rows = written[table]
         if not rows:
             continue
-        key = _primary_key(staging, table)
+        key = keys[table]
         names = ", ".join(f'"{c}"' for c in columns)
-        pg.execute(f'CREATE TEMP TABLE kl_rows AS SELECT {names} FROM "{table}" WITH NO DATA')
-        pg.copy_rows("kl_rows", columns, rows)
         others = [c for c in columns if c not in key]
-        action = (
-            "DO UPDATE SET " + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
-            if others
-            else "DO NOTHING"
-        )
         conflict = ", ".join(f'"{k}"' for k in key)
-        pg.execute(
-            f'INSERT INTO "{table}" ({names}) SELECT {names} FROM kl_rows '
-            f"ON CONFLICT ({conflict}) {action}"
+        update = (
+            f"ON CONFLICT ({conflict}) DO UPDATE SET "
+            + ", ".join(f'"{c}" = EXCLUDED."{c}"' for c in others)
+            if others
+            else f"ON CONFLICT ({conflict}) DO NOTHING"
         )
-        pg.execute("DROP TABLE kl_rows")
+        for existed, action in ((True, update), (False, "")):
+            part = [row[:-1] for row in rows if row[-1] == existed]
+            if not part:
+                continue
+            pg.execute(f'CREATE TEMP TABLE kl_rows AS SELECT {names} FROM "{table}" WITH NO DATA')
+            pg.copy_rows("kl_rows", columns, part)
+            pg.execute(f'INSERT INTO "{table}" ({names}) SELECT {names} FROM kl_rows {action}')
+            pg.execute("DROP TABLE kl_rows")
     pg.execute(
         "SELECT setval('uploads_id_seq', max(id)) FROM uploads "
         "HAVING max(id) >= (SELECT last_value FROM uploads_id_seq)"
     )
+    return sum(len(rows) for _, rows in written.values()) + sum(map(len, gone.values()))
 
 
-def staged(con: Any, operation: Callable[[Any], T], *, write: bool = True) -> T:
-    """``operation(con)``; on PostgreSQL, run on a DuckDB copy of the data and written back.
+class _NothingWritten(Exception):
+    """Raised to roll back a staged write that changed nothing (keeping the data version)."""
+
+    def __init__(self, result: Any):
+        super().__init__()
+        self.result = result
+
+
+def staged(
+    con: Any,
+    operation: Callable[[Any], T],
+    *,
+    write: bool = True,
+    programmes: Programmes | None = None,
+    changes_of: int | None = None,
+) -> T:
+    """``operation(con)``; on PostgreSQL, run on a DuckDB copy of what it reads, written back.
 
     kl_dash reads and checks uploads, and logs and undoes them, with DuckDB's own SQL (macros,
     read_csv, JSON). On PostgreSQL the operation runs, unchanged, on an in-memory DuckDB copy
     taken inside ``write_transaction`` (after the lock, so it holds the previous writer's
     rows); the rows it added, changed or deleted are then written to PostgreSQL in the same
-    transaction. ``write=False``: a copy to read from (an upload's preview), no lock.
+    transaction, and a write that changes nothing is rolled back (the data version kept).
+    ``programmes`` and ``changes_of`` narrow the copy to what the operation reads (see
+    ``_snapshot``). ``write=False``: a copy to read from (an upload's preview), no lock.
     """
     if dialect(con) != "postgres":
         return operation(con)
     if not write:
-        staging = _snapshot(con, keep_before=False)
+        staging = _snapshot(con, False, programmes, changes_of)
         try:
             return operation(staging)
         finally:
             staging.close()
-    with write_transaction(con):
-        staging = _snapshot(con, keep_before=True)
-        try:
-            result = operation(staging)
-            _replay(staging, con)
-        finally:
-            staging.close()
+    try:
+        with write_transaction(con):
+            staging = _snapshot(con, True, programmes, changes_of)
+            try:
+                result = operation(staging)
+                if not _replay(staging, con):
+                    raise _NothingWritten(result)
+            finally:
+                staging.close()
+    except _NothingWritten as nothing:
+        return nothing.result
     return result
 
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 import duckdb
 
 from . import programme_store, upload_log
-from .db import transaction
 from .errors import KlDashError
-from .store import dialect, staged
+from .store import dialect, staged, write_transaction
 from .users import Actor, NotAllowed, require
 
 
@@ -26,7 +25,35 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, actor: Actor | str) -> 
     """
     actor = require(actor, "editor", "fortryde uploads")
     if dialect(con) == "postgres":  # checked and undone on a DuckDB copy, written back
-        return staged(con, lambda copy: undo(copy, upload_id, actor))
+        return staged(
+            con,
+            lambda copy: undo(copy, upload_id, actor),
+            programmes=lambda copy: _partnerships(copy, upload_id),
+            changes_of=upload_id,
+        )
+    try:
+        # Checked inside the write, so that no other write (an undo of the same upload, a
+        # later upload of the same rows) comes between the checks and the restore.
+        with write_transaction(con):
+            restored, added = _undo(con, upload_id, actor)
+    except duckdb.ConstraintException as exc:
+        raise KlDashError(
+            f"Upload {upload_id} kan ikke fortrydes, fordi andre data bygger på de rækker, den "
+            "tilføjede (f.eks. fremmøde eller deltagere for en tilmelding). Fortryd de senere "
+            "uploads først."
+        ) from exc
+    if added:
+        try:
+            programme_store.purge_removed(con)
+        except duckdb.Error:
+            # The undo is done and the partnership hidden from every reader; its programmes
+            # row is purged again before the next partnership is added.
+            pass
+    return restored
+
+
+def _undo(con: duckdb.DuckDBPyConnection, upload_id: int, actor: Actor) -> tuple[int, list[str]]:
+    """Check and restore (caller's transaction); the rows restored and partnerships retired."""
     entry = upload_log.entry(con, upload_id)
     if entry is None:
         raise KlDashError(f"Upload {upload_id} findes ikke i upload-loggen.")
@@ -52,23 +79,19 @@ def undo(con: duckdb.DuckDBPyConnection, upload_id: int, actor: Actor | str) -> 
             f"{upload_id}."
         )
     added = [key["id"] for key in upload_log.added_keys(con, upload_id, "programmes")]
-    try:
-        with transaction(con):
-            restored = upload_log.restore(con, upload_id, leave=frozenset({"programmes"}))
-            for programme_id in added:
-                programme_store.retire(con, programme_id, upload_id)
-            upload_log.mark_undone(con, upload_id, actor.name)
-    except duckdb.ConstraintException as exc:
-        raise KlDashError(
-            f"Upload {upload_id} kan ikke fortrydes, fordi andre data bygger på de rækker, den "
-            "tilføjede (f.eks. fremmøde eller deltagere for en tilmelding). Fortryd de senere "
-            "uploads først."
-        ) from exc
-    if added:
-        try:
-            programme_store.purge_removed(con)
-        except duckdb.Error:
-            # The undo is done and the partnership hidden from every reader; its programmes
-            # row is purged again before the next partnership is added.
-            pass
-    return restored
+    restored = upload_log.restore(con, upload_id, leave=frozenset({"programmes"}))
+    for programme_id in added:
+        programme_store.retire(con, programme_id, upload_id)
+    upload_log.mark_undone(con, upload_id, actor.name)
+    return restored, added
+
+
+def _partnerships(con: duckdb.DuckDBPyConnection, upload_id: int) -> list[str]:
+    """The partnerships whose rows upload ``upload_id`` changed (what its undo reads)."""
+    rows = con.execute(
+        "SELECT programme_id FROM uploads WHERE id = $id AND programme_id IS NOT NULL "
+        "UNION SELECT coalesce(json_extract_string(row_key, '$.programme_id'), "
+        "json_extract_string(row_key, '$.id')) FROM upload_changes WHERE upload_id = $id",
+        {"id": upload_id},
+    ).fetchall()
+    return [programme for (programme,) in rows if programme is not None]

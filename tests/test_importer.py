@@ -27,7 +27,7 @@ from kl_dash.errors import DataError, InvalidInput, KlDashError
 from kl_dash.undo import undo
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-LOG_TABLES = ("uploads", "upload_changes")
+LOG_TABLES = ("uploads", "upload_changes", "data_version")  # history: never put back
 
 
 # --- helpers ---------------------------------------------------------------------------------

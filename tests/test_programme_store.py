@@ -59,6 +59,8 @@ def test_a_new_partnership_of_another_shape_is_added_and_undone(con):
     # ... and every row it added: the programmes row, 1 group, 3 networks, 2 focus areas,
     # 6 meetings and 5 criteria
     assert len(after.pop("upload_changes")) == 18 and before.pop("upload_changes") == []
+    # add, undo, purge: each write raised the data version
+    assert after.pop("data_version") == [(1, before.pop("data_version")[0][1] + 3)]
     assert after == before
 
 
@@ -90,6 +92,7 @@ def test_an_update_shows_its_changes_and_can_be_undone(con):
     assert (table, key) == ("meetings", '{"programme_id":"it-2017","meeting_id":"ps-2"}')
     assert json.loads(image)["title"] == "Midtvejskonference"
     before.pop("upload_changes")
+    assert after.pop("data_version") == [(1, before.pop("data_version")[0][1] + 2)]
     assert after == before
 
 
