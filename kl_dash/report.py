@@ -206,7 +206,9 @@ def _meeting_section(con, filters: Filters, choices: Choices, examples) -> Secti
     alt = chart_text.meeting_timeline(plan, filters.as_of)  # the page's alt text
     figure = charts.meeting_timeline(presenting.timeline_order(plan, examples), filters.as_of)
     notes = tuple(filter(None, [presenting.unscheduled_note(plan)]))
-    return Section(title, notes=notes, charts=(Chart("timeline", alt, figure),))
+    # The numbers on the timeline and over the attendance heatmap's columns, named.
+    key = presenting.meeting_plan_table(plan, examples)[["Nr.", "Møde", "Gruppe/spor", "Afholdt"]]
+    return Section(title, notes=notes, charts=(Chart("timeline", alt, figure),), table=table(key))
 
 
 def _next_section(con, filters: Filters, examples) -> Section:
@@ -226,7 +228,8 @@ def _attendance_section(con, filters: Filters, choices: Choices) -> Section:
     note = (  # as Møder og spor says it
         "Tallet er antal fremmødte; farven er andelen af kommunens tilmeldte. Tom celle: "
         "mødet var ikke for kommunen (et andet netværks møde, eller en gruppe kommunen ikke "
-        "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
+        "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen. "
+        "Kolonnerne er møderne med deres nr. i mødeplanen."
     )
     alt = chart_text.attendance_heatmap(cells)
     names = presenting.meeting_names(
