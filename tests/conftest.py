@@ -87,8 +87,10 @@ def _clone(server: pg.PostgresServer, template: str) -> Iterator[str]:
     """The URL of a fresh clone of ``template`` (CREATE DATABASE ... TEMPLATE), then dropped."""
     name = f"kl_test_{uuid.uuid4().hex[:12]}"
     server.admin(f"CREATE DATABASE {name} TEMPLATE {template}")
-    yield server.url(name)
-    server.admin(f"DROP DATABASE {name} WITH (FORCE)")
+    try:
+        yield server.url(name)
+    finally:
+        server.admin(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 @pytest.fixture(scope="session")
