@@ -27,6 +27,36 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.e2e)
 
 
+@pytest.fixture
+def report_figures(record_property):
+    """Print a test's measured figures at the end of every run, passed or failed.
+
+    The figures travel with the test's report (pytest's user properties), so they reach the
+    summary from pytest-xdist's workers too, where a test's own output is never shown.
+    """
+
+    def report(text: str) -> None:
+        record_property("figures", text)
+
+    return report
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """A "figures" section with what each test reported through ``report_figures``."""
+    shown = []
+    for reports in terminalreporter.stats.values():
+        for report in reports:
+            if getattr(report, "when", None) != "call":
+                continue  # the teardown's report carries the same properties again
+            for name, value in getattr(report, "user_properties", ()):
+                if name == "figures":
+                    shown.append((report.nodeid, value))
+    if shown:
+        terminalreporter.section("figures")
+        for nodeid, text in sorted(shown):
+            terminalreporter.write_line(f"{nodeid}:\n  {text}")
+
+
 @pytest.fixture(scope="session")
 def example_db_file(tmp_path_factory) -> Path:
     """One database with reference and example data, built once; copy it before writing."""

@@ -251,7 +251,7 @@ def busy_server(tmp_path, monkeypatch):
 
 
 def test_twenty_readers_see_no_error_and_never_a_mix_while_a_consultant_stores_and_undoes(
-    busy_server, capsys
+    busy_server, report_figures
 ):
     server, data, shares = busy_server
     figures = Figures()
@@ -274,18 +274,17 @@ def test_twenty_readers_see_no_error_and_never_a_mix_while_a_consultant_stores_a
         return f"p50 {statistics.median(values):.1f} s, p95 {p95:.1f} s, max {values[-1]:.1f} s"
 
     values = [v for _, v in figures.shares]
-    with capsys.disabled():  # the figures show in every run's output, passed or failed
-        print(
-            f"\n{READERS} readers ({AT_ONCE} drawing at once), {time.monotonic() - began:.0f} s: "
-            f"{len(figures.first_seconds) + len(figures.page_seconds)} pages drawn, "
-            f"{len(figures.errors)} errors; "
-            f"a click to the next page {spread(figures.page_seconds)}; "
-            f"a new session's first page {spread(figures.first_seconds)}; "
-            f"Overblik read {len(values)} times: {values.count(shares['before'])} before "
-            f"({shares['before']}), {values.count(shares['after'])} after ({shares['after']}); "
-            "consultant: "
-            + ", ".join(f"{k} {v:.1f} s" for k, v in figures.consultant.items() if k.endswith("_s"))
-        )
+    report_figures(  # shown in every run's summary, passed or failed
+        f"{READERS} readers ({AT_ONCE} drawing at once), {time.monotonic() - began:.0f} s: "
+        f"{len(figures.first_seconds) + len(figures.page_seconds)} pages drawn, "
+        f"{len(figures.errors)} errors; "
+        f"a click to the next page {spread(figures.page_seconds)}; "
+        f"a new session's first page {spread(figures.first_seconds)}; "
+        f"Overblik read {len(values)} times: {values.count(shares['before'])} before "
+        f"({shares['before']}), {values.count(shares['after'])} after ({shares['after']}); "
+        "consultant: "
+        + ", ".join(f"{k} {v:.1f} s" for k, v in figures.consultant.items() if k.endswith("_s"))
+    )
     assert not outcome, outcome
     assert not figures.errors, figures.errors[:10]
     assert set(values) <= {shares["before"], shares["after"]}, sorted(set(values))
