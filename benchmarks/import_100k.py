@@ -10,7 +10,8 @@ the best of three runs: (a) DuckDB's own read_csv counting the rows, (b) importe
 The goal is that (b) and (c) take at most twice as long as (a). For scale it also times two
 things any importer must do at least: DuckDB loading the file into a table, and one plain
 INSERT ... SELECT FROM read_csv into criterion_status. --profile adds the time of every SQL
-statement prepare and store run, slowest first.
+statement prepare and store run, slowest first. --postgres URL (an empty PostgreSQL database)
+also times (b) and (c) there: the base database is copied into it, and each store is undone.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pathlib import Path
 import duckdb
 
 from kl_dash import bootstrap, db, importer, labels
+from kl_dash.undo import undo
 
 PROGRAMME = "it-2017"
 KIND = "kriteriestatus"
@@ -218,9 +220,41 @@ def profile(
         con.close()
 
 
+def time_postgres(base: Path, url: str, data: bytes, name: str) -> list[tuple[str, float]]:
+    """(b) and (c) on PostgreSQL, the base database copied into the empty database ``url``.
+
+    Each store is undone after it is timed (the undo timed too), so each starts from the base.
+    """
+    bootstrap.copy_to_postgres(base, url)
+    con = db.connect(url)
+    undone: list[float] = []
+
+    def store_then_undo() -> float:
+        start = time.perf_counter()
+        stored = importer.store(con, KIND, data, name, "benchmark")
+        seconds = time.perf_counter() - start
+        assert stored.counts["new"] == ROWS, stored.counts
+        start = time.perf_counter()
+        undo(con, stored.upload_id, "benchmark")
+        undone.append(time.perf_counter() - start)
+        return seconds
+
+    try:
+        prepare_s = best(lambda: time_prepare(con, data, name))
+        store_s = best(store_then_undo)
+    finally:
+        con.close()
+    return [
+        ("(b) importer.prepare on PostgreSQL", prepare_s),
+        ("(c) importer.store on PostgreSQL", store_s),
+        ("    for scale: its undo on PostgreSQL", min(undone)),
+    ]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--profile", action="store_true", help="time every SQL statement")
+    parser.add_argument("--postgres", metavar="URL", help="an empty PostgreSQL database to time")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="kl_dash_bench_") as tmp:
@@ -239,6 +273,9 @@ def main() -> None:
         finally:
             con.close()
         store_s = best(lambda: time_store(base, folder, data, csv_path.name))
+        on_postgres = (
+            time_postgres(base, args.postgres, data, csv_path.name) if args.postgres else []
+        )
 
         print(
             f"{ROWS:,} {KIND} rows ({len(data) / 1e6:.1f} MB): {len(criteria)} criteria x "
@@ -252,6 +289,7 @@ def main() -> None:
             ("    for scale: plain INSERT ... FROM read_csv", insert_s, ""),
             ("(b) importer.prepare", prepare_s, f"at most {GOAL:g}x"),
             ("(c) importer.store (fresh copy each time)", store_s, f"at most {GOAL:g}x"),
+            *((label, seconds, "") for label, seconds in on_postgres),
         ):
             print(f"{label:<52}{seconds:>8.3f}{seconds / read_s:>8.1f}   {goal}".rstrip())
 

@@ -348,15 +348,15 @@ def _copy(pg: PostgresConnection, staging: duckdb.DuckDBPyConnection, table: str
 def _snapshot(
     pg: PostgresConnection,
     keep_before: bool,
-    programmes: Programmes | None = None,
+    programmes: Programmes,
     changes_of: int | None = None,
 ) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB database holding what an operation reads of ``pg`` now (and, with
     ``keep_before``, a second copy in ``kl_before`` to tell afterwards what it changed).
 
     ``programmes``: called on the copy once the tables without a partnership's rows are in it,
-    it names the partnerships whose rows (enrollments, meetings, ...) are copied; None copies
-    every one. ``changes_of``: the upload whose row changes are copied, with those of every
+    it names the partnerships whose rows (enrollments, meetings, ...) are copied.
+    ``changes_of``: the upload whose row changes are copied, with those of every
     upload that changed the same rows (an undo's checks); otherwise none are (the operation only
     adds to the log). Tables no operation reads (``_NEVER_STAGED``) stay empty.
     """
@@ -364,7 +364,7 @@ def _snapshot(
 
     staging = duckdb.connect()
     db.migrate(staging)
-    scoped = _scoped(staging) if programmes is not None else set()
+    scoped = _scoped(staging)
     tables = [t for t in _tables(staging) if t not in _NEVER_STAGED]
     for table in tables:
         if table == "upload_changes":
@@ -375,11 +375,10 @@ def _snapshot(
                       [changes_of])  # fmt: skip
         elif table not in scoped:
             _copy(pg, staging, table, "")
-    if scoped:
-        ids = sorted(set(programmes(staging)))
-        for table in tables:
-            if table in scoped and ids:
-                _copy(pg, staging, table, "WHERE programme_id = ANY(?)", [ids])
+    ids = sorted(set(programmes(staging)))
+    for table in tables:
+        if table in scoped and ids:
+            _copy(pg, staging, table, "WHERE programme_id = ANY(?)", [ids])
     ((last, called),) = pg.execute("SELECT last_value, is_called FROM uploads_id_seq").fetchall()
     taken = last if called else last - 1  # ids PostgreSQL has handed out
     if taken:
@@ -463,8 +462,8 @@ def staged(
     con: Any,
     operation: Callable[[Any], T],
     *,
+    programmes: Programmes,
     write: bool = True,
-    programmes: Programmes | None = None,
     changes_of: int | None = None,
 ) -> T:
     """``operation(con)``; on PostgreSQL, run on a DuckDB copy of what it reads, written back.
@@ -474,7 +473,7 @@ def staged(
     taken inside ``write_transaction`` (after the lock, so it holds the previous writer's
     rows); the rows it added, changed or deleted are then written to PostgreSQL in the same
     transaction, and a write that changes nothing is rolled back (the data version kept).
-    ``programmes`` and ``changes_of`` narrow the copy to what the operation reads (see
+    ``programmes`` and ``changes_of`` name what of the data the operation reads (see
     ``_snapshot``). ``write=False``: a copy to read from (an upload's preview), no lock.
     """
     if dialect(con) != "postgres":
