@@ -747,27 +747,40 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
 
     networks = dict(zip(table["name"], table["network_name"], strict=True))
     cells = criteria_cells(con, everyone)
-    cells = cells.assign(network_name=cells["municipality"].map(networks))
-    counted_cells = cells[cells["counted"].astype(bool)]
-    per_criterion = []
-    for row in criteria(con, filters).itertuples(index=False):
-        here = counted_cells[counted_cells["criterion_no"] == row.criterion_no]
-        near = here[here["network_name"] == network] if network else here.iloc[0:0]
-        status = cells.loc[
-            (cells["municipality"] == name) & (cells["criterion_no"] == row.criterion_no), "status"
-        ]
-        per_criterion.append(
+    counted = cells["counted"].astype(bool)
+    near = (
+        counted & (cells["municipality"].map(networks) == network) if network else counted & False
+    )
+    reached, assessed = cells["status"] == "achieved", cells["status"].notna()
+    tally = (
+        pd.DataFrame(
             {
-                "criterion_no": row.criterion_no,
-                "text": row.text,
-                "source": row.source,
-                "status": status.iloc[0] if len(status) else None,
-                "network_reached": int((near["status"] == "achieved").sum()),
-                "network_assessed": int(near["status"].notna().sum()),
-                "everyone_reached": int((here["status"] == "achieved").sum()),
-                "everyone_assessed": int(here["status"].notna().sum()),
+                "criterion_no": cells["criterion_no"],
+                "network_reached": near & reached,
+                "network_assessed": near & assessed,
+                "everyone_reached": counted & reached,
+                "everyone_assessed": counted & assessed,
             }
         )
+        .groupby("criterion_no")
+        .sum()
+        .to_dict("index")
+    )
+    none = dict.fromkeys(
+        ["network_reached", "network_assessed", "everyone_reached", "everyone_assessed"], 0
+    )
+    own = cells[cells["municipality"] == name].drop_duplicates("criterion_no")
+    own_status = dict(zip(own["criterion_no"], own["status"], strict=True))
+    per_criterion = [
+        {
+            "criterion_no": row.criterion_no,
+            "text": row.text,
+            "source": row.source,
+            "status": own_status.get(row.criterion_no),
+        }
+        | {k: int(v) for k, v in tally.get(row.criterion_no, none).items()}
+        for row in criteria(con, filters).itertuples(index=False)
+    ]
 
     people = people.merge(table[["code", "network_name", "counted"]], on="code", how="left")
     counted_people = people[people["counted"].astype(bool)]
