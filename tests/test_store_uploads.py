@@ -258,3 +258,24 @@ def test_a_partnership_update_and_its_undo_show_on_a_readers_page_at_its_next_re
         assert "Midtvejskonference" in _shown_text(at)
     finally:
         con.close()
+
+
+def test_a_file_checked_before_another_sessions_upload_is_checked_again_when_stored(con):
+    checking, other = con.cursor(), con.cursor()
+    try:
+        sevens = _participants_file(con, 7)
+        importer.store(other, "deltagere", sevens, "d.csv", EDITOR)
+        prepared = importer.prepare(checking, "deltagere", sevens, "deltagere.csv")
+        assert prepared.counts["new"] == prepared.counts["changed"] == 0  # nothing to store
+        importer.store(other, "deltagere", _participants_file(con, 8), "d.csv", EDITOR)
+
+        stored = importer.store(
+            checking, "deltagere", sevens, "deltagere.csv", EDITOR, prepared=prepared
+        )
+        # Compared with the other session's later rows (all 8), not with what the check saw.
+        assert stored.upload_id is not None
+        assert stored.counts["changed"] == prepared.counts["unchanged"]
+        assert {row[2] for row in _participants(con) if row[3].startswith("upload:")} == {7}
+    finally:
+        checking.close()
+        other.close()
