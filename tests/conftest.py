@@ -21,10 +21,33 @@ E2E_DIR = PROJECT_ROOT / "tests" / "e2e"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the browser tests e2e by where they live, so that -m "not e2e" leaves them out."""
+    """Mark the browser tests e2e by where they live, so that -m "not e2e" leaves them out.
+
+    Then put the longest files first (all slow, some slow, the browser tests, then by number
+    of tests), keeping each file's tests together and in order: the two workers take
+    whole files in this order (addopts: --dist loadfile --no-loadscope-reorder), so a long
+    file never starts last while the other worker sits idle.
+    """
     for item in items:
         if E2E_DIR in item.path.parents:
             item.add_marker(pytest.mark.e2e)
+    files: dict[Path, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.path, []).append(item)
+
+    def weight(tests: list[pytest.Item]) -> tuple[int, int]:
+        slow = [t for t in tests if t.get_closest_marker("slow")]
+        if len(slow) == len(tests):
+            kind = 0
+        elif slow:
+            kind = 1
+        elif any(t.get_closest_marker("e2e") for t in tests):
+            kind = 2
+        else:
+            kind = 3
+        return kind, -len(tests)
+
+    items[:] = [t for tests in sorted(files.values(), key=weight) for t in tests]
 
 
 @pytest.fixture
