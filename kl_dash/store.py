@@ -241,6 +241,13 @@ class PostgresConnection:
             self._owns_pool = False
             self._pool.close()
 
+    def __enter__(self) -> PostgresConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        """Closed at the end of a ``with`` block, as a DuckDB connection is."""
+        self.close()
+
 
 def connect_postgres(url: str) -> PostgresConnection:
     """A connection to the PostgreSQL database at ``url``, from a new pool of its own."""

@@ -220,6 +220,15 @@ def test_cursors_kept_open_between_statements_hold_none_of_the_pool(pg_url):
         pg.close()
 
 
+def test_a_connection_opened_in_a_with_block_is_closed_at_its_end_on_both_stores(database):
+    from psycopg_pool import PoolClosed
+
+    with db.connect(database) as con:
+        assert con.execute("SELECT count(*) FROM municipalities").fetchone() == (98,)
+    with pytest.raises((duckdb.ConnectionException, PoolClosed)):
+        con.execute("SELECT count(*) FROM municipalities")
+
+
 def test_a_foreign_postgresql_database_is_refused_as_postgresql_and_left_alone(pg_server):
     pg_server.admin("CREATE DATABASE kl_foreign")
     url = pg_server.url("kl_foreign")
