@@ -22,11 +22,11 @@ def text_of(at: AppTest) -> str:
     return "\n".join(m.value for m in at.markdown)
 
 
-def test_before_a_login_the_statement_opens_and_shows_no_data(monkeypatch, db_path):
-    con = db.connect(db_path)
+def test_before_a_login_the_statement_opens_and_shows_no_data(monkeypatch, database):
+    con = db.connect(database)
     users.add_user(con, "lise", "viewer", "hemmeligt-kodeord", "test")
     con.close()
-    at = app(monkeypatch, db_path).run()
+    at = app(monkeypatch, database).run()
     assert at.title[0].value == "Log ind"
     at.switch_page(STATEMENT).run()
     assert not at.exception
@@ -39,9 +39,9 @@ def test_before_a_login_the_statement_opens_and_shows_no_data(monkeypatch, db_pa
     assert all(gap in text for gap in accessibility_statement.KNOWN_GAPS)
 
 
-def test_the_contact_is_the_one_the_installation_sets(monkeypatch, db_path):
+def test_the_contact_is_the_one_the_installation_sets(monkeypatch, database):
     contact = "Partnerskabssekretariatet, tilgaengelighed@example.dk, telefon 33 70 00 00"
-    at = app(monkeypatch, db_path, KL_DASH_CONTACT=contact).run()
+    at = app(monkeypatch, database, KL_DASH_CONTACT=contact).run()
     at.switch_page(STATEMENT).run()
     assert not at.exception
     assert contact in text_of(at)

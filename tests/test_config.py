@@ -32,7 +32,7 @@ def test_each_setting_parses_its_value_and_falls_back_to_its_default(setting, va
     assert setting.value({setting.name: "  "}) == setting.default
 
 
-def test_both_upload_pages_accept_the_same_configured_size(monkeypatch, db_path):
+def test_both_upload_pages_accept_the_same_configured_size(monkeypatch, database):
     from .test_pages import open_app
 
     monkeypatch.setenv(config.MAX_UPLOAD_MB.name, "7")
@@ -40,6 +40,6 @@ def test_both_upload_pages_accept_the_same_configured_size(monkeypatch, db_path)
         ("pages/opdater.py", "upload-file-0"),
         ("pages/partnerskab.py", "programme-0"),
     ):
-        at = open_app(monkeypatch, db_path, page)
+        at = open_app(monkeypatch, database, page)
         assert not at.exception, [e.message for e in at.exception]
         assert at.file_uploader(key=key).proto.max_upload_size_mb == 7, page
