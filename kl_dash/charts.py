@@ -30,14 +30,33 @@ ROW_HEIGHT = 22  # px per municipality in the heatmaps
 # has the chart's whole width); wider screens have more room between the labels.
 _TIMELINE_WIDTH_PX = 330
 _NUMBER_WIDTH_PX = 7  # one character of a meeting number label at 12 px
-_TIMELINE_ROW_PX = 96  # a group's band: its name, the numbers above, the marks, numbers below
-NUMBERS_NOTE = "Tal: mødets nr. i mødeplanen"  # a legend entry: it wraps with the legend
+_TIMELINE_ROW_PX = 98  # a group's band: its name, numbers above, the marks, numbers below
+# Legend entries, short so that two stand side by side on a phone (the legend takes 3 lines
+# there, not 5). The dashed line's date is the page's and the report's status date.
+NUMBERS_NOTE = "Tal: mødets nr."
+AS_OF_ENTRY = "Statusdato"
 
 FONT_FAMILY = '"Source Sans", "Source Sans Pro", sans-serif'  # Streamlit's own
 
 _PERIOD_COLOUR = "rgba(86, 180, 233, 0.45)"  # light sky blue, with a BLUE outline (5:1)
 _BAND_COLOUR = "#E6E6E6"  # a light fill with a GREY outline
 _AS_OF_COLOUR = "#444444"
+# CSS text-shadow: white round a label's letters, closing the gaps between them too.
+_HALO = ", ".join(
+    f"{x}px {y}px 0 #ffffff"
+    for x, y in (
+        (3, 0),
+        (-3, 0),
+        (2, 0),
+        (-2, 0),
+        (0, 2),
+        (0, -2),
+        (1, 1),
+        (-1, -1),
+        (1, -1),
+        (-1, 1),
+    )
+)
 _LAND_COLOUR = "#F7F7F7"  # every mark keeps 3:1 on it
 _COAST_COLOUR = "#8A8A8A"  # 3.5:1 on white and on land
 # Light to medium blue: one hue, readable with every common kind of colour blindness, light
@@ -163,6 +182,7 @@ def _as_of_rule(fig: go.Figure, as_of: date) -> None:
         y0=0,
         y1=1,
         line={"color": _AS_OF_COLOUR, "width": 1.5, "dash": "dash"},
+        layer="below",  # under the marks and labels: a label on the status date stays whole
     )
 
 
@@ -270,7 +290,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
                 base=bases,
                 x=lengths,
                 y=[m[0] for m in planned],
-                width=0.5,
+                width=0.2,  # clear of the number labels above and below the marks
                 marker={
                     "color": _PERIOD_COLOUR,
                     "line": {"width": 1.5, "color": palette.BLUE},
@@ -333,7 +353,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     _as_of_rule(fig, as_of)
     _legend_entry(
         fig,
-        f"Status pr. {format_date(as_of)}",
+        AS_OF_ENTRY,
         {"color": _AS_OF_COLOUR, "width": 1.5, "dash": "dash"},
     )
     _legend_entry(fig, NUMBERS_NOTE)
@@ -341,7 +361,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     band = _TIMELINE_ROW_PX + 16 * lines
     return _frame(
         fig,
-        height=170 + band * len(groups),  # legend and date ticks: 1-3 lines each
+        height=160 + band * len(groups),  # legend and date ticks: 1-3 lines each
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
 
@@ -393,12 +413,13 @@ def _meeting_numbers(
             go.Scatter(
                 name="Mødenumre",
                 mode="markers+text",
-                marker={"size": 16, "color": "rgba(0, 0, 0, 0)"},  # holds the text off the dot
+                marker={"size": 12, "color": "rgba(0, 0, 0, 0)"},  # the text clears the bar
                 x=[label[1].isoformat() for label in chosen],
                 y=[label[0] for label in chosen],
                 text=[label[2] for label in chosen],
                 textposition=position,
-                textfont={"size": 12, "color": palette.TEXT},
+                # A white halo: the status line or a bar's edge under a label stops short of it.
+                textfont={"size": 12, "color": palette.TEXT, "shadow": _HALO},
                 hoverinfo="skip",
                 showlegend=False,
             )
