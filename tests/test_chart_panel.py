@@ -23,9 +23,9 @@ def charts(at) -> list:
 
 @pytest.mark.parametrize("page", PAGES)
 def test_every_chart_has_a_danish_alt_text_a_table_switch_and_no_toolbar(
-    monkeypatch, db_path, page
+    monkeypatch, database, page
 ):
-    at = open_app(monkeypatch, db_path, page, partnerskab="it-2017", dato="2019-06-01")
+    at = open_app(monkeypatch, database, page, partnerskab="it-2017", dato="2019-06-01")
     assert not at.exception, [e.message for e in at.exception]
     drawn = charts(at)
     assert len(drawn) == len(PAGES[page])
@@ -39,17 +39,17 @@ def test_every_chart_has_a_danish_alt_text_a_table_switch_and_no_toolbar(
     assert all(t.label == "Vis som tabel" and t.value is False for t in switches)
 
 
-def test_the_timeline_s_alt_text_says_what_was_held_and_what_comes_next(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="it-2017", dato="2019-06-01")
+def test_the_timeline_s_alt_text_says_what_was_held_and_what_comes_next(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="it-2017", dato="2019-06-01")
     timeline = charts(at)[0].proto.alt
     assert timeline.startswith("Tidslinje over 31 møder i 5 grupper og spor")
     assert "27 afholdt pr. 1. juni 2019" in timeline and "næste møde: " in timeline
 
 
 def test_vis_som_tabel_shows_the_timeline_s_meetings_with_their_numbers_instead(
-    monkeypatch, db_path
+    monkeypatch, database
 ):
-    at = open_app(monkeypatch, db_path, partnerskab="it-2017", dato="2019-06-01")
+    at = open_app(monkeypatch, database, partnerskab="it-2017", dato="2019-06-01")
     before = len(charts(at))
     tables = len(at.dataframe)
     at.toggle(key="as-table-timeline").set_value(True).run()
@@ -63,8 +63,8 @@ def test_vis_som_tabel_shows_the_timeline_s_meetings_with_their_numbers_instead(
     assert len(charts(at)) == before
 
 
-def test_the_profile_s_comparison_chart_has_its_words_and_table(monkeypatch, db_path):
-    at, name = profile(monkeypatch, db_path, "it-2017", dato="2019-06-01")
+def test_the_profile_s_comparison_chart_has_its_words_and_table(monkeypatch, database):
+    at, name = profile(monkeypatch, database, "it-2017", dato="2019-06-01")
     [chart] = charts(at)
     assert chart.proto.alt.startswith(f"Andel af succeskriterierne opnået over tid for {name}")
     at.toggle(key="as-table-comparison").set_value(True).run()
