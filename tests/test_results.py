@@ -32,17 +32,17 @@ def test_a_result_is_made_once_per_data_version_and_a_new_version_drops_the_old(
     assert made == ["a1", "a2", "b2", "c2"]
 
 
-def test_an_upload_and_its_undo_show_at_the_next_rerun_in_cards_and_choices(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="it-2017")
+def test_an_upload_and_its_undo_show_at_the_next_rerun_in_cards_and_choices(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="it-2017")
     enrolled = int(metrics(at)["Kommuner"])
     choices = widget(at.selectbox, "municipality_code").options
-    newcomer = not_enrolled(db_path)[0]
+    newcomer = not_enrolled(database)[0]
     at.run()  # a rerun with the same filters: read from what is kept
 
-    con = frame.cursor(str(db_path))
+    con = frame.cursor(str(database))
     try:
         stored = importer.store(
-            con, "tilmeldinger", enrollment_file(db_path), "tilmeldinger.csv", USER
+            con, "tilmeldinger", enrollment_file(database), "tilmeldinger.csv", USER
         )
         at.run()
         assert int(metrics(at)["Kommuner"]) == enrolled + 3
@@ -58,9 +58,9 @@ def test_an_upload_and_its_undo_show_at_the_next_rerun_in_cards_and_choices(monk
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_drawing_a_page_again_leaves_the_kept_results_as_they_were(monkeypatch, db_path, page):
-    at = open_app(monkeypatch, db_path, page, partnerskab="it-2017", kommune="Odense")
-    store = results.store(str(db_path))
+def test_drawing_a_page_again_leaves_the_kept_results_as_they_were(monkeypatch, database, page):
+    at = open_app(monkeypatch, database, page, partnerskab="it-2017", kommune="Odense")
+    store = results.store(str(database))
     kept = {key: pickle.dumps(value) for key, value in store.items.items()}
     assert kept  # the page's figures and tables are kept
     at.run()
@@ -68,11 +68,11 @@ def test_drawing_a_page_again_leaves_the_kept_results_as_they_were(monkeypatch, 
     assert {key: pickle.dumps(store.items[key]) for key in kept} == kept
 
 
-def test_a_kept_figure_is_drawn_as_the_chart_builder_made_it(db_path):
+def test_a_kept_figure_is_drawn_as_the_chart_builder_made_it(database):
     from kl_dash import charts, page_content, queries
     from kl_dash.filters import Filters
 
-    con = frame.cursor(str(db_path))
+    con = frame.cursor(str(database))
     try:
         f = Filters("it-2017", date(2018, 6, 1))
 
@@ -87,11 +87,11 @@ def test_a_kept_figure_is_drawn_as_the_chart_builder_made_it(db_path):
     assert figure.to_dict() is figure.to_dict()  # made once, not copied on every draw
 
 
-def test_a_query_of_the_programme_alone_is_kept_across_filter_changes(db_path):
+def test_a_query_of_the_programme_alone_is_kept_across_filter_changes(database):
     from kl_dash import queries
     from kl_dash.filters import Filters
 
-    snapshot = results.Snapshot(str(db_path), (1,), results.Store())
+    snapshot = results.Snapshot(str(database), (1,), results.Store())
     june, july = Filters("it-2017", date(2018, 6, 1)), Filters("it-2017", date(2018, 7, 1))
     facts = frame.queried(snapshot, queries.example_facts, june, ())
     assert frame.queried(snapshot, queries.example_facts, july, ()) is facts
