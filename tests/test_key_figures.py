@@ -3,18 +3,17 @@
 The figures are computed in pandas straight from the tables, with the meaning
 kl_dash/key_figures.py gives them (withdrawn municipalities out of every rate and total), and
 compared with the Overblik cards, the Kommuner table and profile, the Møder plan and the
-Succeskriterier tables of the real app (AppTest on a copy of the example database), for all
-three partnerships.
+Succeskriterier tables of the real app (AppTest on a copy of the example database, a DuckDB
+file and PostgreSQL in turn), for all three partnerships.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-import duckdb
 import pytest
 
-from kl_dash import bootstrap, presenting, queries
+from kl_dash import db, presenting, queries
 from kl_dash.filters import Filters
 from kl_dash.formatting import format_number, format_share
 
@@ -33,13 +32,9 @@ def _share(part: int, whole: int) -> str:
     return format_share(part / whole) if whole else "–"
 
 
-def _con(path) -> duckdb.DuckDBPyConnection:
-    return duckdb.connect(str(path))  # the app's configuration: both open it in one process
-
-
 @pytest.mark.parametrize("programme", sorted(DAYS))
 def test_the_figures_have_withdrawn_municipalities_to_leave_out(db_path, programme):
-    with _con(db_path) as con:
+    with db.connect(db_path) as con:
         rows = independent_municipalities(con, programme, DAYS[programme])
     withdrawn = rows[rows["status"] == "withdrawn"]
     assert len(withdrawn) and withdrawn["criteria_assessed"].sum() > 0
@@ -47,11 +42,11 @@ def test_the_figures_have_withdrawn_municipalities_to_leave_out(db_path, program
 
 
 @pytest.mark.parametrize("programme", sorted(DAYS))
-def test_overblik_cards_show_each_key_figure(monkeypatch, db_path, programme):
+def test_overblik_cards_show_each_key_figure(monkeypatch, database, programme):
     day = DAYS[programme]
-    with _con(db_path) as con:
+    with db.connect(database) as con:
         f = independent_figures(con, programme, day)
-    at = open_app(monkeypatch, db_path, partnerskab=programme, dato=day.isoformat())
+    at = open_app(monkeypatch, database, partnerskab=programme, dato=day.isoformat())
     shown = metrics(at)
     assert shown["Kommuner"] == format_number(f["enrolled"])
     assert shown["Udtrådt"] == format_number(f["withdrawn"])
@@ -64,16 +59,16 @@ def test_overblik_cards_show_each_key_figure(monkeypatch, db_path, programme):
 
 
 @pytest.mark.parametrize("programme", sorted(DAYS))
-def test_kommuner_table_rows_add_up_to_the_key_figures(monkeypatch, db_path, programme):
+def test_kommuner_table_rows_add_up_to_the_key_figures(monkeypatch, database, programme):
     day = DAYS[programme]
-    with _con(db_path) as con:
+    with db.connect(database) as con:
         f = independent_figures(con, programme, day)
         rows = independent_municipalities(con, programme, day).set_index("name")
         groups = [g for (g,) in con.execute(
             "SELECT name FROM programme_groups WHERE programme_id = ?", [programme]
         ).fetchall()]  # fmt: skip
     at = open_app(
-        monkeypatch, db_path, "pages/kommuner.py", partnerskab=programme, dato=day.isoformat()
+        monkeypatch, database, "pages/kommuner.py", partnerskab=programme, dato=day.isoformat()
     )
     table = at.dataframe[0].value.set_index("Kommune")
     assert sorted(table.index) == sorted(rows.index)
@@ -97,16 +92,16 @@ def test_kommuner_table_rows_add_up_to_the_key_figures(monkeypatch, db_path, pro
 
 
 @pytest.mark.parametrize("programme", sorted(DAYS))
-def test_the_profile_compares_with_the_same_figures_as_overblik(monkeypatch, db_path, programme):
+def test_the_profile_compares_with_the_same_figures_as_overblik(monkeypatch, database, programme):
     day = DAYS[programme]
-    with _con(db_path) as con:
+    with db.connect(database) as con:
         f = independent_figures(con, programme, day)
         rows = independent_municipalities(con, programme, day)
     own = rows[rows["status"] == "participating"].iloc[0]
     network = rows[(rows["network_id"] == own["network_id"]) & (rows["status"] == "participating")]
     at = open_app(
         monkeypatch,
-        db_path,
+        database,
         "pages/kommuner.py",
         partnerskab=programme,
         dato=day.isoformat(),
@@ -130,13 +125,13 @@ def test_the_profile_compares_with_the_same_figures_as_overblik(monkeypatch, db_
 
 
 @pytest.mark.parametrize("programme", sorted(DAYS))
-def test_succeskriterier_per_criterion_adds_up_to_the_key_figure(monkeypatch, db_path, programme):
+def test_succeskriterier_per_criterion_adds_up_to_the_key_figure(monkeypatch, database, programme):
     day = DAYS[programme]
-    with _con(db_path) as con:
+    with db.connect(database) as con:
         f = independent_figures(con, programme, day)
     at = open_app(
         monkeypatch,
-        db_path,
+        database,
         "pages/succeskriterier.py",
         partnerskab=programme,
         dato=day.isoformat(),
@@ -149,12 +144,12 @@ def test_succeskriterier_per_criterion_adds_up_to_the_key_figure(monkeypatch, db
 
 
 @pytest.mark.parametrize("programme", sorted(DAYS))
-def test_the_meeting_plan_holds_the_meetings_held_and_planned(monkeypatch, db_path, programme):
+def test_the_meeting_plan_holds_the_meetings_held_and_planned(monkeypatch, database, programme):
     day = DAYS[programme]
-    with _con(db_path) as con:
+    with db.connect(database) as con:
         f = independent_figures(con, programme, day)
     at = open_app(
-        monkeypatch, db_path, "pages/moeder.py", partnerskab=programme, dato=day.isoformat()
+        monkeypatch, database, "pages/moeder.py", partnerskab=programme, dato=day.isoformat()
     )
     plan = next(d.value for d in at.dataframe if "Afholdt" in d.value)
     assert len(plan) == f["meetings_planned"]
@@ -162,9 +157,9 @@ def test_the_meeting_plan_holds_the_meetings_held_and_planned(monkeypatch, db_pa
 
 
 @pytest.mark.parametrize("programme", sorted(DAYS))
-def test_the_criteria_over_time_download_ends_at_the_key_figure(db_path, programme):
+def test_the_criteria_over_time_download_ends_at_the_key_figure(database, programme):
     day = DAYS[programme]
-    with _con(db_path) as con:
+    with db.connect(database) as con:
         f = independent_figures(con, programme, day)
         shares = queries.criteria_shares(con, Filters(programme, day))
     table = presenting.shares_table(shares)
@@ -174,16 +169,16 @@ def test_the_criteria_over_time_download_ends_at_the_key_figure(db_path, program
 
 
 def test_a_theme_day_of_one_network_leaves_the_other_networks_overblik_as_it_was(
-    monkeypatch, db_path
+    monkeypatch, database
 ):
     day = "2019-08-31"
     before = {
         n: metrics(
-            open_app(monkeypatch, db_path, partnerskab="kvalitet-2017", dato=day, netvaerk=n)
+            open_app(monkeypatch, database, partnerskab="kvalitet-2017", dato=day, netvaerk=n)
         )
         for n in ("nord-midt", "oest", "syd")
     }
-    with _con(db_path) as con:
+    with db.connect(database) as con:
         south = con.execute(
             "SELECT m.name FROM enrollment_status e JOIN municipalities m ON m.code = "
             "e.municipality_code WHERE programme_id = 'kvalitet-2017' AND network_id = 'syd' "
@@ -205,7 +200,7 @@ def test_a_theme_day_of_one_network_leaves_the_other_networks_overblik_as_it_was
         )
     after = {
         n: metrics(
-            open_app(monkeypatch, db_path, partnerskab="kvalitet-2017", dato=day, netvaerk=n)
+            open_app(monkeypatch, database, partnerskab="kvalitet-2017", dato=day, netvaerk=n)
         )
         for n in ("nord-midt", "oest", "syd")
     }
@@ -215,10 +210,12 @@ def test_a_theme_day_of_one_network_leaves_the_other_networks_overblik_as_it_was
     assert held[1] == held[0] + 1
 
 
-def test_overblik_lists_an_unregistered_past_meeting_as_such_not_as_next(monkeypatch, tmp_path):
-    path = tmp_path / "seeds-only.duckdb"
-    bootstrap.init_database(path, example=False)
-    at = open_app(monkeypatch, path, partnerskab="faellesskaber-2021", dato="2021-12-01")
+def test_overblik_lists_an_unregistered_past_meeting_as_such_not_as_next(
+    monkeypatch, reference_database
+):
+    at = open_app(
+        monkeypatch, reference_database, partnerskab="faellesskaber-2021", dato="2021-12-01"
+    )
     assert not at.exception, [e.message for e in at.exception]
     coming = next(d.value for d in at.dataframe if "Planlagt" in d.value and "Møde" in d.value)
     assert list(coming["Møde"]) == ["Partnerskabsmøde 3", "Partnerskabsmøde 4"]
