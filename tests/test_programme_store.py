@@ -123,8 +123,8 @@ def test_check_lists_every_problem_with_its_line():
     assert any(m.startswith(f'r.toml, linje {line}, nøgle "meetings[3].planned"') for m in messages)
 
 
-def test_all_pages_run_for_a_partnership_added_without_code(monkeypatch, db_path):
-    con = db.connect(db_path)
+def test_all_pages_run_for_a_partnership_added_without_code(monkeypatch, database):
+    con = db.connect(database)
     programme_store.add(con, FIXTURE.read_text(encoding="utf-8"), FIXTURE.name, "t")
     enrollments = (
         "partnerskab;kommune;interesse;politisk_aftale;netvaerk\n"
@@ -134,7 +134,7 @@ def test_all_pages_run_for_a_partnership_added_without_code(monkeypatch, db_path
     importer.store(con, "tilmeldinger", enrollments.encode(), "t.csv", "t")
     con.close()
     for page in PAGES:
-        at = open_app(monkeypatch, db_path, page, partnerskab="regional-2024")
+        at = open_app(monkeypatch, database, page, partnerskab="regional-2024")
         assert not at.exception, (page, [e.message for e in at.exception])
         assert app_ran(at)
         assert at.query_params["partnerskab"] == "regional-2024"

@@ -92,10 +92,10 @@ def store_hostile_names(path) -> None:
 
 
 @pytest.fixture
-def hostile_db(db_path):
-    """The example database with Markdown in the names of two partnerships."""
-    store_hostile_names(db_path)
-    return db_path
+def hostile_db(database):
+    """The example database with Markdown in the names of two partnerships, on each store."""
+    store_hostile_names(database)
+    return database
 
 
 @given(st.text())
@@ -145,8 +145,8 @@ def test_markdown_in_the_criteria_is_shown_as_text_one_criterion_a_line(monkeypa
     assert criteria.count("\n\n") == 2  # three criteria, each its own paragraph
 
 
-def test_markdown_in_a_url_parameter_is_shown_as_text_in_its_notice(monkeypatch, db_path):
-    at = open_app(monkeypatch, db_path, partnerskab="it-2017", region=HOSTILE)
+def test_markdown_in_a_url_parameter_is_shown_as_text_in_its_notice(monkeypatch, database):
+    at = open_app(monkeypatch, database, partnerskab="it-2017", region=HOSTILE)
     assert any("findes ikke" in w.value for w in at.warning)
     assert_shown_as_text(at)
 
