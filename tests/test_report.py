@@ -249,9 +249,9 @@ def test_every_slide_stays_on_the_slide_and_says_the_date_filters_and_example_ma
 
 
 def test_the_key_figures_in_the_report_are_the_ones_overblik_shows(
-    monkeypatch, example, status_deck, status_pdf
+    monkeypatch, database, status_deck, status_pdf
 ):
-    at = open_app(monkeypatch, example, partnerskab=PROGRAMME, dato=AS_OF.isoformat())
+    at = open_app(monkeypatch, database, partnerskab=PROGRAMME, dato=AS_OF.isoformat())
     shown = metrics(at)
     assert len(shown) == 7
     slide = next(s for s in status_deck.slides if slide_title(s).startswith("Nøgletal"))
@@ -373,9 +373,9 @@ def deferred(monkeypatch):
 
 
 def test_overblik_offers_the_report_as_pdf_and_powerpoint_built_on_click(
-    monkeypatch, db_path, deferred
+    monkeypatch, database, deferred
 ):
-    at = open_app(monkeypatch, db_path, partnerskab=PROGRAMME, dato=AS_OF.isoformat())
+    at = open_app(monkeypatch, database, partnerskab=PROGRAMME, dato=AS_OF.isoformat())
     assert not at.exception
     buttons = {b.proto.label: b.proto for b in at.get("download_button")}
     pdf, deck = buttons["⬇ Statusrapport (PDF)"], buttons["⬇ Statusrapport (PowerPoint)"]
@@ -385,9 +385,9 @@ def test_overblik_offers_the_report_as_pdf_and_powerpoint_built_on_click(
     assert "1. juni 2018" in pdf_text(data)
 
 
-def test_a_municipality_profile_offers_its_one_page_pdf(monkeypatch, db_path, deferred):
+def test_a_municipality_profile_offers_its_one_page_pdf(monkeypatch, database, deferred):
     at = open_app(
-        monkeypatch, db_path, "pages/kommuner.py", partnerskab=PROGRAMME, kommune="Herning"
+        monkeypatch, database, "pages/kommuner.py", partnerskab=PROGRAMME, kommune="Herning"
     )
     assert not at.exception
     button = next(b.proto for b in at.get("download_button") if b.proto.label == "⬇ Profil (PDF)")
