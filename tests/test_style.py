@@ -15,7 +15,13 @@ def test_the_page_script_survives_streamlits_html_sanitizer():
     assert 'document.documentElement.lang = "da"' in script
 
 
-def test_the_stylesheet_is_only_a_style_so_it_takes_no_room_in_the_page():
+def test_the_stylesheet_and_script_go_in_one_element_that_takes_no_room_in_the_page():
     css = (style.HERE / "style.css").read_text(encoding="utf-8")
-    assert "<" not in css  # st.html wraps it in one <style>, sent where nothing is drawn
+    assert "<" not in css  # nothing that could close its <style> early
     assert "@media print" in css and ":focus-visible" in css
+    page = style._page_html()
+    # One st.html a run; the marker before the <style> (a leading <style> is sanitized away),
+    # and the style hides the element that carries them.
+    assert page.startswith('<div id="kl-page-script"></div><style>')
+    assert ".stElementContainer:has(#kl-page-script)" in css
+    assert page.count("<script>") == 1 and page.endswith("</script>")

@@ -22,16 +22,17 @@ APPLIED = "style_applied"  # set by app.py's first run in this session
 
 
 @cache
-def _page_script() -> str:
+def _page_html() -> str:
+    css = (HERE / "style.css").read_text(encoding="utf-8")
     script = (HERE / "page.js").read_text(encoding="utf-8")
-    return f'<div id="kl-page-script"></div><script>{script}</script>'
+    # The marker first: a fragment's leading <style> would be dropped by Streamlit's sanitizer.
+    return f'<div id="kl-page-script"></div><style>{css}</style><script>{script}</script>'
 
 
 def apply() -> None:
-    """Put style.css and page.js in this run's page (app.py calls it first, on every run)."""
+    """Put style.css and page.js in this run's page in one element (app.py, on every run)."""
     st.session_state[APPLIED] = True
-    st.html(HERE / "style.css")  # only a <style>: Streamlit puts it where it takes no room
-    st.html(_page_script(), unsafe_allow_javascript=True)  # our own file, never user input
+    st.html(_page_html(), unsafe_allow_javascript=True)  # our own files, never user input
 
 
 def through_app(page: str) -> None:
