@@ -25,7 +25,7 @@ APPLIED = "style_applied"  # set by app.py's first run in this session
 def _page_html() -> str:
     css = (HERE / "style.css").read_text(encoding="utf-8")
     script = (HERE / "page.js").read_text(encoding="utf-8")
-    # The marker first: a fragment's leading <style> would be dropped by Streamlit's sanitizer.
+    # The marker by which style.css hides the element that carries them (it takes no room).
     return f'<div id="kl-page-script"></div><style>{css}</style><script>{script}</script>'
 
 
