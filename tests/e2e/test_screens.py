@@ -4,7 +4,9 @@ The screenshots go to artifacts/screenshots/ (not committed; CI keeps them as ar
 path is printed) to be looked at before a change to the screens is called done. Checked here:
 at 1024 px every table shows its important columns without sideways scrolling (a table's
 important columns are those kl_dash/ui/tables.py draws first, else all its columns), and at
-390 px nothing on any page reaches past the screen's edge (a table scrolls inside itself).
+390 px nothing on any page reaches past the screen's edge (a table scrolls inside itself: the
+two-dimensional layout WCAG 1.4.10 allows for data tables). Inside the charts, labels that
+must not overlap or be cut are checked in test_charts_in_browser.py.
 """
 
 from __future__ import annotations
