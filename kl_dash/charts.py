@@ -6,6 +6,7 @@ are styled by ``palette`` so that a status looks the same in every chart.
 
 from __future__ import annotations
 
+import itertools
 import math
 import textwrap
 from collections import Counter
@@ -87,11 +88,6 @@ def _text(value) -> str | None:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     return str(value) or None
-
-
-def _sort_value(value):
-    """Sort key for a column of counts or names: names in Danish order."""
-    return danish_sort_key(value) if isinstance(value, str) else value
 
 
 def _wrap(text: str, width: int = 24) -> str:
@@ -792,13 +788,17 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
         )
     )
     points: dict[str, list[tuple[int, float, str]]] = {"inside": [], "outside": []}
+    members: dict[str, list[tuple[int, str]]] = {group: [] for group in groups}
+    for group, count, name in zip(
+        rows["group_name"], rows["participants"], rows["municipality"], strict=True
+    ):
+        members[group].append((int(count), name))
     for i, (group, low, high) in enumerate(zip(groups, lows, highs, strict=True)):
-        members = rows[rows["group_name"] == group].sort_values(
-            ["participants", "municipality"], key=lambda s: s.map(_sort_value)
-        )
-        for count, same in members.groupby("participants", sort=False):
+        ordered = sorted(members[group], key=lambda m: (m[0], danish_sort_key(m[1])))
+        for count, alike in itertools.groupby(ordered, key=lambda m: m[0]):
+            same = [name for _, name in alike]
             spread = min(0.28, 0.04 * (len(same) - 1))
-            for k, name in enumerate(same["municipality"]):
+            for k, name in enumerate(same):
                 offset = -spread + 2 * spread * k / (len(same) - 1) if len(same) > 1 else 0.0
                 where = "inside" if low <= count <= high else "outside"
                 hover = (
