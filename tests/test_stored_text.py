@@ -10,7 +10,9 @@ their cells as text anyway.
 from __future__ import annotations
 
 import re
+import shutil
 import tomllib
+from pathlib import Path
 
 import pytest
 import tomli_w
@@ -21,6 +23,7 @@ from kl_dash import db, programme_store
 from kl_dash.formatting import literal
 from kl_dash.programmes import to_toml
 
+from .conftest import STORES, _on_store
 from .test_pages import app_ran, open_app
 from .test_programme_store import FIXTURE
 
@@ -91,11 +94,27 @@ def store_hostile_names(path) -> None:
     con.close()
 
 
-@pytest.fixture
-def hostile_db(database):
+@pytest.fixture(scope="session")
+def hostile_db_file(tmp_path_factory, example_db_file) -> Path:
+    """The example database file with the hostile names stored, once; copied per test."""
+    path = tmp_path_factory.mktemp("hostile") / "kl_dash.duckdb"
+    shutil.copy(example_db_file, path)
+    store_hostile_names(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def hostile_pg_template(pg_server, pg_template) -> str:
+    """The example database on PostgreSQL with the hostile names stored through it, once."""
+    pg_server.admin(f"CREATE DATABASE kl_hostile TEMPLATE {pg_template}")
+    store_hostile_names(pg_server.url("kl_hostile"))
+    return "kl_hostile"
+
+
+@pytest.fixture(params=STORES)
+def hostile_db(request, monkeypatch):
     """The example database with Markdown in the names of two partnerships, on each store."""
-    store_hostile_names(database)
-    return database
+    yield from _on_store(request, monkeypatch, "hostile_db_file", "hostile_pg_template")
 
 
 @given(st.text())
