@@ -95,20 +95,10 @@ def _wrap(text: str, width: int = 24) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
-def _frame(fig: go.Figure | PlainFigure, height: int, **layout) -> go.Figure:
+def _frame(fig: PlainFigure, height: int, **layout) -> go.Figure:
     """The layout every chart shares: white template, readable font, legend on top."""
-    if isinstance(fig, PlainFigure):
-        fig.update_layout(template=_TEMPLATE)
-    else:
-        # Plotly deep-copies and re-validates a template on every assignment (15-19 ms a
-        # figure); the registered one is valid, so it is assigned as Plotly assigns its
-        # default template.
-        fig.layout._validate = False
-        try:
-            fig.layout.template = _TEMPLATE
-        finally:
-            fig.layout._validate = fig._validate
     fig.update_layout(
+        template=_TEMPLATE,
         height=height,
         font={"size": FONT_SIZE, "color": palette.TEXT, "family": FONT_FAMILY},
         paper_bgcolor=palette.BACKGROUND,
@@ -130,7 +120,7 @@ def _frame(fig: go.Figure | PlainFigure, height: int, **layout) -> go.Figure:
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
     )
     fig.update_layout(**layout)
-    return fig.figure() if isinstance(fig, PlainFigure) else fig
+    return fig.figure()
 
 
 def danish_date_ticks(start: date, end: date) -> tuple[list[date], list[str]]:
@@ -155,7 +145,7 @@ def _date_range(days: list[date]) -> tuple[date, date]:
     return low - pad, high + pad
 
 
-def _date_axis(fig: go.Figure, start: date, end: date) -> None:
+def _date_axis(fig: PlainFigure, start: date, end: date) -> None:
     """Fix the x axis to start..end with Danish month ticks."""
     values, texts = danish_date_ticks(start, end)
     fig.update_xaxes(
@@ -167,7 +157,7 @@ def _date_axis(fig: go.Figure, start: date, end: date) -> None:
     )
 
 
-def _as_of_rule(fig: go.Figure, as_of: date) -> None:
+def _as_of_rule(fig: PlainFigure, as_of: date) -> None:
     """A dashed vertical line at as_of, the plot area's height."""
     fig.add_shape(
         type="line",
@@ -182,7 +172,7 @@ def _as_of_rule(fig: go.Figure, as_of: date) -> None:
     )
 
 
-def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
+def _as_of_line(fig: PlainFigure, as_of: date, start: date, end: date) -> None:
     """A dashed vertical line at as_of labelled 'Status pr. 1. juni 2019'."""
     _as_of_rule(fig, as_of)
     right_half = as_of > start + (end - start) / 2
@@ -201,16 +191,17 @@ def _as_of_line(fig: go.Figure, as_of: date, start: date, end: date) -> None:
     )
 
 
-def _legend_entry(fig: go.Figure, name: str, line: dict | None = None) -> None:
+def _legend_entry(fig: PlainFigure, name: str, line: dict | None = None) -> None:
     """A legend entry with nothing drawn in the plot: a line's style, else no symbol."""
+    style = {"line": line} if line else {"marker": {"color": "rgba(0, 0, 0, 0)"}}
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             name=name,
             x=[None],
             y=[None],
             mode="lines" if line else "markers",
-            line=line,
-            marker=None if line else {"color": "rgba(0, 0, 0, 0)"},
+            **style,
             hoverinfo="skip",
             legendrank=5,
         )
@@ -270,7 +261,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     low, high = _date_range(days)
     shortest = (high - low) / 150  # a one-day plan still shows as a thin bar
 
-    fig = go.Figure()
+    fig = PlainFigure()
     planned = [m for m in meetings if m[1] is not None]
     if planned:
         bases, lengths = [], []
@@ -280,7 +271,8 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
             bases.append((middle - length / 2 + timedelta(hours=12)).isoformat())
             lengths.append(length.total_seconds() * 1000)
         fig.add_trace(
-            go.Bar(
+            trace(
+                "bar",
                 name="Planlagt periode",
                 orientation="h",
                 base=bases,
@@ -306,7 +298,8 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
             continue
         marked = status == "held" and any(m[5] for _, m in points)
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 name=style.label + (f" {labels.EXAMPLE_MARK}" if marked else ""),
                 mode="markers",
                 x=[d.isoformat() for d, _ in points],
@@ -363,7 +356,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
 
 
 def _meeting_numbers(
-    fig: go.Figure, meetings: list[tuple], low: date, high: date
+    fig: PlainFigure, meetings: list[tuple], low: date, high: date
 ) -> tuple[date, date]:
     """The meetings' numbers beside their markers, one label per close-together bunch.
 
@@ -406,7 +399,8 @@ def _meeting_numbers(
         if not chosen:
             continue
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 name="Mødenumre",
                 mode="markers+text",
                 marker={"size": 12, "color": "rgba(0, 0, 0, 0)"},  # the text clears the bar
@@ -622,8 +616,9 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
         hover[i][j] = f"<b>{cell.municipality}</b><br>{shown[cell.meeting]}<br>{line}"
 
     plot_height = ROW_HEIGHT * len(rows)
-    fig = go.Figure(
-        go.Heatmap(
+    fig = PlainFigure(
+        trace(
+            "heatmap",
             z=z,
             x=[str(names[c].number) if c in names else c for c in columns],
             y=rows,

@@ -128,12 +128,12 @@ def region_table(data: Data, f: Filters) -> pd.DataFrame:
 # --- Møder og spor ----------------------------------------------------------------------------
 
 
-def _meeting_names(data: Data) -> dict[str, str]:
+def _meeting_names(data: Data) -> dict[str, charts.MeetingName]:
     return presenting.meeting_names(data(queries.meeting_plan), data(queries.example_facts))
 
 
 def attendance_heatmap(data: Data, f: Filters) -> go.Figure:
-    """Attendance per municipality and meeting (columns named by date and title)."""
+    """Attendance per municipality and meeting (columns numbered as in the meeting plan, Nr.)."""
     return kept(charts.attendance_heatmap(data(queries.attendance_cells), _meeting_names(data)))
 
 

@@ -215,7 +215,7 @@ def test_every_date_axis_shows_danish_month_names(all_figures):
 
 
 def test_every_figure_is_the_one_plotly_would_validate_and_draw(all_figures):
-    # Most builders write their figures as plain dicts, unvalidated (kl_dash.plain_figure):
+    # Every builder writes its figure as plain dicts, unvalidated (kl_dash.plain_figure):
     # Plotly's validation accepts the same dicts and changes nothing that is drawn.
     over_time = pd.DataFrame(
         {
