@@ -3,7 +3,7 @@
 Each time, the database reopened by kl_dash is exactly as it was before the command or
 exactly as a finished command leaves it: every table's rows, compared by a fingerprint
 (md5 of its rows in order), never a mix. The kills come at random moments of the store
-(the seed is printed) after the command has its database open: an import after its
+(the seed is in the run's figures) after the command has its database open: an import after its
 preview line (it then stores), an undo once the file is open.
 """
 
@@ -27,7 +27,7 @@ pytestmark = pytest.mark.slow
 
 CLI = Path(sys.executable).parent / "kl-dash"
 ROWS = 200_000
-KILLS = 10
+KILLS = 6  # per command and run; each run draws new moments (its seed is in the figures)
 VOLATILE = {"uploads": ["uploaded_at", "undone_at"]}  # when, not what: differs run to run
 
 
@@ -164,7 +164,7 @@ def kill_at_random(args, delay: float, start: str, path: Path) -> float | None:
 
 
 def kill_many(
-    name: str, args, start: str, source: Path, target: Path, window: float, before, after
+    name: str, args, start: str, source: Path, target: Path, window: float, before, after, report
 ):
     """KILLS runs of ``args`` on copies of ``source``, each killed at a random moment.
 
@@ -190,11 +190,11 @@ def kill_many(
             raise AssertionError(
                 f"{name} killed {delay:.2f} s in (seed {seed}): neither before nor after, {mixed}"
             )
-    print(f"\n{name}, seed {seed}: {dict(outcomes)}")
+    report(f"{name}, seed {seed}: {dict(outcomes)}")
     assert outcomes["killed"] > 0
 
 
-def test_a_killed_import_leaves_the_database_exactly_before_or_after(states):
+def test_a_killed_import_leaves_the_database_exactly_before_or_after(states, report_figures):
     target = states["folder"] / "trial.duckdb"
     before_path, before = states["before"]
     kill_many(
@@ -206,10 +206,11 @@ def test_a_killed_import_leaves_the_database_exactly_before_or_after(states):
         states["store_seconds"],
         before,
         states["imported"][1],
+        report_figures,
     )
 
 
-def test_a_killed_undo_leaves_the_database_exactly_before_or_after(states):
+def test_a_killed_undo_leaves_the_database_exactly_before_or_after(states, report_figures):
     target = states["folder"] / "trial.duckdb"
     imported_path, imported = states["imported"]
     kill_many(
@@ -221,4 +222,5 @@ def test_a_killed_undo_leaves_the_database_exactly_before_or_after(states):
         states["undo_seconds"],
         imported,
         states["undone"],
+        report_figures,
     )

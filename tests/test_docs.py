@@ -112,7 +112,18 @@ def test_only_config_reads_the_environment():
 def collected(*args: str) -> list[str]:
     """The test ids pytest collects in tests/e2e with the given options."""
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", *args],
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--collect-only",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",
+        ]
+        + list(args),
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,
