@@ -600,12 +600,16 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
         [f"<b>{name}</b><br>{shown[meeting]}<br>Deltager ikke i mødet" for meeting in columns]
         for name in rows
     ]
-    for cell in cells.itertuples(index=False):
-        if cell.attendees is None or pd.isna(cell.attendees):
+    # Columns as Python lists: itertuples walks the Arrow-backed text columns value by value.
+    for municipality, meeting, attendees, expected in zip(
+        *(cells[c].tolist() for c in ("municipality", "meeting", "attendees", "expected")),
+        strict=True,
+    ):
+        if attendees is None or pd.isna(attendees):
             continue
-        i, j = r_index[cell.municipality], c_index[cell.meeting]
-        attendees = int(cell.attendees)
-        expected = None if pd.isna(cell.expected) else int(cell.expected)
+        i, j = r_index[municipality], c_index[meeting]
+        attendees = int(attendees)
+        expected = None if pd.isna(expected) else int(expected)
         text[i][j] = format_number(attendees)
         line = f"{format_number(attendees)} fremmødt"
         if expected:
@@ -613,7 +617,7 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
             line += (
                 f" af {format_number(expected)} tilmeldte ({format_share(attendees / expected)})"
             )
-        hover[i][j] = f"<b>{cell.municipality}</b><br>{shown[cell.meeting]}<br>{line}"
+        hover[i][j] = f"<b>{municipality}</b><br>{shown[meeting]}<br>{line}"
 
     plot_height = ROW_HEIGHT * len(rows)
     fig = PlainFigure(
