@@ -52,9 +52,12 @@ ENV = {  # every replica: public reading, the same cookie secret, no file watche
 }
 
 
-async def session(browser, url: str, reruns: int, times: list[float], errors: list[str]) -> bool:
+async def session(
+    browser, url: str, route: str, reruns: int, times: list[float], errors: list[str]
+) -> bool:
     """One reader: open Overblik, then switch page ``reruns`` times; True when all went well."""
     context = await browser.new_context()
+    await context.add_cookies([{"name": "kl_dash_route", "value": route, "url": url}])
     context.set_default_timeout(WAIT_MS)
     page = await context.new_page()
     try:
@@ -83,15 +86,17 @@ async def session(browser, url: str, reruns: int, times: list[float], errors: li
 
 
 async def load(
-    url: str, sessions: int, reruns: int, limit: float | None
+    url: str, routes: list[str], reruns: int, limit: float | None
 ) -> tuple[int, list[str], list[float]]:
-    """``sessions`` readers at once; one not done within ``limit`` seconds is an error."""
+    """A reader per route cookie, all at once; one not done within ``limit`` s is an error."""
     times: list[float] = []
     errors: list[str] = []
 
-    async def bounded() -> bool:
+    async def bounded(route: str) -> bool:
         try:
-            return await asyncio.wait_for(session(browser, url, reruns, times, errors), limit)
+            return await asyncio.wait_for(
+                session(browser, url, route, reruns, times, errors), limit
+            )
         except TimeoutError:
             errors.append(f"TimeoutError: not done within {limit:.0f} s")
             return False
@@ -102,7 +107,7 @@ async def load(
             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
         )
         try:
-            served = await asyncio.gather(*(bounded() for _ in range(sessions)))
+            served = await asyncio.gather(*(bounded(route) for route in routes))
         finally:
             await browser.close()
     return sum(served), errors, times
@@ -147,8 +152,12 @@ def run(
     try:
         proxy = Nginx(nginx, [server.port for server in servers])
         try:
+            # The sessions spread evenly over the replicas, as a conference's many browsers do
+            # through their random route cookies: with a few sessions, chance alone could put
+            # them all on one replica and measure one where two were meant.
+            routes = [proxy.route_to(servers[n % replicas].port) for n in range(sessions)]
             began = time.monotonic()
-            served, errors, times = asyncio.run(load(proxy.url, sessions, reruns, limit))
+            served, errors, times = asyncio.run(load(proxy.url, routes, reruns, limit))
             took = time.monotonic() - began
             routes: dict[str, set[str]] = {}
             for line in proxy.log.read_text().splitlines():

@@ -79,3 +79,20 @@ def log_in(page, server: Server, name: str, password: str, path: str = "") -> No
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
     expect(page.get_by_role("button", name="Log ud")).to_be_visible(timeout=60_000)
+
+
+def pick(page, box: str, option: str) -> None:
+    """Open the select box named ``box`` with a click and click ``option`` in its list.
+
+    A rerun that lands between the two clicks closes the list; then it is opened again (three
+    tries), as a person would.
+    """
+    wanted = page.get_by_role("option", name=option, exact=True)
+    for _ in range(3):
+        page.get_by_role("combobox", name=box).click()
+        try:
+            expect(wanted).to_be_visible(timeout=10_000)
+            break
+        except AssertionError:
+            page.keyboard.press("Escape")
+    wanted.click()

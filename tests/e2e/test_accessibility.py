@@ -17,7 +17,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, expect
 
 from ..test_report import pdf_text, require
-from .conftest import Server
+from .conftest import Server, pick
 
 WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 A4_CONTENT_PX = 703  # 210 mm less style.css's 12 mm margins, at 96 px per inch
@@ -113,8 +113,7 @@ def test_a_municipality_profile_passes_axe(local_server, page: Page):
 def choose_participants_and_upload(page: Page, server: Server, data: bytes) -> None:
     page.goto(f"{server.url}/opdater?partnerskab=it-2017")
     drawn(page, "Opdater data")
-    page.get_by_role("combobox", name="Hvad vil du opdatere?").click()
-    page.get_by_role("option", name="Deltagere pr. gruppe og spor").click()
+    pick(page, "Hvad vil du opdatere?", "Deltagere pr. gruppe og spor")
     drawn(page, "Opdater data")
     upload = page.get_by_test_id("stFileUploaderDropzoneInput")
     upload.set_input_files(

@@ -22,6 +22,7 @@ from kl_dash import db, users
 
 from ..deploy import Nginx, nginx_binary
 from ..running import Server
+from .conftest import pick
 
 EDITOR = ("konsulent", "konsulent-kodeord-1")
 PROGRAMME = "it-2017"
@@ -124,8 +125,7 @@ def test_an_upload_through_replica_a_is_seen_on_b_and_undone_through_b(
 
     editor_a = _pinned(browser, proxy, a)
     _log_in_on_update_page(editor_a, proxy)
-    editor_a.get_by_role("combobox", name="Hvad vil du opdatere?").click()
-    editor_a.get_by_role("option", name="Vurderinger af succeskriterier").click()
+    pick(editor_a, "Hvad vil du opdatere?", "Vurderinger af succeskriterier")
     _drawn(editor_a)
     editor_a.locator("input[type=file]").set_input_files(
         files=[{"name": "vurderinger.csv", "mimeType": "text/csv", "buffer": data}]
