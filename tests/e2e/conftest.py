@@ -87,7 +87,7 @@ def pick(page, box: str, option: str) -> None:
     A rerun that lands between the two clicks closes the list; then it is opened again (three
     tries), as a person would.
     """
-    wanted = page.get_by_role("option", name=option, exact=True)
+    wanted = page.get_by_role("option", name=option)
     for _ in range(3):
         page.get_by_role("combobox", name=box).click()
         try:

@@ -7,6 +7,8 @@ import shutil
 import duckdb
 from playwright.sync_api import Page, expect
 
+from .conftest import pick
+
 
 def test_first_start_creates_the_database_and_shows_the_overview(
     fresh_server, page: Page, tmp_path
@@ -42,8 +44,7 @@ def test_page_url_opens_through_app_py(fresh_server, page: Page):
 def test_choosing_a_partnership_is_kept_and_written_to_the_url(fresh_server, page: Page):
     page.goto(f"{fresh_server.url}/?partnerskab=it-2017")
     expect(page.get_by_text("Kriterier opnået", exact=True)).to_be_visible(timeout=60_000)
-    page.get_by_role("combobox", name="Partnerskab").click()
-    page.get_by_role("option", name="Udvikling af kvalitet i dagtilbud").click()
+    pick(page, "Partnerskab", "Udvikling af kvalitet i dagtilbud")
     expect(
         page.get_by_role("heading", name="Partnerskab om udvikling af kvalitet i dagtilbud")
     ).to_be_visible()
