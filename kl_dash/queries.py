@@ -399,18 +399,17 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     return _frame(con, PARTICIPANTS_SQL, filters)
 
 
-def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+def municipality_table(
+    con: duckdb.DuckDBPyConnection, filters: Filters, people: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """One row per municipality in view: status, network, attendance, criteria, participants.
 
-    Participants per group are added as one column per group (named after the group).
+    Participants per group are added as one column per group (named after the group);
+    ``people`` is ``participants(con, filters)`` when the caller has read it already.
     """
-    return _with_participants(
-        _frame(con, MUNICIPALITY_TABLE_SQL, filters), participants(con, filters)
-    )
-
-
-def _with_participants(table: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
-    """municipality_table's rows with a column of participants per group, in Danish order."""
+    table = _frame(con, MUNICIPALITY_TABLE_SQL, filters)
+    if people is None:
+        people = participants(con, filters)
     if not people.empty:
         wide = (  # pivot_table's result, a fifth of its time
             people.groupby(["code", "group_name"], sort=False)["participants"]
@@ -716,7 +715,7 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
 
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
     people = participants(con, everyone)
-    table = _with_participants(_frame(con, MUNICIPALITY_TABLE_SQL, everyone), people)
+    table = municipality_table(con, everyone, people)
     own = table[table["code"] == filters.municipality_code]
     name, network = own["name"].iloc[0], own["network_name"].iloc[0]
     network = network if isinstance(network, str) else None
@@ -752,7 +751,9 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
     cells = criteria_cells(con, everyone)
     counted = cells["counted"].astype(bool)
     near = (
-        counted & (cells["municipality"].map(networks) == network) if network else counted & False
+        counted & (cells["municipality"].map(networks) == network)
+        if network
+        else pd.Series(False, index=cells.index)
     )
     reached, assessed = cells["status"] == "achieved", cells["status"].notna()
     tally = (
