@@ -98,3 +98,21 @@ def test_a_query_of_the_programme_alone_is_kept_across_filter_changes(database):
     frame.queried(snapshot, queries.key_figures, june, ())
     frame.queried(snapshot, queries.key_figures, july, ())
     assert len(snapshot.kept.items) == 3  # the key figures once per status date
+
+
+def test_a_kept_table_is_prepared_for_drawing_once_and_a_new_table_anew():
+    import pandas as pd
+    from streamlit import dataframe_util
+
+    from kl_dash.ui import tables
+
+    kept = pd.DataFrame({"Afholdt": ["20. september 2021", "ikke afholdt"], "Nr.": [1, 2]})
+    ready = tables.prepared(kept)
+    assert tables.prepared(kept) is ready  # the next run of any session reuses it
+    assert list(ready.shown["Afholdt"]) == ["20. sep. 2021", "ikke afholdt"]
+    # What Streamlit would have sent for the shown table, byte for byte.
+    assert dataframe_util.convert_arrow_table_to_arrow_bytes(
+        ready.arrow
+    ) == dataframe_util.convert_pandas_df_to_arrow_bytes(ready.shown)
+    other = kept.assign(Afholdt=["1. januar 2022", "ikke afholdt"])  # a table of another view
+    assert list(tables.prepared(other).shown["Afholdt"]) == ["1. jan. 2022", "ikke afholdt"]

@@ -9,13 +9,21 @@ Long dates are shown short in a table ('20. sep. 2021'); the downloads keep them
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import streamlit as st
+from streamlit import dataframe_util
 
 from kl_dash.formatting import shorten_dates
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 Column = dict[str, Any]
 
@@ -99,6 +107,43 @@ def on_screen(frame: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
+@dataclass
+class Prepared:
+    """A table made ready to draw once: shown as on_screen makes it, and as Arrow."""
+
+    shown: pd.DataFrame
+    arrow: pa.Table
+    heights: dict[tuple[str, ...], int | None] = field(default_factory=dict)
+
+
+# Tables prepared for drawing, by the identity of the frame they were made from: a kept table
+# (kl_dash/ui/results.py) is the same object on every run of every session and never changes,
+# so its short dates and its Arrow form are made once, not on every rerun. A frame made for one
+# run only is prepared anew each time (its weak reference is dead by then); the least recently
+# drawn entries go first.
+MAX_PREPARED = 512
+_prepared: OrderedDict[int, tuple[weakref.ref, Prepared]] = OrderedDict()
+_lock = threading.Lock()
+
+
+def prepared(frame: pd.DataFrame) -> Prepared:
+    """``frame`` ready to draw, made once for as long as the same frame is drawn."""
+    key = id(frame)
+    with _lock:
+        entry = _prepared.get(key)
+        if entry is not None and entry[0]() is frame:
+            _prepared.move_to_end(key)
+            return entry[1]
+    shown = on_screen(frame)
+    # Streamlit's own conversion of a DataFrame: the same bytes it would send for ``shown``.
+    ready = Prepared(shown, dataframe_util.convert_pandas_df_to_arrow_table(shown))
+    with _lock:
+        _prepared[key] = (weakref.ref(frame), ready)
+        while len(_prepared) > MAX_PREPARED:
+            _prepared.popitem(last=False)
+    return ready
+
+
 def show(
     frame: pd.DataFrame,
     first: Sequence[str] = (),
@@ -112,7 +157,8 @@ def show(
     ``select``: one row can be chosen by a click; returns the selection (a page offers a select
     box beside it for the keyboard).
     """
-    shown = on_screen(frame)
+    ready = prepared(frame)
+    shown = ready.shown
     renamed = dict(zip(frame.columns, shown.columns, strict=True))
     order = [renamed[c] for c in first if c in renamed]
     leading = len(order)
@@ -120,8 +166,10 @@ def show(
         c for c in shown.columns if c not in order and c not in {renamed.get(h) for h in hide}
     ]
     config = {c: _config(c, i < leading) for i, c in enumerate(order)}
+    if (height := ready.heights.get(tuple(order), False)) is False:
+        height = ready.heights[tuple(order)] = row_height(shown, order)
     return st.dataframe(
-        shown,
+        ready.arrow,
         hide_index=True,
         width="stretch",
         column_order=order,
@@ -129,7 +177,7 @@ def show(
         key=key,
         on_select="rerun" if select else "ignore",
         selection_mode="single-row",
-        row_height=row_height(shown, order),
+        row_height=height,
     )
 
 
