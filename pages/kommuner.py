@@ -81,7 +81,7 @@ st.markdown("**Succeskriterier opnået over tid**")
 if compared.over_time.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier")))
 else:
-    over_time = view.built(page_content.comparison_over_time_table)
+    over_time = view.later(page_content.comparison_over_time_table)
     chart_panel.show(
         view.built(page_content.comparison_over_time),
         view.built(page_content.comparison_over_time_text),

@@ -38,7 +38,7 @@ else:
         "mødet var ikke for kommunen (et andet netværks møde, eller en gruppe kommunen ikke "
         "har tilmeldt nogen til), eller kommunen deltog ikke i partnerskabet på mødedagen."
     )
-    matrix = view.built(page_content.attendance_matrix)
+    matrix = view.later(page_content.attendance_matrix)
     chart_panel.show(
         view.built(page_content.attendance_heatmap),
         view.built(page_content.attendance_heatmap_text),

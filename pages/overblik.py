@@ -40,7 +40,7 @@ plan = view.data(queries.meeting_plan)
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
-    plan_table = view.built(page_content.meeting_plan_table)
+    plan_table = view.later(page_content.meeting_plan_table)
     chart_panel.show(
         view.built(page_content.meeting_timeline),
         view.built(page_content.meeting_timeline_text),
@@ -69,7 +69,7 @@ with left:
     if progress.empty:
         st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldinger")))
     else:
-        progress_table = view.built(page_content.progress_table)
+        progress_table = view.later(page_content.progress_table)
         chart_panel.show(
             view.built(page_content.enrollment_steps),
             view.built(page_content.enrollment_steps_text),
@@ -86,7 +86,7 @@ with right:
             literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier"))
         )
     else:
-        shares_table = view.built(page_content.shares_table)
+        shares_table = view.later(page_content.shares_table)
         chart_panel.show(
             view.built(page_content.share_over_time),
             view.built(page_content.share_over_time_text),
@@ -100,7 +100,7 @@ places = view.data(queries.municipality_map)
 if places["status"].isna().all():
     st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner")))
 else:
-    map_table = view.built(page_content.map_table)
+    map_table = view.later(page_content.map_table)
     chart_panel.show(
         view.built(page_content.denmark_map),
         view.built(page_content.denmark_map_text),

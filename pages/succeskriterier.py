@@ -28,7 +28,7 @@ cells = view.data(queries.criteria_cells)
 if cells.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "deltagende kommuner")))
 else:
-    matrix = view.built(page_content.criteria_matrix)
+    matrix = view.later(page_content.criteria_matrix)
     chart_panel.show(
         view.built(page_content.criteria_heatmap),
         view.built(page_content.criteria_heatmap_text),
@@ -45,7 +45,7 @@ over_time = view.data(queries.criteria_shares)
 if over_time.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger")))
 else:
-    shares_table = view.built(page_content.shares_table)
+    shares_table = view.later(page_content.shares_table)
     chart_panel.show(
         view.built(page_content.share_over_time),
         view.built(page_content.share_over_time_text),

@@ -39,3 +39,30 @@ def test_a_click_builds_exactly_the_table_shown(monkeypatch, database, media_fil
     button = next(b.proto for b in at.get("download_button") if "Mødeplan" in b.help)
     csv = media_files(button).decode("utf-8-sig")
     assert csv.splitlines()[0].split(";") == list(at.dataframe[0].value.columns)
+
+
+def test_a_chart_s_table_is_made_when_switched_on_or_downloaded_not_for_the_first_view(
+    monkeypatch, database, media_files
+):
+    from kl_dash import page_content, queries
+    from kl_dash.ui import results
+
+    at = open_app(monkeypatch, database, "pages/overblik.py", partnerskab="it-2017")
+    assert not at.exception, [e.message for e in at.exception]
+    kept = results.store(str(database)).items
+
+    def made(fn) -> bool:
+        return any(key[0] is fn for key in kept)
+
+    assert made(page_content.meeting_timeline) and made(queries.enrollment_progress)
+    assert not made(page_content.meeting_plan_table) and not made(page_content.progress_table)
+
+    button = next(b.proto for b in at.get("download_button") if "Tilmeldinger" in b.help)
+    csv = media_files(button).decode("utf-8-sig")  # the click makes the table
+    assert csv.splitlines()[0].split(";") == ["Dato", "Trin", "Kommuner i alt"]
+    assert made(page_content.progress_table)
+
+    at.toggle(key="as-table-timeline").set_value(True).run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert made(page_content.meeting_plan_table)
+    assert "Møde" in at.dataframe[0].value.columns  # the meeting plan instead of its chart

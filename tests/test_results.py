@@ -30,6 +30,11 @@ def test_a_result_is_made_once_per_data_version_and_a_new_version_drops_the_old(
     store.get((2,), "c", lambda: make("c2"))
     assert list(store.items) == ["b", "c"]  # the least recently used went first
     assert made == ["a1", "a2", "b2", "c2"]
+    # A table asked for late, from a page drawn before the upload (its download): made for its
+    # version, not kept, and the newer version's results stay.
+    assert store.get((1,), "b", lambda: make("b1"), late=True) == "b1"
+    assert store.version == (2,) and list(store.items) == ["b", "c"]
+    assert store.get((2,), "b", lambda: make("again")) == "b2"
 
 
 def test_an_upload_and_its_undo_show_at_the_next_rerun_in_cards_and_choices(monkeypatch, database):

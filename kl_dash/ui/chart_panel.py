@@ -8,7 +8,6 @@ A "Vis som tabel" switch, operable with the keyboard, shows the table instead.
 
 from __future__ import annotations
 
-import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -17,15 +16,20 @@ from kl_dash.ui import tables
 CONFIG = {"displayModeBar": False}
 
 
-def show(figure: go.Figure, alt: str, table: pd.DataFrame, key: str) -> None:
-    """The figure with its Danish alt text, or (switched on) the same numbers as a table."""
+def show(figure: go.Figure, alt: str, table: tables.Table, key: str) -> None:
+    """The figure with its Danish alt text, or (switched on) the same numbers as a table.
+
+    ``table`` may be what makes it (View.later): then it is made only when switched on.
+    """
     as_table = st.toggle(
         "Vis som tabel",
         key=f"as-table-{key}",
         help="Vis diagrammets tal som en tabel i stedet for diagrammet.",
     )
     if as_table:
-        tables.show(table)  # short dates and column widths, as every table of the pages
+        tables.show(
+            tables.made(table)
+        )  # short dates and column widths, as every table of the pages
     else:
         st.plotly_chart(
             figure, alt=alt, config=CONFIG, theme=None, width="stretch", key=f"chart-{key}"

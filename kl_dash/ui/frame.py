@@ -18,13 +18,12 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
-import pandas as pd
 import streamlit as st
 
 from kl_dash import bootstrap, db, downloads, programme_store, queries, store
 from kl_dash.filters import Choices, Filters
 from kl_dash.formatting import literal
-from kl_dash.ui import sidebar
+from kl_dash.ui import sidebar, tables
 from kl_dash.ui.results import Snapshot
 from kl_dash.users import Actor
 
@@ -38,7 +37,10 @@ class View:
 
     ``data(query, *args)`` is a kl_dash query's result for the filters and ``built(fn, *args)``
     a finished figure or table of kl_dash.page_content, each kept for every session until the
-    data changes; ``offer(frame, title)`` draws the CSV and XLSX downloads of a table;
+    data changes; ``later(fn, *args)`` is ``built``'s result made only when it is asked for
+    (a table behind a chart's "Vis som tabel" switch and its downloads: a first view does not
+    wait for it); ``offer(table, title)`` draws the CSV and XLSX downloads of a table (or of
+    ``later``'s);
     ``write_cursor()`` is a live cursor for a page that stores uploads (the caller closes it).
     """
 
@@ -46,7 +48,8 @@ class View:
     choices: Choices
     data: Callable[..., Any]
     built: Callable[..., Any]
-    offer: Callable[[pd.DataFrame, str], None]
+    later: Callable[..., Callable[[], Any]]
+    offer: Callable[[tables.Table, str], None]
     set_municipality: Callable[[str | None], None]
     actor: Actor
     write_cursor: Callable[[], duckdb.DuckDBPyConnection]
@@ -94,10 +97,17 @@ def cursor(path: str) -> duckdb.DuckDBPyConnection:
     return open_database(path).cursor()
 
 
-def queried(snapshot: Snapshot, query: Callable[..., Any], view_filters: Filters, args: tuple):
+def queried(
+    snapshot: Snapshot,
+    query: Callable[..., Any],
+    view_filters: Filters,
+    args: tuple,
+    late: bool = False,
+):
     """``query(con, filters, *args)`` of kl_dash.queries, run once per data version.
 
     A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it.
+    ``late``: asked for after the run (results.Store.get).
     """
 
     def run():
@@ -108,10 +118,10 @@ def queried(snapshot: Snapshot, query: Callable[..., Any], view_filters: Filters
             con.close()
 
     shown = view_filters.programme_id if query in queries.PER_PROGRAMME else view_filters
-    return snapshot.get((query, shown, args), run)
+    return snapshot.get((query, shown, args), run, late)
 
 
-def offer_downloads(frame: pd.DataFrame, title: str) -> None:
+def offer_downloads(table: tables.Table, title: str) -> None:
     """CSV and XLSX of exactly the rows and columns shown, each built when it is clicked.
 
     Streamlit serves a download's file at a /media address without asking who fetches it.
@@ -121,7 +131,7 @@ def offer_downloads(frame: pd.DataFrame, title: str) -> None:
     row = st.container(horizontal=True)
     row.download_button(
         "⬇ CSV",
-        partial(downloads.to_csv, frame),
+        lambda: downloads.to_csv(tables.made(table)),
         file_name=downloads.file_name(title, "csv"),
         mime="text/csv",
         on_click="ignore",
@@ -130,7 +140,7 @@ def offer_downloads(frame: pd.DataFrame, title: str) -> None:
     )
     row.download_button(
         "⬇ Excel",
-        partial(downloads.to_xlsx, frame, sheet_name=title),
+        lambda: downloads.to_xlsx(tables.made(table), sheet_name=title),
         file_name=downloads.file_name(title, "xlsx"),
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         on_click="ignore",
@@ -142,17 +152,19 @@ def offer_downloads(frame: pd.DataFrame, title: str) -> None:
 def publish_view(snapshot: Snapshot, view_filters: Filters, choices: Choices, actor: Actor) -> None:
     """Hand the pages this run's view: its filters, its actor, and data kept per version."""
 
-    def data(query, *args):
-        return queried(snapshot, query, view_filters, args)
+    def data(query, *args, late=False):
+        return queried(snapshot, query, view_filters, args, late)
 
-    def built(fn, *args):
-        return snapshot.get((fn, view_filters, args), lambda: fn(data, view_filters, *args))
+    def built(fn, *args, late=False):
+        make = partial(fn, partial(data, late=True) if late else data, view_filters, *args)
+        return snapshot.get((fn, view_filters, args), make, late)
 
     st.session_state[VIEW] = View(
         filters=view_filters,
         choices=choices,
         data=data,
         built=built,
+        later=lambda fn, *args: partial(built, fn, *args, late=True),
         offer=offer_downloads,
         set_municipality=sidebar.set_municipality,
         actor=actor,

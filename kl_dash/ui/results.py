@@ -35,14 +35,21 @@ class Store:
         self.items: OrderedDict[Hashable, Any] = OrderedDict()
         self.lock = threading.Lock()
 
-    def get(self, version: tuple, key: Hashable, make: Callable[[], T]) -> T:
-        """The result kept for ``key`` at ``version``, made (outside the lock) when missing."""
+    def get(self, version: tuple, key: Hashable, make: Callable[[], T], late: bool = False) -> T:
+        """The result kept for ``key`` at ``version``, made (outside the lock) when missing.
+
+        ``late``: asked for after the run that drew it (a download made on click), when the
+        data may have changed since; a result of another version than the kept one is then
+        made for it alone, and what is kept stays.
+        """
         with self.lock:
             if version == self.version and key in self.items:
                 self.items.move_to_end(key)
                 return self.items[key]
         value = make()
         with self.lock:
+            if version != self.version and late:
+                return value  # an older view's table, asked for after the data changed
             if version != self.version:  # data changed: the old results are of no more use
                 self.version, self.items = version, OrderedDict()
             self.items[key] = value
@@ -65,9 +72,9 @@ class Snapshot:
     version: tuple
     kept: Store
 
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
+    def get(self, key: Hashable, make: Callable[[], T], late: bool = False) -> T:
         """``make()``'s result for ``key``, built once per data version in this process."""
-        return self.kept.get(self.version, key, make)
+        return self.kept.get(self.version, key, make, late)
 
 
 def snapshot(path: str, version: tuple) -> Snapshot:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,15 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 Column = dict[str, Any]
+# A table, or what makes it when it is asked for (frame.View.later): a table behind a chart's
+# switch or a download is made only when someone opens it.
+Table = pd.DataFrame | Callable[[], pd.DataFrame]
+
+
+def made(table: Table) -> pd.DataFrame:
+    """The table itself: made now if it was given as what makes it."""
+    return table() if callable(table) else table
+
 
 # Widths in pixels; a table's important columns add up to at most the 560 px of a page's
 # main column at 1024 px (the sidebar open), checkbox column included.
