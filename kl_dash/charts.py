@@ -595,9 +595,10 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
         for c in ("municipality", "meeting", "attendees", "expected", "meeting_order")
     )
     rows = _heatmap_rows(municipalities)
-    columns = list(
-        dict.fromkeys(m for _, m in sorted(zip(order, meetings, strict=True), key=lambda p: p[0]))
-    )
+    places: dict[str, int] = {}  # each meeting's place in the order held
+    for meeting, place in zip(meetings, order, strict=True):
+        places.setdefault(meeting, place)
+    columns = sorted(places, key=places.__getitem__)
     shown = {c: names[c].full if c in names else c for c in columns}
     r_index = {name: i for i, name in enumerate(rows)}
     c_index = {name: j for j, name in enumerate(columns)}

@@ -476,17 +476,27 @@ def attendance_matrix(cells: pd.DataFrame, names: dict[str, MeetingName]) -> pd.
         cells[c].tolist() for c in ("municipality", "meeting", "attendees", "meeting_order")
     )
     came: dict[str, dict[str, int]] = {}  # per municipality taking part: per meeting, the first
-    for name, meeting, attendees in zip(municipalities, meetings, attendance, strict=True):
+    places: dict[str, int] = {}  # each meeting's place in the order held
+    for name, meeting, attendees, place in zip(
+        municipalities, meetings, attendance, order, strict=True
+    ):
+        places.setdefault(meeting, place)
         if attendees is not None and not pd.isna(attendees):
             came.setdefault(name, {}).setdefault(meeting, int(attendees))
-    held = dict.fromkeys(
-        m for _, m in sorted(zip(order, meetings, strict=True), key=lambda p: p[0])
-    )
+    held = sorted(places, key=places.__getitem__)
     rows = _danish_order(came)
+    # One integer block and its mask, each column an Int64 array of them (pd.array per column
+    # infers and checks every value).
+    values = np.zeros((len(rows), len(held)), dtype="int64")
+    empty = np.ones((len(rows), len(held)), dtype=bool)
+    column = {meeting: j for j, meeting in enumerate(held)}
+    for i, name in enumerate(rows):
+        for meeting, attendees in came[name].items():
+            values[i, column[meeting]], empty[i, column[meeting]] = attendees, False
     table: dict[str, Any] = {"Kommune": rows}
-    for meeting in held:
-        table[names[meeting].full if meeting in names else meeting] = pd.array(
-            [came[name].get(meeting) for name in rows], dtype=pd.Int64Dtype()
+    for j, meeting in enumerate(held):
+        table[names[meeting].full if meeting in names else meeting] = pd.arrays.IntegerArray(
+            values[:, j].copy(), empty[:, j].copy()
         )
     return pd.DataFrame(table)
 
