@@ -143,36 +143,61 @@ def denmark_map(municipalities: pd.DataFrame) -> str:
 
 def attendance_heatmap(cells: pd.DataFrame) -> str:
     """'Fremmøde pr. kommune og møde for 25 kommuner ved 27 afholdte møder: ... (93 %); ...'."""
-    expected = cells.dropna(subset=["attendees"])
-    came = int((expected["attendees"] > 0).sum())
+    municipalities, meetings, attendance = (
+        cells[c].tolist() for c in ("municipality", "meeting", "attendees")
+    )
+    came: dict[str, list[int]] = {}  # per municipality expected: meetings attended, expected
+    for name, attendees in zip(municipalities, attendance, strict=True):
+        if attendees is not None and not pd.isna(attendees):
+            tally = came.setdefault(name, [0, 0])
+            tally[0] += attendees > 0
+            tally[1] += 1
     text = (
         f"Fremmøde pr. kommune og møde for "
-        f"{_count(cells['municipality'].nunique(), 'kommune', 'kommuner')} ved "
-        f"{_count(cells['meeting'].nunique(), 'afholdt møde', 'afholdte møder')}"
+        f"{_count(len(set(municipalities)), 'kommune', 'kommuner')} ved "
+        f"{_count(len(set(meetings)), 'afholdt møde', 'afholdte møder')}"
     )
-    if expected.empty:
+    if not came:
         return text + "."
-    shares = expected.assign(came=expected["attendees"] > 0).groupby("municipality")["came"].mean()
+    attended = sum(t[0] for t in came.values())
+    expected = sum(t[1] for t in came.values())
     text += (
-        f": kommunerne var repræsenteret ved {format_number(came)} af de "
-        f"{format_number(len(expected))} møder, de var forventet til "
-        f"({format_share(came / len(expected))})"
+        f": kommunerne var repræsenteret ved {format_number(attended)} af de "
+        f"{format_number(expected)} møder, de var forventet til "
+        f"({format_share(attended / expected)})"
     )
-    lowest = shares[shares == shares.min()]
-    if lowest.iloc[0] == 1:
+    shares = {name: t[0] / t[1] for name, t in came.items()}
+    low = min(shares.values())
+    if low == 1:
         return text + "."
-    names = sorted(lowest.index)
+    names = sorted(name for name, share in shares.items() if share == low)
     return (
         f"{text}; lavest {_listing(names[:3])}{' m.fl.' if len(names) > 3 else ''} "
-        f"({format_share(lowest.iloc[0])})."
+        f"({format_share(low)})."
     )
 
 
 def criteria_heatmap(cells: pd.DataFrame) -> str:
     """'Status på 8 succeskriterier i 25 kommuner: 54 opnået, ...; oftest opnået: nr. 3 (...)'."""
-    counted = cells[cells["enrollment_status"] != "withdrawn"]
-    status = counted["status"].map(lambda s: s if isinstance(s, str) else "not_assessed")
-    counts = Counter(status)
+    counts: Counter[str] = Counter()
+    reached: Counter[int] = Counter()  # per criterion: municipalities that have reached it
+    criteria, counted, withdrawn = set(), set(), set()
+    for name, number, status, enrollment in zip(
+        *(
+            cells[c].tolist()
+            for c in ("municipality", "criterion_no", "status", "enrollment_status")
+        ),
+        strict=True,
+    ):
+        criteria.add(number)
+        if enrollment == "withdrawn":
+            withdrawn.add(name)
+            continue
+        counted.add(name)
+        code = status if isinstance(status, str) else "not_assessed"
+        counts[code] += 1
+        if code == "achieved":
+            reached[number] += 1
     styles = {**palette.CRITERION, "not_assessed": palette.NOT_ASSESSED}
     parts = [
         f"{format_number(counts[code])} {style.label.lower()}"
@@ -181,40 +206,41 @@ def criteria_heatmap(cells: pd.DataFrame) -> str:
     ]
     if counts["not_assessed"]:
         parts.append(f"{format_number(counts['not_assessed'])} ikke vurderet")
-    criteria = cells["criterion_no"].nunique()
     text = (
-        f"Status på {_count(criteria, 'succeskriterium', 'succeskriterier')} i "
-        f"{_count(counted['municipality'].nunique(), 'kommune', 'kommuner')}"
+        f"Status på {_count(len(criteria), 'succeskriterium', 'succeskriterier')} i "
+        f"{_count(len(counted), 'kommune', 'kommuner')}"
         f": {_listing(parts)}"
     )
-    withdrawn = cells.loc[cells["enrollment_status"] == "withdrawn", "municipality"].nunique()
-    reached = counted[status == "achieved"].groupby("criterion_no").size()
-    if not reached.empty:
-        best = reached[reached == reached.max()]
-        numbers = _listing([f"nr. {int(n)}" for n in best.index])
-        text += f". Oftest opnået: {numbers} ({_count(int(best.iloc[0]), 'kommune', 'kommuner')})"
+    if reached:
+        most = max(reached.values())
+        numbers = _listing([f"nr. {int(n)}" for n in sorted(reached) if reached[n] == most])
+        text += f". Oftest opnået: {numbers} ({_count(most, 'kommune', 'kommuner')})"
     if withdrawn:
-        text += f". {_count(withdrawn, 'udtrådt kommune', 'udtrådte kommuner')} vises sidst"
+        text += f". {_count(len(withdrawn), 'udtrådt kommune', 'udtrådte kommuner')} vises sidst"
     return text + "."
 
 
 def participants_range(rows: pd.DataFrame) -> str:
     """'Deltagere pr. kommune i 5 grupper og spor: ... 5 uden for: Ledelsesspor 2 og ...'."""
-    outside = rows[
-        (rows["participants"] < rows["min_participants"])
-        | (rows["participants"] > rows["max_participants"])
-    ]
-    groups = rows["group_name"].nunique()
+    group_names = rows["group_name"].tolist()
+    per_group: Counter[str] = Counter()  # outside the range, in the groups' order
+    for group, count, low, high in zip(
+        group_names,
+        *(rows[c].tolist() for c in ("participants", "min_participants", "max_participants")),
+        strict=True,
+    ):
+        if count < low or count > high:
+            per_group[group] += 1
+    outside = sum(per_group.values())
     text = (
-        f"Deltagere pr. kommune i {_count(groups, 'gruppe', 'grupper og spor')} mod det ønskede "
-        f"antal: {format_number(len(rows) - len(outside))} af {format_number(len(rows))} "
-        "tilmeldinger ligger inden for intervallet"
+        f"Deltagere pr. kommune i {_count(len(set(group_names)), 'gruppe', 'grupper og spor')} "
+        f"mod det ønskede antal: {format_number(len(group_names) - outside)} af "
+        f"{format_number(len(group_names))} tilmeldinger ligger inden for intervallet"
     )
-    if outside.empty:
+    if not outside:
         return text + "."
-    per_group = outside["group_name"].value_counts(sort=False)  # in the groups' order
-    where = [f"{group} {format_number(int(n))}" for group, n in per_group.items()]
-    return f"{text}, {format_number(len(outside))} uden for: {_listing(where)}."
+    where = [f"{group} {format_number(n)}" for group, n in per_group.items()]
+    return f"{text}, {format_number(outside)} uden for: {_listing(where)}."
 
 
 def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: date) -> str:

@@ -575,9 +575,9 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
 # --- heatmaps ---------------------------------------------------------------------------
 
 
-def _heatmap_rows(cells: pd.DataFrame) -> list[str]:
-    """Municipality names in Danish alphabetical order, top to bottom."""
-    return sorted(cells["municipality"].unique(), key=danish_sort_key)
+def _heatmap_rows(names: list[str]) -> list[str]:
+    """Each municipality of ``names`` once, in Danish alphabetical order, top to bottom."""
+    return sorted(dict.fromkeys(names), key=danish_sort_key)
 
 
 def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go.Figure:
@@ -589,8 +589,16 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
     there is room and every second or third on a narrow screen: heads never lie on top of each
     other. The colour scale lies under the chart, leaving the columns the screen's width.
     """
-    rows = _heatmap_rows(cells)
-    columns = list(dict.fromkeys(cells.sort_values("meeting_order", kind="stable")["meeting"]))
+    # Columns as Python lists: itertuples walks the Arrow-backed text columns value by value.
+    municipalities, meetings, attendance, people, order = (
+        cells[c].tolist()
+        for c in ("municipality", "meeting", "attendees", "expected", "meeting_order")
+    )
+    rows = _heatmap_rows(municipalities)
+    places: dict[str, int] = {}  # each meeting's place in the order held
+    for meeting, place in zip(meetings, order, strict=True):
+        places.setdefault(meeting, place)
+    columns = sorted(places, key=places.__getitem__)
     shown = {c: names[c].full if c in names else c for c in columns}
     r_index = {name: i for i, name in enumerate(rows)}
     c_index = {name: j for j, name in enumerate(columns)}
@@ -600,10 +608,8 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
         [f"<b>{name}</b><br>{shown[meeting]}<br>Deltager ikke i mødet" for meeting in columns]
         for name in rows
     ]
-    # Columns as Python lists: itertuples walks the Arrow-backed text columns value by value.
     for municipality, meeting, attendees, expected in zip(
-        *(cells[c].tolist() for c in ("municipality", "meeting", "attendees", "expected")),
-        strict=True,
+        municipalities, meetings, attendance, people, strict=True
     ):
         if attendees is None or pd.isna(attendees):
             continue
@@ -676,19 +682,23 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
 
     Withdrawn municipalities (enrollment_status) come last, marked: they count in no share.
     """
-    withdrawn = set(cells.loc[cells["enrollment_status"] == "withdrawn", "municipality"])
-    rows = sorted(_heatmap_rows(cells), key=lambda name: name in withdrawn)
-    numbers = sorted({int(n) for n in cells["criterion_no"]})
+    # Columns as Python lists: itertuples walks the Arrow-backed text columns value by value.
+    names, criteria, statuses, enrollments = (
+        cells[c].tolist() for c in ("municipality", "criterion_no", "status", "enrollment_status")
+    )
+    withdrawn = {name for name, e in zip(names, enrollments, strict=True) if e == "withdrawn"}
+    rows = sorted(_heatmap_rows(names), key=lambda name: name in withdrawn)
+    numbers = sorted({int(n) for n in criteria})
     columns = [str(n) for n in numbers]
     styles = [palette.NOT_ASSESSED, *palette.CRITERION.values()]
     codes = {code: k + 1 for k, code in enumerate(palette.CRITERION)}
     r_index = {name: i for i, name in enumerate(rows)}
     c_index = {n: j for j, n in enumerate(numbers)}
     z = [[0] * len(columns) for _ in rows]
-    for cell in cells.itertuples(index=False):
-        code = _text(cell.status)
+    for name, number, status in zip(names, criteria, statuses, strict=True):
+        code = _text(status)
         if code is not None:
-            z[r_index[cell.municipality]][c_index[int(cell.criterion_no)]] = codes[code]
+            z[r_index[name]][c_index[int(number)]] = codes[code]
     text = [[styles[k].mark for k in line] for line in z]
     hover = [
         [
@@ -763,11 +773,23 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
 
 def participants_range(rows: pd.DataFrame) -> go.Figure:
     """Participants each municipality sends per group, against the range the group asks for."""
-    groups = list(dict.fromkeys(rows["group_name"]))
+    group_names, counts, municipalities, mins, maxes = (
+        rows[c].tolist()
+        for c in (
+            "group_name",
+            "participants",
+            "municipality",
+            "min_participants",
+            "max_participants",
+        )
+    )
+    ranges: dict[str, tuple[int, int]] = {}  # each group's range, as its first row gives it
+    for group, low, high in zip(group_names, mins, maxes, strict=True):
+        ranges.setdefault(group, (int(low), int(high)))
+    groups = list(ranges)
     fig = PlainFigure()
-    ranges = rows.drop_duplicates("group_name").set_index("group_name")
-    lows = [int(ranges.at[g, "min_participants"]) for g in groups]
-    highs = [int(ranges.at[g, "max_participants"]) for g in groups]
+    lows = [ranges[g][0] for g in groups]
+    highs = [ranges[g][1] for g in groups]
     fig.add_trace(
         trace(
             "bar",
@@ -788,9 +810,7 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
     )
     points: dict[str, list[tuple[int, float, str]]] = {"inside": [], "outside": []}
     members: dict[str, list[tuple[int, str]]] = {group: [] for group in groups}
-    for group, count, name in zip(
-        rows["group_name"], rows["participants"], rows["municipality"], strict=True
-    ):
+    for group, count, name in zip(group_names, counts, municipalities, strict=True):
         members[group].append((int(count), name))
     for i, (group, low, high) in enumerate(zip(groups, lows, highs, strict=True)):
         ordered = sorted(members[group], key=lambda m: (m[0], danish_sort_key(m[1])))
@@ -828,7 +848,7 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
                 legendrank=rank,
             )
         )
-    top = max([*rows["participants"], *highs])
+    top = max([*counts, *highs])
     fig.update_layout(barmode="overlay")
     fig.update_xaxes(
         title_text="Deltagere pr. kommune",

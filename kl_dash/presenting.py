@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from . import labels
@@ -447,7 +448,11 @@ def meeting_names(plan: pd.DataFrame, examples: ExampleFacts) -> dict[str, Meeti
     """
     names = {}
     for number, (mid, title, held, network) in enumerate(
-        plan[["meeting_id", "title", "held_on", "network_name"]].itertuples(index=False), start=1
+        zip(
+            *(plan[c].tolist() for c in ("meeting_id", "title", "held_on", "network_name")),
+            strict=True,
+        ),
+        start=1,
     ):
         if not _day(held):
             continue
@@ -467,34 +472,55 @@ def attendance_matrix(cells: pd.DataFrame, names: dict[str, MeetingName]) -> pd.
 
     Meetings are headed by their readable names (meeting_names), in the order held.
     """
-    wide = (  # pivot_table(aggfunc="first")'s result in half its time
-        cells.groupby(["municipality", "meeting"], sort=False)["attendees"]
-        .first()
-        .unstack("meeting")
-        .dropna(how="all")
+    municipalities, meetings, attendance, order = (
+        cells[c].tolist() for c in ("municipality", "meeting", "attendees", "meeting_order")
     )
-    order = cells.drop_duplicates("meeting").sort_values("meeting_order")["meeting"]
-    wide = wide.reindex(index=_danish_order(wide.index), columns=list(order)).astype("Int64")
-    wide = wide.rename(columns=lambda key: names[key].full if key in names else key)
-    return wide.rename_axis("Kommune").reset_index().rename_axis(None, axis=1)
+    came: dict[str, dict[str, int]] = {}  # per municipality taking part: per meeting, the first
+    places: dict[str, int] = {}  # each meeting's place in the order held
+    for name, meeting, attendees, place in zip(
+        municipalities, meetings, attendance, order, strict=True
+    ):
+        places.setdefault(meeting, place)
+        if attendees is not None and not pd.isna(attendees):
+            came.setdefault(name, {}).setdefault(meeting, int(attendees))
+    held = sorted(places, key=places.__getitem__)
+    rows = _danish_order(came)
+    # One integer block and its mask, each column an Int64 array of them (pd.array per column
+    # infers and checks every value).
+    values = np.zeros((len(rows), len(held)), dtype="int64")
+    empty = np.ones((len(rows), len(held)), dtype=bool)
+    column = {meeting: j for j, meeting in enumerate(held)}
+    for i, name in enumerate(rows):
+        for meeting, attendees in came[name].items():
+            values[i, column[meeting]], empty[i, column[meeting]] = attendees, False
+    table: dict[str, Any] = {"Kommune": rows}
+    for j, meeting in enumerate(held):
+        table[names[meeting].full if meeting in names else meeting] = pd.arrays.IntegerArray(
+            values[:, j].copy(), empty[:, j].copy()
+        )
+    return pd.DataFrame(table)
 
 
 def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
     """People per municipality and group against the range the group asks for."""
-    rows = rows.assign(key=rows["municipality"].map(danish_sort_key))
-    rows = rows.sort_values(["sort_order", "key"], ignore_index=True)
-    outside = (rows["participants"] < rows["min_participants"]) | (
-        rows["participants"] > rows["max_participants"]
+    columns = ("municipality", "group_name", "participants", "min_participants", "max_participants")
+    ordered = sorted(
+        zip(rows["sort_order"].tolist(), *(rows[c].tolist() for c in columns), strict=True),
+        key=lambda row: (row[0], danish_sort_key(row[1])),
+    )
+    names, groups, counts, lows, highs = (
+        [row[k] for row in ordered] for k in range(1, len(columns) + 1)
     )
     return pd.DataFrame(
         {
-            "Kommune": rows["municipality"],
-            "Gruppe/spor": rows["group_name"],
-            "Deltagere": rows["participants"],
-            "Ønsket": rows["min_participants"].astype(str)
-            + "–"
-            + rows["max_participants"].astype(str),
-            "Uden for intervallet": outside.map({True: "ja", False: ""}),
+            "Kommune": names,
+            "Gruppe/spor": groups,
+            "Deltagere": pd.array(counts, dtype=rows["participants"].dtype),
+            "Ønsket": [f"{low}–{high}" for low, high in zip(lows, highs, strict=True)],
+            "Uden for intervallet": [
+                "ja" if count < low or count > high else ""
+                for count, low, high in zip(counts, lows, highs, strict=True)
+            ],
         }
     )
 
@@ -540,18 +566,29 @@ def criteria_matrix(cells: pd.DataFrame) -> pd.DataFrame:
 
     Withdrawn municipalities come last, marked, as in the heatmap: they count in no share.
     """
-    status = cells["status"].map(labels.CRITERION_STATUS).fillna("ikke vurderet")
-    words = cells.assign(status=status)
-    wide = words.pivot_table(
-        index="municipality", columns="criterion_no", values="status", aggfunc="first", sort=False
-    )
-    wide.columns = [f"Kriterium {c}" for c in wide.columns]
-    withdrawn = set(cells.loc[cells["enrollment_status"] == "withdrawn", "municipality"])
-    order = sorted(_danish_order(wide.index), key=lambda name: name in withdrawn)
-    wide = wide.reindex(order).rename(
-        index=lambda name: f"{name} {labels.WITHDRAWN_MARK}" if name in withdrawn else name
-    )
-    return wide.rename_axis("Kommune").reset_index()
+    words: dict[str, dict[int, str]] = {}  # per municipality, per criterion: the first status
+    withdrawn = set()
+    for name, number, status, enrollment in zip(
+        *(
+            cells[c].tolist()
+            for c in ("municipality", "criterion_no", "status", "enrollment_status")
+        ),
+        strict=True,
+    ):
+        words.setdefault(name, {}).setdefault(
+            number, labels.CRITERION_STATUS.get(status, "ikke vurderet")
+        )
+        if enrollment == "withdrawn":
+            withdrawn.add(name)
+    order = sorted(_danish_order(words), key=lambda name: name in withdrawn)
+    table = {
+        "Kommune": [
+            f"{name} {labels.WITHDRAWN_MARK}" if name in withdrawn else name for name in order
+        ]
+    }
+    for number in sorted({n for row in words.values() for n in row}):
+        table[f"Kriterium {number}"] = [words[name].get(number) for name in order]
+    return pd.DataFrame(table)
 
 
 def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
@@ -559,18 +596,25 @@ def criterion_shares(cells: pd.DataFrame) -> pd.DataFrame:
 
     Withdrawn municipalities are left out, as in every key figure (kl_dash.key_figures).
     """
-    counted = cells.assign(status=cells["status"].where(cells["counted"].astype(bool)))
-    summary = counted.groupby("criterion_no").agg(
-        reached=("status", lambda s: int((s == "achieved").sum())),
-        assessed=("status", "count"),
-    )
-    share = (summary["reached"] / summary["assessed"].where(summary["assessed"] > 0)).map(_share)
+    tally: dict[int, list[int]] = {}  # per criterion: reached, assessed
+    for number, status, counted in zip(
+        *(cells[c].tolist() for c in ("criterion_no", "status", "counted")), strict=True
+    ):
+        reached_assessed = tally.setdefault(number, [0, 0])
+        if counted and isinstance(status, str):
+            reached_assessed[0] += status == "achieved"
+            reached_assessed[1] += 1
+    numbers = sorted(tally)
+    reached = [tally[n][0] for n in numbers]
+    assessed = [tally[n][1] for n in numbers]
     return pd.DataFrame(
         {
-            "Kriterium": summary.index,
-            "Opnået": summary["reached"].values,
-            "Vurderede kommuner": summary["assessed"].values,
-            "Andel opnået": share.values,
+            "Kriterium": np.array(numbers, dtype=cells["criterion_no"].dtype),
+            "Opnået": np.array(reached, dtype="int64"),
+            "Vurderede kommuner": np.array(assessed, dtype="int64"),
+            "Andel opnået": [
+                _share(r / a if a else None) for r, a in zip(reached, assessed, strict=True)
+            ],
         }
     )
 

@@ -251,6 +251,20 @@ def test_attendance_cells_leave_municipalities_not_taking_part_empty(con):
     assert cells["attendees"].notna().any()
 
 
+def test_a_query_names_the_scope_steps_it_reads_and_those_they_read():
+    def steps(text: str) -> list[str]:
+        return re.findall(r"^([a-z_]+) AS \(", text, flags=re.MULTILINE)
+
+    assert queries.scope(*steps(queries.SCOPE)).strip() == queries.SCOPE.strip().rstrip(",")
+    assert steps(queries.scope("in_view")) == ["programme", "scope", "in_view"]
+    assert steps(queries.scope("held_in_view")) == [
+        "programme",
+        "scope",
+        "meetings_in_view",
+        "held_in_view",
+    ]
+
+
 def test_comparison_puts_the_municipality_beside_its_network_and_everyone(con):
     table = queries.municipality_table(con, Filters("kvalitet-2017", date(2019, 8, 31)))
     code = table[table["status"] == "participating"]["code"].iloc[0]
