@@ -206,11 +206,14 @@ def criteria_heatmap(cells: pd.DataFrame) -> str:
     ]
     if counts["not_assessed"]:
         parts.append(f"{format_number(counts['not_assessed'])} ikke vurderet")
-    text = (
-        f"Status på {_count(len(criteria), 'succeskriterium', 'succeskriterier')} i "
-        f"{_count(len(counted), 'kommune', 'kommuner')}"
-        f": {_listing(parts)}"
-    )
+    criteria_text = _count(len(criteria), "succeskriterium", "succeskriterier")
+    if counted:
+        text = (
+            f"Status på {criteria_text} i {_count(len(counted), 'kommune', 'kommuner')}"
+            f": {_listing(parts)}"
+        )
+    else:  # only withdrawn municipalities in view
+        text = f"Status på {criteria_text}: ingen deltagende kommuner i udsnittet"
     if reached:
         most = max(reached.values())
         numbers = _listing([f"nr. {int(n)}" for n in sorted(reached) if reached[n] == most])

@@ -183,3 +183,14 @@ def test_meeting_names_number_the_heatmaps_columns_as_the_plans_table_and_mark_e
         "Netværk Syd (eksempel)"
     )
     assert all(not re.search(r"\b[a-z]{2,3}-\d", n.full) for n in names.values())
+
+
+def test_the_criteria_text_of_only_withdrawn_municipalities_says_none_take_part(con):
+    from dataclasses import replace
+
+    cells = queries.criteria_cells(con, replace(IT, status="withdrawn"))
+    assert len(cells) and (cells["enrollment_status"] == "withdrawn").all()
+    text = chart_text.criteria_heatmap(cells)
+    assert text.startswith(f"Status på {cells['criterion_no'].nunique()} succeskriterier: ")
+    assert "ingen deltagende kommuner i udsnittet" in text
+    assert text.endswith("1 udtrådt kommune vises sidst.")

@@ -69,6 +69,13 @@ def test_every_page_runs_through_app_py_for_every_partnership(
     assert at.title and not at.main.warning or all("uden for" in w.value for w in at.main.warning)
 
 
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_a_view_of_only_withdrawn_municipalities(monkeypatch, database, page):
+    at = open_app(monkeypatch, database, page, partnerskab="it-2017", status="udtraadt")
+    assert not at.exception, [e.message for e in at.exception]
+    assert app_ran(at) and at.title
+
+
 def shown_figures(at: AppTest) -> dict:
     """What a reader sees of a page's figures: its metrics and the tables' values."""
     return {
