@@ -71,8 +71,9 @@ def meeting_plan_table(data: Data, f: Filters) -> pd.DataFrame:
 
 
 def next_meetings_table(data: Data, f: Filters) -> pd.DataFrame:
-    """The next meetings in the plan."""
-    return presenting.next_meetings_table(data(queries.next_meetings), data(queries.example_facts))
+    """The next meetings in the plan (no rows when none is coming)."""
+    coming = queries.next_meetings(data(queries.meeting_plan))
+    return presenting.next_meetings_table(coming, data(queries.example_facts))
 
 
 def enrollment_steps(data: Data, f: Filters) -> go.Figure:

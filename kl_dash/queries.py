@@ -247,7 +247,7 @@ MEETING_PLAN_SQL = f"""
 WITH {SCOPE}
 SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, network_id,
        network_name, planned_text, planned_from, planned_to,
-       CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status
+       CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status, sort_order
 FROM meetings_in_view
 ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on),
          sort_order
@@ -259,29 +259,48 @@ def meeting_plan(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
     group_name is empty for a meeting for every group and track, network_name for a meeting
     for every network. status is 'held', 'overdue' (planned period passed, not registered as
-    held) or 'planned' (labels.MEETING_STATUS).
+    held) or 'planned' (labels.MEETING_STATUS); sort_order is the meeting's place in the
+    programme's plan (next_meetings orders by it).
     """
     return _frame(con, MEETING_PLAN_SQL, filters)
 
 
-NEXT_MEETINGS_SQL = f"""
-WITH {SCOPE}
-SELECT meeting_id, title, meeting_type, group_name, network_name, planned_text, planned_from,
-       form
-FROM meetings_in_view
-WHERE status = 'planned'
-ORDER BY planned_from NULLS LAST, sort_order
-LIMIT $limit
-"""
+NEXT_MEETING_COLUMNS = [
+    "meeting_id",
+    "title",
+    "meeting_type",
+    "group_name",
+    "network_name",
+    "planned_text",
+    "planned_from",
+    "form",
+]
 
 
-def next_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5) -> pd.DataFrame:
-    """The meetings still to come on the status date, soonest first.
+def next_meetings(plan: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
+    """The meetings still to come on the status date, soonest first, from meeting_plan's rows.
 
     A meeting whose planned period has passed without being registered as held is overdue,
-    not coming (meeting_plan's status).
+    not coming (meeting_plan's status). Meetings without a planned date come last, in the
+    programme's order.
     """
-    return _frame(con, NEXT_MEETINGS_SQL, filters, limit=limit)
+    coming = plan.loc[plan["status"] == "planned", [*NEXT_MEETING_COLUMNS, "sort_order"]]
+    coming = coming.sort_values(["planned_from", "sort_order"], na_position="last")
+    return _as_read(coming[NEXT_MEETING_COLUMNS].head(limit).reset_index(drop=True))
+
+
+def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows of a query's result) with the dtypes a query of its rows would give.
+
+    DuckDB's df() (and store.frame) gives a text column without a value the object dtype,
+    holding None, where a column with some text has the str dtype.
+    """
+    empty = [
+        name for name in frame.columns if frame[name].dtype == "str" and frame[name].isna().all()
+    ]
+    return frame.assign(
+        **{name: pd.Series([None] * len(frame), index=frame.index, dtype=object) for name in empty}
+    )
 
 
 ENROLLMENT_PROGRESS_SQL = f"""

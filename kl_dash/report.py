@@ -213,7 +213,7 @@ def _meeting_section(con, filters: Filters, choices: Choices, examples) -> Secti
 
 def _next_section(con, filters: Filters, examples) -> Section:
     title = "De næste møder"
-    coming = queries.next_meetings(con, filters)
+    coming = queries.next_meetings(queries.meeting_plan(con, filters))
     if coming.empty:
         return Section(title, empty="Alle planlagte møder er afholdt.")
     return Section(title, table=table(presenting.next_meetings_table(coming, examples)))

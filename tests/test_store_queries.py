@@ -23,7 +23,6 @@ EVERY_VIEW = [
     "key_figures",
     "previous_key_figures",
     "meeting_plan",
-    "next_meetings",
     "enrollment_progress",
     "criteria_shares",
     "municipality_map",
