@@ -49,9 +49,8 @@ def kept(figure: go.Figure) -> KeptFigure:
 def key_figure_cards(data: Data, f: Filters) -> list[Card]:
     """Overblik's cards: the key figures, each with its change since the date before."""
     requires_agreement = data(queries.programme_info)["requires_agreement"]
-    return presenting.key_figure_cards(
-        data(queries.key_figures), data(queries.previous_key_figures), requires_agreement
-    )
+    now, before = data(queries.key_figures_with_previous)
+    return presenting.key_figure_cards(now, before, requires_agreement)
 
 
 def meeting_timeline(data: Data, f: Filters) -> go.Figure:

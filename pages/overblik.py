@@ -18,7 +18,7 @@ getattr(st, kind)(literal(sentence))
 if summary := presenting.filter_summary(f, view.choices):
     st.caption(f"Filtre: {literal(summary)}")
 
-before = view.data(queries.previous_key_figures)
+_, before = view.data(queries.key_figures_with_previous)
 cards = view.built(page_content.key_figure_cards)
 with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's width
     for card in cards:

@@ -21,7 +21,7 @@ EVERY_VIEW = [
     "programme_info",
     "programme_definition",
     "key_figures",
-    "previous_key_figures",
+    "key_figures_with_previous",
     "meeting_plan",
     "enrollment_progress",
     "criteria_shares",
