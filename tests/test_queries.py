@@ -461,6 +461,12 @@ def test_withdrawn_municipalities_keep_their_own_counts_but_are_left_out_of_the_
     assert not cells[cells["municipality"].isin(marked)]["counted"].any()
 
 
+def test_a_query_reading_some_of_the_scope_steps_reads_them_as_scope_has_them():
+    assert queries._scope(*queries._STEPS) == queries.SCOPE.strip()
+    assert queries._scope("programme", "scope") in queries.ENROLLMENT_PROGRESS_SQL
+    assert "meetings_in_view" not in queries.MAP_SQL
+
+
 def test_queries_return_codes_and_leave_the_danish_words_to_labels():
     source = inspect.getsource(queries)
     words = {
