@@ -409,9 +409,13 @@ def next_meetings(plan: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
     not coming (meeting_plan's status). Meetings without a planned date come last, in the
     programme's order.
     """
-    coming = plan.loc[plan["status"] == "planned", [*NEXT_MEETING_COLUMNS, "sort_order"]]
-    coming = coming.sort_values(["planned_from", "sort_order"], na_position="last")
-    return _as_read(coming[NEXT_MEETING_COLUMNS].head(limit).reset_index(drop=True))
+    days, places = plan["planned_from"].tolist(), plan["sort_order"].tolist()
+    coming = sorted(
+        (row for row, status in enumerate(plan["status"].tolist()) if status == "planned"),
+        key=lambda row: (pd.isna(days[row]), 0 if pd.isna(days[row]) else days[row], places[row]),
+    )[:limit]
+    rows = plan.iloc[coming, [plan.columns.get_loc(name) for name in NEXT_MEETING_COLUMNS]]
+    return _as_read(rows.set_axis(pd.RangeIndex(len(coming))))
 
 
 def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
@@ -421,7 +425,7 @@ def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
     holding None, where a column with some text has the str dtype.
     """
     empty = [
-        name for name in frame.columns if frame[name].dtype == "str" and frame[name].isna().all()
+        name for name in frame.columns if frame[name].dtype == "str" and not frame[name].count()
     ]
     return frame.assign(
         **{name: pd.Series([None] * len(frame), index=frame.index, dtype=object) for name in empty}
