@@ -12,7 +12,9 @@ import textwrap
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -509,19 +511,38 @@ def share_over_time(shares: pd.DataFrame, as_of: date) -> go.Figure:
 # --- map --------------------------------------------------------------------------------
 
 
-def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
-    """All municipalities as points on Denmark's outline, enrolled ones styled by status.
-
-    The outline ships with kl_dash (reference.denmark_outline): the map draws offline.
-    """
-    status = municipalities["status"].map(lambda s: _text(s) or "not_enrolled")
-    counts = Counter(status)
-    fig = PlainFigure()
+@cache
+def _outline() -> tuple[list[float | None], list[float | None]]:
+    """Denmark's outline as one line's x and y, islands apart (None between): shared, unchanged."""
     x: list[float | None] = []
     y: list[float | None] = []
     for island in reference.denmark_outline():
         x += [p[0] for p in island] + [None]
         y += [p[1] for p in island] + [None]
+    return x, y
+
+
+def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
+    """All municipalities as points on Denmark's outline, enrolled ones styled by status.
+
+    The outline ships with kl_dash (reference.denmark_outline): the map draws offline.
+    """
+    status = [_text(s) or "not_enrolled" for s in municipalities["status"].tolist()]
+    counts = Counter(status)
+    places: dict[str, list[list]] = {
+        code: [] for code in counts
+    }  # longitude, latitude, name, region
+    for code, *place in zip(
+        status,
+        municipalities["longitude"].tolist(),
+        municipalities["latitude"].tolist(),
+        municipalities["name"].tolist(),
+        municipalities["region"].tolist(),
+        strict=True,
+    ):
+        places[code].append(place)
+    fig = PlainFigure()
+    x, y = _outline()
     fig.add_trace(
         trace(
             "scatter",
@@ -538,9 +559,9 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
     )
     order = ["not_enrolled", *(s for s in palette.ENROLLMENT if s != "not_enrolled")]
     for code in order:
-        rows = municipalities[status == code]
-        if rows.empty:
+        if code not in places:
             continue
+        longitude, latitude, name, region = zip(*places[code], strict=True)
         style = palette.ENROLLMENT[code]
         enrolled = code != "not_enrolled"
         fig.add_trace(
@@ -548,8 +569,8 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
                 "scatter",
                 name=f"{style.label} ({format_number(counts[code])})",
                 mode="markers",
-                x=rows["longitude"].to_numpy(),
-                y=rows["latitude"].to_numpy(),
+                x=np.array(longitude, dtype="float64"),
+                y=np.array(latitude, dtype="float64"),
                 marker={
                     "color": style.colour,
                     "symbol": style.symbol,
@@ -559,8 +580,7 @@ def denmark_map(municipalities: pd.DataFrame) -> go.Figure:
                     else {"width": 1.5, "color": style.colour},
                 },
                 customdata=[
-                    f"<b>{n}</b><br>{r}<br>{style.label}"
-                    for n, r in zip(rows["name"], rows["region"], strict=True)
+                    f"<b>{n}</b><br>{r}<br>{style.label}" for n, r in zip(name, region, strict=True)
                 ],
                 hovertemplate="%{customdata}<extra></extra>",
                 legendrank=order.index(code) if enrolled else len(order),

@@ -60,9 +60,8 @@ def kept(figure: go.Figure) -> KeptFigure:
 def key_figure_cards(data: Data, f: Filters) -> list[Card]:
     """Overblik's cards: the key figures, each with its change since the date before."""
     requires_agreement = data(queries.programme_info)["requires_agreement"]
-    return presenting.key_figure_cards(
-        data(queries.key_figures), data(queries.previous_key_figures), requires_agreement
-    )
+    now, before = data(queries.key_figures_with_previous)
+    return presenting.key_figure_cards(now, before, requires_agreement)
 
 
 def meeting_timeline(data: Data, f: Filters) -> go.Figure:
@@ -82,8 +81,9 @@ def meeting_plan_table(data: Data, f: Filters) -> pd.DataFrame:
 
 
 def next_meetings_table(data: Data, f: Filters) -> pd.DataFrame:
-    """The next meetings in the plan."""
-    return presenting.next_meetings_table(data(queries.next_meetings), data(queries.example_facts))
+    """The next meetings in the plan (no rows when none is coming)."""
+    coming = queries.next_meetings(data(queries.meeting_plan))
+    return presenting.next_meetings_table(coming, data(queries.example_facts))
 
 
 def enrollment_steps(data: Data, f: Filters) -> go.Figure:

@@ -6,6 +6,7 @@ columns the user sees.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -245,24 +246,25 @@ def meeting_plan_table(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFra
     network column is there when some meeting is one network's own. Example networks and
     held dates are marked.
     """
-    table = pd.DataFrame(
-        {
-            "Nr.": range(1, len(plan) + 1),  # the numbers on the timeline (charts)
-            "Møde": plan["title"],
-            "Type": plan["meeting_type"].map(labels.MEETING_TYPES).str.capitalize(),
-            "Gruppe/spor": plan["group_name"].fillna(labels.ALL_GROUPS),
-            "Netværk": [
-                network_label(n, examples) or labels.ALL_NETWORKS for n in plan["network_name"]
-            ],
-            "Planlagt": plan["planned_text"].fillna("ikke fastlagt"),
-            "Afholdt": [
-                labels.MEETING_STATUS["overdue"] if status == "overdue" else held
-                for held, status in zip(held_labels(plan, examples), plan["status"], strict=True)
-            ],
-            "Form": plan["form"].map(labels.MEETING_FORMS).fillna(""),
-        }
-    )
-    return table if plan["network_name"].notna().any() else table.drop(columns="Netværk")
+    networks = plan["network_name"].tolist()
+    table = {
+        "Nr.": range(1, len(plan) + 1),  # the numbers on the timeline (charts)
+        "Møde": plan["title"],
+        "Type": [labels.MEETING_TYPES[kind].capitalize() for kind in plan["meeting_type"].tolist()],
+        "Gruppe/spor": plan["group_name"].fillna(labels.ALL_GROUPS),
+        "Netværk": [network_label(n, examples) or labels.ALL_NETWORKS for n in networks],
+        "Planlagt": plan["planned_text"].fillna("ikke fastlagt"),
+        "Afholdt": [
+            labels.MEETING_STATUS["overdue"] if status == "overdue" else held
+            for held, status in zip(
+                held_labels(plan, examples), plan["status"].tolist(), strict=True
+            )
+        ],
+        "Form": [labels.MEETING_FORMS.get(form, "") for form in plan["form"].tolist()],
+    }
+    if not any(isinstance(n, str) for n in networks):
+        del table["Netværk"]
+    return pd.DataFrame(table)
 
 
 def timeline_order(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
@@ -279,20 +281,19 @@ def timeline_order(plan: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
 
 def next_meetings_table(meetings: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:
     """The coming meetings: title, group, when they are planned and, where known, the form."""
-    table = pd.DataFrame(
-        {
-            "Møde": meetings["title"],
-            "Gruppe/spor": meetings["group_name"].fillna(labels.ALL_GROUPS),
-            "Netværk": [
-                network_label(n, examples) or labels.ALL_NETWORKS for n in meetings["network_name"]
-            ],
-            "Planlagt": meetings["planned_text"].fillna("ikke fastlagt"),
-            "Form": meetings["form"].map(labels.MEETING_FORMS).fillna(""),
-        }
-    )
-    if not meetings["network_name"].notna().any():
-        table = table.drop(columns="Netværk")
-    return table if table["Form"].any() else table.drop(columns="Form")
+    networks = meetings["network_name"].tolist()
+    table = {
+        "Møde": meetings["title"],
+        "Gruppe/spor": meetings["group_name"].fillna(labels.ALL_GROUPS),
+        "Netværk": [network_label(n, examples) or labels.ALL_NETWORKS for n in networks],
+        "Planlagt": meetings["planned_text"].fillna("ikke fastlagt"),
+        "Form": [labels.MEETING_FORMS.get(form, "") for form in meetings["form"].tolist()],
+    }
+    if not any(isinstance(n, str) for n in networks):
+        del table["Netværk"]
+    if not any(table["Form"]):
+        del table["Form"]
+    return pd.DataFrame(table)
 
 
 def map_table(municipalities: pd.DataFrame) -> pd.DataFrame:
@@ -313,16 +314,15 @@ def map_table(municipalities: pd.DataFrame) -> pd.DataFrame:
 
 def region_table(municipalities: pd.DataFrame) -> pd.DataFrame:
     """Enrolled municipalities per region and status (the map as a table)."""
-    enrolled = municipalities.dropna(subset=["status"])
-    counts = (
-        enrolled.assign(status=enrolled["status"].map(labels.ENROLLMENT_STATUS))
-        .pivot_table(index="region", columns="status", values="code", aggfunc="count", fill_value=0)
-        .reindex(columns=list(labels.ENROLLMENT_STATUS.values()), fill_value=0)
-    )
-    totals = municipalities.groupby("region")["code"].count().rename("Kommuner i alt")
-    table = counts.join(totals, how="right").fillna(0).astype(int)
-    table = table.reindex([r for r in REGIONS if r in table.index])
-    return table.rename_axis("Region").reset_index()
+    regions = municipalities["region"].tolist()
+    totals = Counter(regions)
+    counts = Counter(zip(regions, municipalities["status"].tolist(), strict=True))
+    shown = [r for r in REGIONS if r in totals]
+    columns = {
+        label: [counts[region, status] for region in shown]
+        for status, label in labels.ENROLLMENT_STATUS.items()
+    } | {"Kommuner i alt": [totals[region] for region in shown]}
+    return pd.DataFrame({"Region": shown} | columns).astype(dict.fromkeys(columns, "int64"))
 
 
 def progress_table(progress: pd.DataFrame) -> pd.DataFrame:

@@ -236,46 +236,159 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple:
 # --- Overview --------------------------------------------------------------------------------
 
 
-KEY_FIGURES_SQL = f"""
-WITH {SCOPE}
+# The key figures on two status dates in one statement: SCOPE's steps through
+# municipality_figures with the day as a column of each (planning one statement costs more
+# than running it, so both dates cost about what one did). The steps must count as SCOPE's do:
+# tests/test_key_figures.py checks that the Kommuner table's rows add up to these figures, and
+# tests/test_queries.py checks them against the raw tables.
+KEY_FIGURES_SQL = """
+WITH
+programme AS (
+    SELECT id, requires_agreement FROM programmes WHERE id = $programme
+),
+days AS (
+    -- the status date and the day one period (PREVIOUS_PERIOD) before it
+    SELECT CAST($as_of AS DATE) AS day
+    UNION ALL
+    SELECT CAST($before AS DATE)
+),
+scope AS (
+    SELECT
+        d.day, e.municipality_code AS code, e.network_id, e.interest_on, e.agreement_on,
+        e.withdrawn_on,
+        CASE
+            WHEN e.withdrawn_on <= d.day THEN 'withdrawn'
+            WHEN e.agreement_on <= d.day OR NOT p.requires_agreement THEN 'participating'
+            ELSE 'awaiting_agreement'
+        END AS status
+    FROM days AS d
+    JOIN enrollments AS e ON e.interest_on <= d.day
+    JOIN programme AS p ON p.id = e.programme_id
+    JOIN municipalities AS m ON m.code = e.municipality_code
+    WHERE (CAST($region AS VARCHAR) IS NULL OR m.region = $region)
+      AND (CAST($network AS VARCHAR) IS NULL OR e.network_id = $network)
+      AND (CAST($municipality AS VARCHAR) IS NULL OR e.municipality_code = $municipality)
+),
+in_view AS (
+    SELECT * FROM scope WHERE CAST($status AS VARCHAR) IS NULL OR status = $status
+),
+meetings_in_view AS (
+    -- SCOPE's meetings_in_view on each day: a network's own meeting is in view while one of
+    -- the day's municipalities in scope belongs to that network
+    SELECT d.day, mt.programme_id, mt.meeting_id, mt.group_id, mt.network_id, mt.held_on
+    FROM days AS d
+    JOIN meetings AS mt ON mt.programme_id = $programme
+    WHERE (CAST($group_id AS VARCHAR) IS NULL OR mt.group_id IS NULL OR mt.group_id = $group_id)
+      AND (mt.network_id IS NULL
+           OR (CAST($region AS VARCHAR) IS NULL AND CAST($network AS VARCHAR) IS NULL
+               AND CAST($municipality AS VARCHAR) IS NULL)
+           OR mt.network_id = $network
+           OR EXISTS (SELECT 1 FROM scope AS s
+                      WHERE s.day = d.day AND s.network_id = mt.network_id))
+),
+held_in_view AS (
+    SELECT * FROM meetings_in_view
+    WHERE held_on <= day AND (CAST($period_from AS DATE) IS NULL OR held_on >= $period_from)
+),
+expected_attendance AS (
+    SELECT v.day, v.code, coalesce(a.attendees, 0) > 0 AS attended
+    FROM in_view AS v
+    JOIN programme AS p ON TRUE
+    JOIN held_in_view AS h
+      ON h.day = v.day
+     AND coalesce(v.agreement_on, CASE WHEN NOT p.requires_agreement THEN v.interest_on END)
+             <= h.held_on
+     AND (v.withdrawn_on IS NULL OR v.withdrawn_on > h.held_on)
+     AND (h.network_id IS NULL OR h.network_id = v.network_id)
+    LEFT JOIN participants AS none_sent
+      ON none_sent.programme_id = h.programme_id AND none_sent.group_id = h.group_id
+     AND none_sent.municipality_code = v.code AND none_sent.participants = 0
+    LEFT JOIN attendance AS a
+      ON a.programme_id = h.programme_id AND a.meeting_id = h.meeting_id
+     AND a.municipality_code = v.code
+    WHERE none_sent.group_id IS NULL
+),
+latest_assessment AS (
+    -- each municipality's latest assessment of each criterion on each day
+    SELECT DISTINCT ON (d.day, cs.municipality_code, cs.criterion_no)
+           d.day, cs.municipality_code AS code, cs.status
+    FROM days AS d
+    JOIN criterion_status AS cs ON cs.assessed_on <= d.day
+    WHERE cs.programme_id = $programme
+    ORDER BY d.day, cs.municipality_code, cs.criterion_no, cs.assessed_on DESC
+),
+municipality_figures AS (
+    SELECT v.day, v.status, v.agreement_on, v.status = 'participating' AS counted,
+           coalesce(ea.attended, 0) AS meetings_attended,
+           coalesce(ea.expected, 0) AS meetings_expected,
+           coalesce(la.reached, 0) AS criteria_reached,
+           coalesce(la.assessed, 0) AS criteria_assessed,
+           coalesce(pa.participants, 0) AS participants
+    FROM in_view AS v
+    LEFT JOIN (
+        SELECT day, code, count(*) FILTER (WHERE attended) AS attended, count(*) AS expected
+        FROM expected_attendance GROUP BY day, code
+    ) AS ea USING (day, code)
+    LEFT JOIN (
+        SELECT day, code, count(*) FILTER (WHERE status = 'achieved') AS reached,
+               count(*) AS assessed
+        FROM latest_assessment GROUP BY day, code
+    ) AS la USING (day, code)
+    LEFT JOIN (
+        SELECT municipality_code AS code, sum(participants) AS participants
+        FROM participants
+        WHERE programme_id = $programme
+          AND (CAST($group_id AS VARCHAR) IS NULL OR group_id = $group_id)
+        GROUP BY municipality_code
+    ) AS pa USING (code)
+)
 SELECT
-    CAST(count(*) FILTER (WHERE status <> 'withdrawn') AS INTEGER) AS enrolled,
-    CAST(count(*) FILTER (WHERE status <> 'withdrawn' AND agreement_on <= $as_of) AS INTEGER)
-        AS with_agreement,
-    CAST(count(*) FILTER (WHERE status = 'withdrawn') AS INTEGER) AS withdrawn,
-    CAST(coalesce(sum(participants) FILTER (WHERE counted), 0) AS INTEGER) AS participants,
-    (SELECT CAST(count(*) AS INTEGER) FROM held_in_view) AS meetings_held,
-    (SELECT CAST(count(*) AS INTEGER) FROM meetings_in_view) AS meetings_planned,
-    CAST(coalesce(sum(meetings_attended) FILTER (WHERE counted), 0) AS INTEGER)
+    d.day,
+    CAST(count(f.day) FILTER (WHERE f.status <> 'withdrawn') AS INTEGER) AS enrolled,
+    CAST(count(f.day) FILTER (WHERE f.status <> 'withdrawn' AND f.agreement_on <= d.day)
+         AS INTEGER) AS with_agreement,
+    CAST(count(f.day) FILTER (WHERE f.status = 'withdrawn') AS INTEGER) AS withdrawn,
+    CAST(coalesce(sum(f.participants) FILTER (WHERE f.counted), 0) AS INTEGER) AS participants,
+    CAST(coalesce(max(held.n), 0) AS INTEGER) AS meetings_held,
+    CAST(coalesce(max(planned.n), 0) AS INTEGER) AS meetings_planned,
+    CAST(coalesce(sum(f.meetings_attended) FILTER (WHERE f.counted), 0) AS INTEGER)
         AS meetings_attended,
-    CAST(coalesce(sum(meetings_expected) FILTER (WHERE counted), 0) AS INTEGER)
+    CAST(coalesce(sum(f.meetings_expected) FILTER (WHERE f.counted), 0) AS INTEGER)
         AS meetings_expected,
-    CAST(coalesce(sum(criteria_reached) FILTER (WHERE counted), 0) AS INTEGER)
+    CAST(coalesce(sum(f.criteria_reached) FILTER (WHERE f.counted), 0) AS INTEGER)
         AS criteria_reached,
-    CAST(coalesce(sum(criteria_assessed) FILTER (WHERE counted), 0) AS INTEGER)
+    CAST(coalesce(sum(f.criteria_assessed) FILTER (WHERE f.counted), 0) AS INTEGER)
         AS criteria_assessed
-FROM municipality_figures
+FROM days AS d
+LEFT JOIN municipality_figures AS f ON f.day = d.day
+LEFT JOIN (SELECT day, count(*) AS n FROM held_in_view GROUP BY day) AS held
+       ON held.day = d.day
+LEFT JOIN (SELECT day, count(*) AS n FROM meetings_in_view GROUP BY day) AS planned
+       ON planned.day = d.day
+GROUP BY d.day
 """
+
+
+def key_figures_with_previous(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> tuple[KeyFigures, KeyFigures]:
+    """The key figures on the status date and one period (about three months) before it."""
+    before = filters.as_of - PREVIOUS_PERIOD
+    rows = _run(con, KEY_FIGURES_SQL, filters, before=before).fetchall()
+    figures = {day: figures for day, *figures in rows}
+    return KeyFigures(filters.as_of, *figures[filters.as_of]), KeyFigures(before, *figures[before])
 
 
 def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> KeyFigures:
     """The key figures as ``key_figures`` defines them, for the view the filters choose."""
-    row = _run(con, KEY_FIGURES_SQL, filters).fetchone()
-    return KeyFigures(filters.as_of, *row)
-
-
-def previous_key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> KeyFigures:
-    """The same figures one period (about three months) before the status date."""
-    from dataclasses import replace
-
-    return key_figures(con, replace(filters, as_of=filters.as_of - PREVIOUS_PERIOD))
+    return key_figures_with_previous(con, filters)[0]
 
 
 MEETING_PLAN_SQL = f"""
-WITH {SCOPE}
+WITH {scope("programme", "scope", "meetings_in_view")}
 SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, network_id,
        network_name, planned_text, planned_from, planned_to,
-       CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status
+       CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status, sort_order
 FROM meetings_in_view
 ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on),
          sort_order
@@ -287,33 +400,56 @@ def meeting_plan(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
 
     group_name is empty for a meeting for every group and track, network_name for a meeting
     for every network. status is 'held', 'overdue' (planned period passed, not registered as
-    held) or 'planned' (labels.MEETING_STATUS).
+    held) or 'planned' (labels.MEETING_STATUS); sort_order is the meeting's place in the
+    programme's plan (next_meetings orders by it).
     """
     return _frame(con, MEETING_PLAN_SQL, filters)
 
 
-NEXT_MEETINGS_SQL = f"""
-WITH {SCOPE}
-SELECT meeting_id, title, meeting_type, group_name, network_name, planned_text, planned_from,
-       form
-FROM meetings_in_view
-WHERE status = 'planned'
-ORDER BY planned_from NULLS LAST, sort_order
-LIMIT $limit
-"""
+NEXT_MEETING_COLUMNS = [
+    "meeting_id",
+    "title",
+    "meeting_type",
+    "group_name",
+    "network_name",
+    "planned_text",
+    "planned_from",
+    "form",
+]
 
 
-def next_meetings(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 5) -> pd.DataFrame:
-    """The meetings still to come on the status date, soonest first.
+def next_meetings(plan: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
+    """The meetings still to come on the status date, soonest first, from meeting_plan's rows.
 
     A meeting whose planned period has passed without being registered as held is overdue,
-    not coming (meeting_plan's status).
+    not coming (meeting_plan's status). Meetings without a planned date come last, in the
+    programme's order.
     """
-    return _frame(con, NEXT_MEETINGS_SQL, filters, limit=limit)
+    days, places = plan["planned_from"].tolist(), plan["sort_order"].tolist()
+    coming = sorted(
+        (row for row, status in enumerate(plan["status"].tolist()) if status == "planned"),
+        key=lambda row: (pd.isna(days[row]), 0 if pd.isna(days[row]) else days[row], places[row]),
+    )[:limit]
+    rows = plan.iloc[coming, [plan.columns.get_loc(name) for name in NEXT_MEETING_COLUMNS]]
+    return _as_read(rows.set_axis(pd.RangeIndex(len(coming))))
+
+
+def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` (rows of a query's result) with the dtypes a query of its rows would give.
+
+    DuckDB's df() (and store.frame) gives a text column without a value the object dtype,
+    holding None, where a column with some text has the str dtype.
+    """
+    empty = [
+        name for name in frame.columns if frame[name].dtype == "str" and not frame[name].count()
+    ]
+    return frame.assign(
+        **{name: pd.Series([None] * len(frame), index=frame.index, dtype=object) for name in empty}
+    )
 
 
 ENROLLMENT_PROGRESS_SQL = f"""
-WITH {SCOPE},
+WITH {scope("programme", "scope")},
 events AS (
     SELECT interest_on AS day, 'interest' AS series FROM scope
     UNION ALL
@@ -345,7 +481,7 @@ def enrollment_progress(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
 
 
 CRITERIA_SHARES_SQL = f"""
-WITH {SCOPE},
+WITH {scope("programme", "scope", "in_view")},
 assessments AS (
     SELECT cs.*
     FROM criterion_status AS cs
@@ -378,7 +514,7 @@ def criteria_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
 
 
 MAP_SQL = f"""
-WITH {SCOPE}
+WITH {scope("programme", "scope", "in_view")}
 SELECT m.code, m.name, m.region, m.latitude, m.longitude, v.status
 FROM municipalities AS m
 LEFT JOIN in_view AS v ON v.code = m.code

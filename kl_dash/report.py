@@ -213,7 +213,7 @@ def _meeting_section(con, filters: Filters, choices: Choices, examples) -> Secti
 
 def _next_section(con, filters: Filters, examples) -> Section:
     title = "De næste møder"
-    coming = queries.next_meetings(con, filters)
+    coming = queries.next_meetings(queries.meeting_plan(con, filters))
     if coming.empty:
         return Section(title, empty="Alle planlagte møder er afholdt.")
     return Section(title, table=table(presenting.next_meetings_table(coming, examples)))
@@ -275,10 +275,8 @@ def status_report(
 ) -> StatusReport:
     """The status report's content for the view: Overblik's figures and the pages' tables."""
     programme = queries.programme_info(con, filters)
-    before = queries.previous_key_figures(con, filters)
-    cards = presenting.key_figure_cards(
-        queries.key_figures(con, filters), before, programme["requires_agreement"]
-    )
+    now, before = queries.key_figures_with_previous(con, filters)
+    cards = presenting.key_figure_cards(now, before, programme["requires_agreement"])
     _, status = presenting.status_sentence(programme, filters.as_of)
     examples = queries.example_facts(con, filters)
     as_of = format_date(filters.as_of)

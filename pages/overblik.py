@@ -18,8 +18,7 @@ getattr(st, kind)(literal(sentence))
 if summary := presenting.filter_summary(f, view.choices):
     st.caption(f"Filtre: {literal(summary)}")
 
-coming = view.data(queries.next_meetings)
-before = view.data(queries.previous_key_figures)
+_, before = view.data(queries.key_figures_with_previous)
 cards = view.built(page_content.key_figure_cards)
 with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's width
     for card in cards:
@@ -54,10 +53,10 @@ else:
 st.subheader("De næste møder")
 if overdue := presenting.overdue_note(plan):
     st.warning(literal(overdue))
-if coming.empty:
+next_table = view.built(page_content.next_meetings_table)
+if next_table.empty:
     st.write("Ingen kommende møder i planen." if overdue else "Alle planlagte møder er afholdt.")
 else:
-    next_table = view.built(page_content.next_meetings_table)
     tables.show(next_table)
     view.offer(next_table, "De næste møder")
 

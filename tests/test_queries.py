@@ -219,8 +219,35 @@ def test_group_filter_keeps_that_group_and_meetings_for_everyone(con):
 
 
 def test_next_meetings_are_those_not_yet_held(con):
-    coming = queries.next_meetings(con, Filters("faellesskaber-2021", date(2021, 12, 1)))
+    plan = queries.meeting_plan(con, Filters("faellesskaber-2021", date(2021, 12, 1)))
+    coming = queries.next_meetings(plan)
     assert list(coming["title"]) == ["Partnerskabsmøde 3", "Partnerskabsmøde 4"]
+
+
+@pytest.mark.parametrize("programme", ["it-2017", "kvalitet-2017", "faellesskaber-2021"])
+def test_next_meetings_are_the_plans_coming_meetings_as_a_query_of_them_gives_them(con, programme):
+    """Same rows, order and dtypes as plain SQL on the meetings table, on any status date."""
+    first, last = con.execute(
+        "SELECT invitation_date, end_date FROM programmes WHERE id = ?", [programme]
+    ).fetchone()
+    for day in pd.date_range(first, last, periods=15).date:
+        expected = _table(
+            con,
+            """
+            SELECT m.meeting_id, m.title, m.meeting_type, g.name AS group_name,
+                   n.name AS network_name, m.planned_text, m.planned_from, m.form
+            FROM meetings m
+            LEFT JOIN programme_groups g USING (programme_id, group_id)
+            LEFT JOIN networks n USING (programme_id, network_id)
+            WHERE m.programme_id = ? AND (m.held_on IS NULL OR m.held_on > ?)
+              AND (m.planned_to IS NULL OR m.planned_to >= ?)
+            ORDER BY m.planned_from NULLS LAST, m.sort_order
+            LIMIT 5
+            """,
+            [programme, day, day],
+        )
+        plan = queries.meeting_plan(con, Filters(programme, day))
+        pd.testing.assert_frame_equal(queries.next_meetings(plan), expected, obj=str(day))
 
 
 def test_a_partnership_without_enrollments_gives_empty_results_not_errors(reference_con):
@@ -263,6 +290,8 @@ def test_a_query_names_the_scope_steps_it_reads_and_those_they_read():
         "meetings_in_view",
         "held_in_view",
     ]
+    assert queries.scope("programme", "scope") in queries.ENROLLMENT_PROGRESS_SQL
+    assert "meetings_in_view" not in queries.MAP_SQL
 
 
 def test_comparison_puts_the_municipality_beside_its_network_and_everyone(con):
@@ -404,7 +433,7 @@ def test_a_meeting_whose_date_has_passed_unregistered_is_overdue_not_next(refere
         "pm-3": "planned",
         "pm-4": "planned",
     }
-    coming = queries.next_meetings(reference_con, f)
+    coming = queries.next_meetings(queries.meeting_plan(reference_con, f))
     assert list(coming["meeting_id"]) == ["pm-3", "pm-4"]
     assert set(plan["status"]) <= set(labels.MEETING_STATUS)
 
@@ -413,7 +442,8 @@ def test_a_meeting_within_its_planned_period_is_still_coming(reference_con):
     f = Filters("it-2017", date(2018, 2, 1))  # "primo 2018" runs until April
     plan = queries.meeting_plan(reference_con, f).set_index("meeting_id")
     assert plan.loc["ps-1", "status"] == "planned" and plan.loc["ug-1", "status"] == "overdue"
-    assert "ps-1" in set(queries.next_meetings(reference_con, f, limit=50)["meeting_id"])
+    coming = queries.next_meetings(queries.meeting_plan(reference_con, f), limit=50)
+    assert "ps-1" in set(coming["meeting_id"])
 
 
 def test_a_held_meeting_is_held_and_not_next(con):
