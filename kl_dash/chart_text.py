@@ -248,12 +248,15 @@ def participants_range(rows: pd.DataFrame) -> str:
 
 def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: date) -> str:
     """'Andel af succeskriterier opnået over tid for Aabenraa, ...; senest: Aabenraa 50 %, ...'."""
-    rows = over_time.assign(day=over_time["day"].map(_day)).sort_values("day")
-    latest = rows.groupby("group", sort=False).last()
-    shown = [g for g in names if g in latest.index]
-    parts = [f"{names[g]} {format_share(latest.at[g, 'share'])}" for g in shown]
+    days = [_day(day) for day in over_time["day"].tolist()]
+    latest: dict[str, tuple[date, float]] = {}  # per set: its latest day and share
+    shares = over_time["share"].tolist()
+    for group, day, share in zip(over_time["group"].tolist(), days, shares, strict=True):
+        if group not in latest or day > latest[group][0]:
+            latest[group] = (day, share)
+    shown = [g for g in names if g in latest]
+    parts = [f"{names[g]} {format_share(latest[g][1])}" for g in shown]
     return (
         f"Andel af succeskriterierne opnået over tid for {_listing([names[g] for g in shown])}, "
-        f"fra {format_date(rows['day'].min())} til {format_date(as_of)}. Senest: "
-        f"{_listing(parts)}."
+        f"fra {format_date(min(days))} til {format_date(as_of)}. Senest: {_listing(parts)}."
     )

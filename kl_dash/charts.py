@@ -905,25 +905,28 @@ def comparison_over_time(over_time: pd.DataFrame, names: dict[str, str], as_of: 
     ``names`` gives each set's legend label ('municipality' -> 'Aabenraa', ...).
     """
     fig = PlainFigure()
+    by_group: dict[str, list[tuple]] = {}  # per set: (day, share, achieved, assessed)
+    for group, *row in zip(
+        *(over_time[c].tolist() for c in ("group", "day", "share", "achieved", "assessed")),
+        strict=True,
+    ):
+        by_group.setdefault(group, []).append((_day(row[0]), *row[1:]))
     for group, (colour, symbol, dash, width) in _COMPARISON_STYLES.items():
-        rows = over_time[over_time["group"] == group]
-        if rows.empty:
+        rows = sorted(by_group.get(group, []), key=lambda row: row[0])
+        if not rows:
             continue
-        rows = rows.assign(day=rows["day"].map(_day)).sort_values("day")
         hover = [
             f"<b>{names[group]}</b><br>{format_date(d)}: {format_number(a)} af "
             f"{format_number(n)} opnået ({format_share(s)})"
-            for d, s, a, n in zip(
-                rows["day"], rows["share"], rows["achieved"], rows["assessed"], strict=True
-            )
+            for d, s, a, n in rows
         ]
         fig.add_trace(
             trace(
                 "scatter",
                 name=names[group],
                 mode="lines+markers",
-                x=[d.isoformat() for d in rows["day"]],
-                y=[float(s) for s in rows["share"]],
+                x=[d.isoformat() for d, *_ in rows],
+                y=[float(s) for _, s, *_ in rows],
                 line={"color": colour, "width": width, "dash": dash},
                 marker={"color": colour, "symbol": symbol, "size": 9},
                 customdata=hover,

@@ -179,14 +179,19 @@ def participants_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
 def over_time_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
     """The chart's figures: per assessment date, the share reached by each set, for download."""
     shown = names(c, examples)
-    rows = c.over_time.assign(
-        name=c.over_time["group"].map(shown),
-        text=[
-            _share(a, n)
-            for a, n in zip(c.over_time["achieved"], c.over_time["assessed"], strict=True)
-        ],
-    )
-    wide = rows.pivot_table(index="day", columns="name", values="text", aggfunc="first")
-    wide = wide.reindex(columns=[n for n in shown.values() if n in wide.columns])
-    wide.index = [format_date(pd.Timestamp(d).date()) for d in wide.index]
-    return wide.rename_axis("Vurderingsdato").reset_index().rename_axis(None, axis=1)
+    texts: dict[str, dict] = {}  # per set: the text of each day (the first, as a pivot takes it)
+    for group, day, achieved, assessed in zip(
+        c.over_time["group"].tolist(),
+        c.over_time["day"].tolist(),
+        c.over_time["achieved"].tolist(),
+        c.over_time["assessed"].tolist(),
+        strict=True,
+    ):
+        texts.setdefault(group, {}).setdefault(day, _share(achieved, assessed))
+    days = sorted({day for by_day in texts.values() for day in by_day})
+    table = {"Vurderingsdato": [format_date(day.date()) for day in days]}
+    for group, name in shown.items():  # a set without a day has no column
+        if group in texts:
+            table[name] = [texts[group].get(day) for day in days]
+    kind = "str" if days else "object"  # as pandas' pivot of no days gives it
+    return pd.DataFrame({name: pd.Series(values, dtype=kind) for name, values in table.items()})

@@ -26,8 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-
-import pandas as pd
+from typing import Any
 
 
 def share(part: float, whole: float) -> float | None:
@@ -62,17 +61,20 @@ class KeyFigures:
         return share(self.criteria_reached, self.criteria_assessed)
 
 
-def pooled(figures: pd.DataFrame) -> dict[str, float | None]:
-    """Attendance rate and criteria share of a set of rows of municipality figures.
+def pooled(rows: list[dict[str, Any]]) -> dict[str, float | None]:
+    """Attendance rate and criteria share of a set of municipality figures' rows.
 
-    Only the counted rows count, as in ``KeyFigures``.
+    Each row is a dict of plain values (a missing count as 0); only the counted rows count,
+    as in ``KeyFigures``.
     """
-    counted = figures[figures["counted"].astype(bool)]
+    counted = [r for r in rows if r["counted"]]
     return {
         "attendance_rate": share(
-            counted["meetings_attended"].sum(), counted["meetings_expected"].sum()
+            sum(r["meetings_attended"] for r in counted),
+            sum(r["meetings_expected"] for r in counted),
         ),
         "criteria_share": share(
-            counted["criteria_reached"].sum(), counted["criteria_assessed"].sum()
+            sum(r["criteria_reached"] for r in counted),
+            sum(r["criteria_assessed"] for r in counted),
         ),
     }

@@ -409,19 +409,24 @@ def profile_criteria_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.Dat
     assessed = rows.dropna(subset=["assessed_on"])
     if assessed.empty:
         return pd.DataFrame(columns=["Nr.", "Succeskriterium"])
-    wide = assessed.assign(
-        text=[
-            example_label(text, no in examples.criteria)
-            for no, text in zip(assessed["criterion_no"], assessed["text"], strict=True)
-        ],
-        day=assessed["assessed_on"].map(_day),
-        status=assessed["status"].map(labels.CRITERION_STATUS),
-    ).pivot_table(
-        index=["criterion_no", "text"], columns="day", values="status", aggfunc="last", sort=False
+    cells: dict[tuple[int, str], dict[str, str]] = {}  # per criterion: each day's status word
+    for no, text, day, status in zip(
+        assessed["criterion_no"].tolist(),
+        assessed["text"].tolist(),
+        assessed["assessed_on"].tolist(),
+        assessed["status"].tolist(),
+        strict=True,
+    ):
+        key = (no, example_label(text, no in examples.criteria))
+        cells.setdefault(key, {})[_day(day)] = labels.CRITERION_STATUS.get(status)
+    days = dict.fromkeys(day for by_day in cells.values() for day in by_day)
+    return pd.DataFrame(
+        {
+            "Nr.": pd.Series([no for no, _ in cells], dtype=assessed["criterion_no"].dtype),
+            "Succeskriterium": pd.Series([text for _, text in cells], dtype="str"),
+        }
+        | {day: pd.Series([cells[key].get(day, "") for key in cells], dtype="str") for day in days}
     )
-    wide = wide.reset_index().rename(columns={"criterion_no": "Nr.", "text": "Succeskriterium"})
-    wide.columns.name = None
-    return wide.fillna("")
 
 
 def comparison_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.DataFrame:

@@ -8,6 +8,7 @@ enrollment status as it stood on the status date.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from datetime import timedelta
@@ -533,6 +534,15 @@ MUNICIPALITY_TABLE_SQL = f"""
 WITH {SCOPE},
 criteria_total AS (
     SELECT CAST(count(*) AS INTEGER) AS total FROM success_criteria WHERE programme_id = $programme
+),
+signed_up AS (
+    -- participants' rows: the people each municipality signed up per group
+    SELECT pa.municipality_code AS code, g.group_id, g.name AS group_name, g.sort_order,
+           pa.participants, g.min_participants, g.max_participants
+    FROM participants AS pa
+    JOIN programme_groups AS g USING (programme_id, group_id)
+    WHERE pa.programme_id = $programme
+      AND (CAST($group_id AS VARCHAR) IS NULL OR g.group_id = $group_id)
 )
 SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest_on,
        f.agreement_on, f.withdrawn_on,
@@ -540,11 +550,24 @@ SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest
            AS attendance_rate,
        CASE WHEN f.meetings_expected > 0 THEN f.meetings_attended END AS meetings_attended,
        nullif(f.meetings_expected, 0) AS meetings_expected,
-       f.criteria_reached, f.criteria_assessed, t.total AS criteria_total
+       f.criteria_reached, f.criteria_assessed, t.total AS criteria_total,
+       s.group_id, s.group_name, s.sort_order, s.participants, s.min_participants,
+       s.max_participants
 FROM municipality_figures AS f
 CROSS JOIN criteria_total AS t
-ORDER BY f.name
+LEFT JOIN signed_up AS s USING (code)
+ORDER BY f.name, s.sort_order
 """
+# The columns of MUNICIPALITY_TABLE_SQL that make the table (one row per municipality), and
+# those of each person row (``_municipalities``), one per municipality and group it signed up for.
+_TABLE_COLUMNS = [
+    "code", "name", "region", "network_name", "status", "counted", "interest_on", "agreement_on",
+    "withdrawn_on", "attendance_rate", "meetings_attended", "meetings_expected",
+    "criteria_reached", "criteria_assessed", "criteria_total",
+]  # fmt: skip
+_PEOPLE_COLUMNS = [
+    "code", "group_name", "sort_order", "min_participants", "max_participants", "participants"
+]  # fmt: skip
 
 PARTICIPANTS_SQL = f"""
 WITH {scope("in_view")}
@@ -563,26 +586,47 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     return _frame(con, PARTICIPANTS_SQL, filters)
 
 
-def municipality_table(
-    con: duckdb.DuckDBPyConnection, filters: Filters, people: pd.DataFrame | None = None
-) -> pd.DataFrame:
+def _municipalities(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> tuple[pd.DataFrame, list[tuple]]:
+    """``municipality_table`` and the people behind its group columns, from one SQL.
+
+    The people are ``participants``' rows in its order (by group, then municipality), as
+    tuples of ``_PEOPLE_COLUMNS``. Plain Python where pandas would cost more than the rows.
+    """
+    rows = _frame(con, MUNICIPALITY_TABLE_SQL, filters)
+    read = {c: rows[c].tolist() for c in ["name", *_PEOPLE_COLUMNS]}
+    first: dict[str, int] = {}  # each municipality's first row
+    for i, code in enumerate(read["code"]):
+        first.setdefault(code, i)
+    people = sorted(  # by group, then by name as read (a stable sort)
+        (
+            tuple(read[c][i] for c in _PEOPLE_COLUMNS)
+            for i, signed_up in enumerate(rows["group_id"].notna().tolist())
+            if signed_up
+        ),
+        key=lambda person: person[2],
+    )
+    order = sorted(first.values(), key=lambda i: danish_sort_key(read["name"][i]))
+    table = rows.iloc[order][_TABLE_COLUMNS].reset_index(drop=True)
+    signed: dict[str, dict[str, int]] = {}  # participants per municipality and group name
+    for code, group_name, *_, participants in people:
+        own = signed.setdefault(code, {})
+        own[group_name] = own.get(group_name, 0) + participants
+    for group_name in dict.fromkeys(person[1] for person in people):
+        values = [signed.get(code, {}).get(group_name) for code in table["code"].tolist()]
+        table[group_name] = pd.Series(  # as a pivot gives it: with a gap, floats
+            values, dtype="float64" if None in values else "int32"
+        )
+    return table, people
+
+
+def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """One row per municipality in view: status, network, attendance, criteria, participants.
 
-    Participants per group are added as one column per group (named after the group);
-    ``people`` is ``participants(con, filters)`` when the caller has read it already.
+    Participants per group are added as one column per group (named after the group).
     """
-    table = _frame(con, MUNICIPALITY_TABLE_SQL, filters)
-    if people is None:
-        people = participants(con, filters)
-    if not people.empty:
-        wide = (  # pivot_table's result, a fifth of its time
-            people.groupby(["code", "group_name"], sort=False)["participants"]
-            .sum()
-            .unstack("group_name")
-            .reindex(columns=list(dict.fromkeys(people["group_name"])))
-        )
-        table = table.merge(wide, how="left", left_on="code", right_index=True)
-    return table.sort_values("name", key=lambda s: s.map(danish_sort_key), ignore_index=True)
+    return _municipalities(con, filters)[0]
 
 
 PROFILE_ATTENDANCE_SQL = f"""
@@ -659,26 +703,37 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     from dataclasses import replace
 
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    return _summary(municipality_table(con, everyone), filters.municipality_code)
+    return _summary(_records(municipality_table(con, everyone)), filters.municipality_code)
 
 
-def _summary(table: pd.DataFrame, code: str) -> pd.DataFrame:
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """municipality_table's rows as plain values for the comparison (no count: 0)."""
+    counts = ["meetings_attended", "meetings_expected", "criteria_reached", "criteria_assessed"]
+    columns = ["code", "name", "network_name", "counted", "attendance_rate", *counts]
+    plain = {c: table[c].tolist() for c in columns[:5]} | {
+        c: table[c].fillna(0).tolist() for c in counts
+    }
+    return [dict(zip(columns, values, strict=True)) for values in zip(*plain.values(), strict=True)]
+
+
+def _summary(rows: list[dict[str, Any]], code: str) -> pd.DataFrame:
     """``comparison``'s rows for municipality ``code`` from everyone's municipality_table."""
-    own = table[table["code"] == code]
-    rows = []
-    if not own.empty:
-        network = own["network_name"].iloc[0]
-        rows.append(
-            {"group": "municipality", "network_name": None} | pooled(own.assign(counted=True))
+    own = [r for r in rows if r["code"] == code]
+    found = []
+    if own:
+        network = own[0]["network_name"]
+        found.append(
+            {"group": "municipality", "network_name": None}
+            | pooled([r | {"counted": True} for r in own])
         )
         if isinstance(network, str):
-            rows.append(
+            found.append(
                 {"group": "network", "network_name": network}
-                | pooled(table[table["network_name"] == network])
+                | pooled([r for r in rows if r["network_name"] == network])
             )
-        rows.append({"group": "everyone", "network_name": None} | pooled(table))
+        found.append({"group": "everyone", "network_name": None} | pooled(rows))
     columns = ["group", "network_name", "attendance_rate", "criteria_share"]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(found, columns=columns)
 
 
 # --- Meetings and tracks ---------------------------------------------------------------------
@@ -822,15 +877,20 @@ class Comparison:
     over_time: pd.DataFrame
 
 
-def _place(values: pd.Series, own: float | None) -> tuple[int | None, int]:
+def _place(values: list[float], own: float | None) -> tuple[int | None, int]:
     """The place of ``own`` among ``values`` (highest first, ties share the better place)."""
-    values = values.dropna()
-    if own is None or pd.isna(own):
+    values = [v for v in values if not math.isnan(v)]
+    if own is None or math.isnan(own):
         return None, len(values)
-    return int((values > own).sum()) + 1, len(values)
+    return sum(v > own for v in values) + 1, len(values)
 
 
-SHARES_COMPARED_SQL = f"""
+def _mean(values: list[int]) -> float:
+    """The mean, NaN of nothing (as pandas gives it)."""
+    return sum(values) / len(values) if values else math.nan
+
+
+CRITERIA_COMPARED_SQL = f"""
 WITH {SCOPE},
 chosen_network AS (
     SELECT network_id FROM enrollments
@@ -862,14 +922,40 @@ latest AS (
     FROM days AS d
     JOIN sets AS a ON a.set_name = d.set_name AND a.assessed_on <= d.day
     ORDER BY d.set_name, d.day, a.criterion_no, a.municipality_code, a.assessed_on DESC
+),
+assessed_cells AS (
+    -- criteria_cells' assessed cells: each one's latest status of each criterion, whether it
+    -- counts (takes part) and whether it is in the chosen one's network (by name, as shown)
+    SELECT l.criterion_no, l.status, v.status = 'participating' AS counted,
+           v.network_name = (SELECT network_name FROM scope WHERE code = $chosen) AS near
+    FROM latest_assessment AS l
+    JOIN in_view AS v ON v.code = l.code
 )
-SELECT day, set_name,
+-- 'day' rows: the share reached per set and assessment date, over time; 'criterion' rows:
+-- per criterion, how many taking part reached it of those assessed in the network and of
+-- everyone (a row wherever anyone in view is assessed), and the chosen one's latest status
+SELECT 'day' AS kind, set_order, set_name, day, CAST(NULL AS INTEGER) AS criterion_no,
+       CAST(NULL AS VARCHAR) AS status,
        CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*) AS share,
        CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
        CAST(count(*) AS INTEGER) AS assessed
 FROM latest
 GROUP BY set_order, set_name, day
-ORDER BY set_order, day
+UNION ALL
+SELECT 'criterion', s.set_order, s.set_name, CAST(NULL AS DATE), c.criterion_no,
+       CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE PRECISION),
+       CAST(count(*) FILTER (WHERE c.counted AND c.status = 'achieved') AS INTEGER),
+       CAST(count(*) FILTER (WHERE c.counted) AS INTEGER)
+FROM assessed_cells AS c
+JOIN (VALUES (2, 'network'), (3, 'everyone')) AS s (set_order, set_name)
+  ON s.set_name = 'everyone' OR c.near
+GROUP BY s.set_order, s.set_name, c.criterion_no
+UNION ALL
+SELECT 'criterion', 1, 'municipality', CAST(NULL AS DATE), criterion_no, status,
+       CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
+FROM latest_assessment
+WHERE code = $chosen
+ORDER BY kind DESC, set_order, day, criterion_no
 """
 
 
@@ -878,32 +964,29 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
     from dataclasses import replace
 
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    people = participants(con, everyone)
-    table = municipality_table(con, everyone, people)
-    own = table[table["code"] == filters.municipality_code]
-    name, network = own["name"].iloc[0], own["network_name"].iloc[0]
+    table, people = _municipalities(con, everyone)
+    rows = _records(table)  # plain values: a few dozen rows, faster than pandas per filter
+    for row in rows:
+        reached, assessed = row["criteria_reached"], row["criteria_assessed"]
+        row["criteria_rate"] = reached / assessed if assessed > 0 else math.nan
+    mine = [row for row in rows if row["code"] == filters.municipality_code][0]
+    name, network = mine["name"], mine["network_name"]
     network = network if isinstance(network, str) else None
-    taking_part = table[table["counted"].astype(bool)].assign(
-        criteria_rate=lambda t: (
-            t["criteria_reached"] / t["criteria_assessed"].where(t["criteria_assessed"] > 0)
-        )
-    )
-    mine = own.assign(
-        criteria_rate=own["criteria_reached"]
-        / own["criteria_assessed"].where(own["criteria_assessed"] > 0)
-    ).iloc[0]
-    in_network = taking_part[taking_part["network_name"] == network] if network else None
+    taking_part = [row for row in rows if row["counted"]]
+    in_network = [row for row in taking_part if row["network_name"] == network] if network else None
     ranks = []
     for measure, column in (("attendance", "attendance_rate"), ("criteria", "criteria_rate")):
-        value = mine[column] if bool(mine["counted"]) else None
-        rank, of = _place(taking_part[column], value)
+        value = mine[column] if mine["counted"] else None
+        rank, of = _place([row[column] for row in taking_part], value)
         network_rank, network_of = (
-            _place(in_network[column], value) if in_network is not None else (None, 0)
+            _place([row[column] for row in in_network], value)
+            if in_network is not None
+            else (None, 0)
         )
         ranks.append(
             {
                 "measure": measure,
-                "value": None if value is None or pd.isna(value) else float(value),
+                "value": None if value is None or math.isnan(value) else float(value),
                 "rank": rank,
                 "of": of,
                 "network_rank": network_rank,
@@ -911,72 +994,76 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
             }
         )
 
-    networks = dict(zip(table["name"], table["network_name"], strict=True))
-    cells = criteria_cells(con, everyone)
-    counted = cells["counted"].astype(bool)
-    near = (
-        counted & (cells["municipality"].map(networks) == network)
-        if network
-        else pd.Series(False, index=cells.index)
-    )
-    reached, assessed = cells["status"] == "achieved", cells["status"].notna()
-    tally = (
-        pd.DataFrame(
-            {
-                "criterion_no": cells["criterion_no"],
-                "network_reached": near & reached,
-                "network_assessed": near & assessed,
-                "everyone_reached": counted & reached,
-                "everyone_assessed": counted & assessed,
-            }
-        )
-        .groupby("criterion_no")
-        .sum()
-        .to_dict("index")
-    )
+    compared = _frame(con, CRITERIA_COMPARED_SQL, everyone, chosen=filters.municipality_code)
+    by_criterion = compared[compared["kind"] == "criterion"]
     none = dict.fromkeys(
         ["network_reached", "network_assessed", "everyone_reached", "everyone_assessed"], 0
     )
-    own = cells[cells["municipality"] == name].drop_duplicates("criterion_no")
-    own_status = dict(zip(own["criterion_no"], own["status"], strict=True))
+    tally: dict[int, dict[str, int]] = {}
+    own_status: dict[int, str] = {}
+    for set_name, no, status, achieved, assessed in zip(
+        by_criterion["set_name"],
+        by_criterion["criterion_no"],
+        by_criterion["status"],
+        by_criterion["achieved"],
+        by_criterion["assessed"],
+        strict=True,
+    ):
+        if set_name == "municipality":
+            own_status[no] = status
+        else:
+            counts = tally.setdefault(no, dict(none))
+            counts[f"{set_name}_reached"], counts[f"{set_name}_assessed"] = achieved, assessed
+    # not assessed: NaN as in criteria_cells' status column, None where no one is assessed
+    missing = float("nan") if tally else None
     per_criterion = [
         {
             "criterion_no": row.criterion_no,
             "text": row.text,
             "source": row.source,
-            "status": own_status.get(row.criterion_no),
+            "status": own_status.get(row.criterion_no, missing),
         }
         | {k: int(v) for k, v in tally.get(row.criterion_no, none).items()}
         for row in criteria(con, filters).itertuples(index=False)
     ]
 
-    people = people.merge(table[["code", "network_name", "counted"]], on="code", how="left")
-    counted_people = people[people["counted"].astype(bool)]
+    networks = {row["code"]: row["network_name"] for row in rows}
+    counted = {row["code"] for row in taking_part}
+    counted_people: dict[str, list[tuple[str, int]]] = {}  # per group name: (code, people)
+    per_key: dict[tuple, list[tuple[str, int]]] = {}  # per group, in people's order
+    for code, group_name, order, low, high, signed in people:
+        per_key.setdefault((group_name, order, low, high), []).append((code, signed))
+        if code in counted:
+            counted_people.setdefault(group_name, []).append((code, signed))
     per_group = []
-    for (group_name, order, low, high), rows in people.groupby(
-        ["group_name", "sort_order", "min_participants", "max_participants"], sort=False
-    ):
-        ours = rows.loc[rows["code"] == filters.municipality_code, "participants"]
-        counted_rows = counted_people[counted_people["group_name"] == group_name]
-        near = counted_rows[counted_rows["network_name"] == network] if network else None
+    for (group_name, order, low, high), signed_up in per_key.items():
+        ours = [signed for code, signed in signed_up if code == filters.municipality_code]
+        counted_rows = counted_people.get(group_name, [])
+        near = [signed for code, signed in counted_rows if networks[code] == network]
         per_group.append(
             {
                 "group_name": group_name,
                 "sort_order": order,
-                "participants": int(ours.iloc[0]) if len(ours) else None,
-                "min_participants": int(low),
-                "max_participants": int(high),
-                "network_mean": near["participants"].mean() if near is not None else None,
-                "everyone_mean": counted_rows["participants"].mean(),
+                "participants": ours[0] if ours else None,
+                "min_participants": low,
+                "max_participants": high,
+                "network_mean": _mean(near) if network else None,
+                "everyone_mean": _mean([signed for _, signed in counted_rows]),
             }
         )
 
-    over_time = _frame(con, SHARES_COMPARED_SQL, everyone, chosen=filters.municipality_code)
+    over_time = (
+        compared.loc[
+            compared["kind"] == "day", ["day", "set_name", "share", "achieved", "assessed"]
+        ]
+        .astype({"achieved": "int32", "assessed": "int32"})
+        .reset_index(drop=True)
+    )
     return Comparison(
         name=name,
         network_name=network,
         counted=bool(mine["counted"]),
-        summary=_summary(table, filters.municipality_code),
+        summary=_summary(rows, filters.municipality_code),
         ranks=pd.DataFrame(ranks),
         criteria=pd.DataFrame(
             per_criterion,
