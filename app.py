@@ -11,17 +11,24 @@ server with a pages/ folder beside app.py runs page files alone (see kl_dash/ui/
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the page's style goes in before the heavy imports, see below)
 from functools import partial
 
 import streamlit as st
 
-from kl_dash import db, labels, queries
-from kl_dash.errors import KlDashError
-from kl_dash.ui import frame, login, results, sidebar, style
-from kl_dash.users import Actor
+from kl_dash import labels
+from kl_dash.ui import style
 
 st.set_page_config(page_title=labels.APP_TITLE, page_icon="📊", layout="wide")
-style.apply()  # Danish page language, focus, print, contrast
+# Danish page language, focus, print, contrast; and page.js starts loading the browser's chart
+# code. Before the imports below: on a fresh server they take a second or more (pandas, DuckDB,
+# Plotly), and the browser can load its chart code meanwhile (issue 12).
+style.apply()
+
+from kl_dash import db, queries
+from kl_dash.errors import KlDashError
+from kl_dash.ui import frame, login, results, sidebar
+from kl_dash.users import Actor
 
 READ_PAGES = [
     st.Page("pages/overblik.py", title="Overblik", icon=":material/home:", default=True),

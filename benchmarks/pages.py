@@ -2,7 +2,8 @@
 
 Run from the repository:
 
-    python benchmarks/pages.py [--db PATH] [--quick] [--browser] [--sessions 1,5,10,20]
+    python benchmarks/pages.py [--db PATH] [--quick] [--browser | --only-browser]
+                               [--sessions 1,5,10,20]
 
 Without --db it builds the example database (``kl-dash init``) in a temporary folder; with
 --db it reads a copy of PATH (e.g. one from benchmarks/generate.py), so the file is never
@@ -25,8 +26,10 @@ opened in a new browser context, cold start, load at 1-20 concurrent sessions wi
 servers' CPU seconds per rerun (from /proc/<pid>/stat), and the servers' peak memory
 (VmHWM, which is what ru_maxrss reports). Drawn and idle is defined in IDLE_JS below.
 
-Also (always): the import of 100,000 rows (benchmarks/import_100k.py) against DuckDB's own
-CREATE TABLE AS SELECT * FROM read_csv of the same file and against count(*).
+With --only-browser: the browser figures alone (no in-process part, no import).
+
+Also (unless --only-browser): the import of 100,000 rows (benchmarks/import_100k.py) against
+DuckDB's own CREATE TABLE AS SELECT * FROM read_csv of the same file and against count(*).
 """
 
 from __future__ import annotations
@@ -707,6 +710,9 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="a database to measure (a copy is read)")
     parser.add_argument("--quick", action="store_true", help="2 samples, 1 page in the browser")
     parser.add_argument("--browser", action="store_true", help="also the real server in chromium")
+    parser.add_argument(
+        "--only-browser", action="store_true", help="the real server in chromium alone"
+    )
     parser.add_argument("--sessions", default="1,5,10,20", help="concurrent browser sessions")
     args = parser.parse_args()
     sessions = [int(n) for n in args.sessions.split(",")]
@@ -724,7 +730,8 @@ def main() -> None:
             bootstrap.init_database(db_path)
             source = "the example database (kl-dash init)"
         browser_db, cold_db = folder / "browser.duckdb", folder / "cold.duckdb"
-        if args.browser:
+        browser = args.browser or args.only_browser
+        if browser:
             for copy in (browser_db, cold_db):
                 shutil.copy(db_path, copy)
         subject = choose_subject(db_path)
@@ -739,14 +746,16 @@ def main() -> None:
             f"measured: partnership {subject.programme_id} (the most attendance and assessments), "
             f"profile of {subject.municipality}"
         )
-        results = in_process(db_path, subject, samples, folder)
-        print_in_process(results, samples)
-        say(
-            f"peak memory of this process (ru_maxrss) after the in-process runs: "
-            f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
-        )
-        import_figures(folder / "import", 10_000 if args.quick else 100_000, 1 if args.quick else 3)
-        if args.browser:
+        if not args.only_browser:
+            results = in_process(db_path, subject, samples, folder)
+            print_in_process(results, samples)
+            say(
+                f"peak memory of this process (ru_maxrss) after the in-process runs: "
+                f"{resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+            )
+            rows, repeats = (10_000, 1) if args.quick else (100_000, 3)
+            import_figures(folder / "import", rows, repeats)
+        if browser:
             asyncio.run(browser_figures(browser_db, cold_db, subject, folder, args.quick, sessions))
         say(f"\nload average at the end: {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
 

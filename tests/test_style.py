@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 from kl_dash.ui import style
 
@@ -24,3 +26,20 @@ def test_the_stylesheet_and_script_go_in_one_element_that_takes_no_room_in_the_p
     assert '<div id="kl-page-script"></div>' in page and f"<style>{css}</style>" in page
     assert ".stElementContainer:has(#kl-page-script)" in css
     assert page.count("<script>") == 1 and page.endswith("</script>")
+
+
+def test_the_page_script_names_streamlits_chart_code_and_the_pages_that_draw_charts():
+    # page.js loads Streamlit's chart code as a page with charts opens (issue 12): the file it
+    # names must be the installed Streamlit's, and the pages it does this on those with charts.
+    chunk = style.plotly_chunk()
+    assert chunk is not None and chunk.startswith("PlotlyChart.")
+    page = style._page_html()
+    assert f'window.klPlotlyChunk = "{chunk}";' in page
+    root = Path(__file__).resolve().parent.parent
+    with_charts = {
+        "" if path.stem == "overblik" else path.stem
+        for path in (root / "pages").glob("*.py")
+        if re.search(r"chart_panel\.show|st\.plotly_chart", path.read_text(encoding="utf-8"))
+    }
+    assert with_charts == set(style.CHART_PAGES)
+    assert "window.klChartPages = " + json.dumps(style.CHART_PAGES) in page

@@ -5,6 +5,24 @@ document.documentElement.lang = "da";
 
 // No "<" before a letter anywhere in this file: Streamlit's HTML sanitizer (DOMPurify) drops
 // a script whose text looks like markup.
+
+// Streamlit loads its chart code (Plotly, 4.7 MB) only when a page's first chart arrives, and
+// evaluating it takes seconds on a slow machine (3-5 s in chromium on the 2-core test machine):
+// a page opened anew (a shared link, a fresh server) waited for that after the server had sent
+// the page. Ask for the same module as soon as the page opens, while the server still runs the
+// page's script; Streamlit's own import then finds it loaded (one module per URL). The file name
+// is set ahead of this file by kl_dash.ui.style from Streamlit's static files (null: none found),
+// and so are the pages with charts: a page without any is not kept busy by it.
+if (
+  window.klPlotlyChunk &&
+  !window.klPlotlyRequested &&
+  window.klChartPages.includes(location.pathname.split("/").pop())
+) {
+  window.klPlotlyRequested = true;
+  const index = document.querySelector('script[type="module"][src*="/static/js/index."]');
+  if (index) import(new URL(window.klPlotlyChunk, index.src).href).catch(() => {});
+}
+
 // Plotly draws each chart as SVG with a width and height but no viewBox, so a narrower
 // page (print on A4) would cut it. Keep each chart's viewBox equal to its size: on screen
 // nothing changes; style.css's print rules then scale the whole chart into the page width.
