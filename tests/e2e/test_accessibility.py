@@ -165,7 +165,10 @@ def test_the_statement_as_a_fresh_servers_first_request_runs_through_app_py(
 FOCUS_RING = """() => {
     const focused = document.activeElement;
     if (focused === document.body) return null;
-    for (let e = focused, up = 0; e && up < 6; e = e.parentElement, up++) {
+    // A table's cell (its grid's hidden cell for screen readers): the ring is the table's.
+    const table = focused.closest('[data-testid="stDataFrame"]');
+    const start = table && focused.matches('[data-testid^="glide-cell"]') ? table : focused;
+    for (let e = start, up = 0; e && up < 6; e = e.parentElement, up++) {
         const style = getComputedStyle(e);
         if (style.outlineStyle === "solid" && parseFloat(style.outlineWidth) >= 2) return "";
     }
