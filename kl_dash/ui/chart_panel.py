@@ -27,9 +27,8 @@ def show(figure: go.Figure, alt: str, table: tables.Table, key: str) -> None:
         help="Vis diagrammets tal som en tabel i stedet for diagrammet.",
     )
     if as_table:
-        tables.show(
-            tables.made(table)
-        )  # short dates and column widths, as every table of the pages
+        # Short dates and column widths, as every table of the pages.
+        tables.show(tables.made(table))
     else:
         st.plotly_chart(
             figure, alt=alt, config=CONFIG, theme=None, width="stretch", key=f"chart-{key}"
