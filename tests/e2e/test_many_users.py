@@ -14,12 +14,14 @@ READ_SECONDS.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import shutil
 import statistics
 import threading
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Page, async_playwright
@@ -35,6 +37,7 @@ READERS = 20
 AT_ONCE = 6  # readers drawing a page at the same moment; the others are reading theirs
 READ_SECONDS = 600  # the longest run, on a loaded machine: the consultant and the readers
 WAIT_MS = 90_000  # one page under load
+SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "many-users"
 PROGRAMME = "it-2017"
 ROWS = 20_000  # the consultant's upload
 EDITOR = ("konsulent", "konsulent-kodeord-1")
@@ -84,6 +87,7 @@ class Figures:
     errors: list[str] = field(default_factory=list)
     shares: list[tuple[float, str]] = field(default_factory=list)  # (when, value of CARD)
     consultant: dict[str, float] = field(default_factory=dict)
+    consultant_failed: str = ""  # the consultant's step that did not finish
 
 
 async def drawn(page: Page, marker: tuple[str, str]) -> None:
@@ -155,6 +159,7 @@ async def consultant(browser, url: str, data: bytes, figures: Figures, seen) -> 
     context = await browser.new_context()
     context.set_default_timeout(WAIT_MS)
     page = await context.new_page()
+    step = "login"
     try:
         await page.goto(f"{url}/?partnerskab={PROGRAMME}")
         await page.get_by_role("link", name="Log ind").click()
@@ -165,7 +170,10 @@ async def consultant(browser, url: str, data: bytes, figures: Figures, seen) -> 
         await drawn(page, ("heading", "Opdater data"))
         await page.get_by_role("combobox", name="Hvad vil du opdatere?").click()
         await page.get_by_role("option", name="Vurderinger af succeskriterier").click()
+        # The rerun for the chosen kind has drawn (its columns), so the file goes to its form.
+        await page.get_by_text("Kolonner:").filter(has_text="kriterie").wait_for(timeout=WAIT_MS)
         await drawn(page, ("heading", "Opdater data"))
+        step = "preview"
         began = time.monotonic()
         await page.locator("input[type=file]").set_input_files(
             files=[{"name": "vurderinger.csv", "mimeType": "text/csv", "buffer": data}]
@@ -173,18 +181,33 @@ async def consultant(browser, url: str, data: bytes, figures: Figures, seen) -> 
         save = page.get_by_role("button", name="Gem ændringerne")
         await save.wait_for(timeout=WAIT_MS)
         figures.consultant["preview_s"] = time.monotonic() - began
+        step = "store"
         began = time.monotonic()
         await save.click()
         await page.get_by_text("Gemt som upload").wait_for(timeout=WAIT_MS)
         figures.consultant["store_s"] = time.monotonic() - began
         figures.consultant["stored_at"] = time.monotonic()
+        step = "a reader sees the stored data"
         await asyncio.wait_for(seen["after"].wait(), timeout=WAIT_MS / 1000)
+        step = "undo"
         began = time.monotonic()
         await page.get_by_role("button", name="Fortryd upload").click()
         await page.get_by_text("er fortrudt").wait_for(timeout=WAIT_MS)
         figures.consultant["undo_s"] = time.monotonic() - began
         figures.consultant["undone_at"] = time.monotonic()
         figures.errors += [f"Opdater data: {text[:200]}" for text in await errors_on(page)]
+    except Exception:
+        # What the consultant's page showed when a step did not finish (the run's artefacts)
+        figures.consultant_failed = step
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / f"consultant-{step.replace(' ', '-')}.png"
+        with contextlib.suppress(Exception):
+            await page.screenshot(path=shot, full_page=True, timeout=30_000)
+            alerts = page.locator("[data-testid='stAlert'], [data-testid='stException']")
+            figures.errors += [
+                f"Opdater data ({step}): {t[:300]}" for t in await alerts.all_inner_texts()
+            ]
+        raise
     finally:
         await context.close()
 
@@ -284,6 +307,19 @@ def test_twenty_readers_see_no_error_and_never_a_mix_while_a_consultant_stores_a
         f"({shares['before']}), {values.count(shares['after'])} after ({shares['after']}); "
         "consultant: "
         + ", ".join(f"{k} {v:.1f} s" for k, v in figures.consultant.items() if k.endswith("_s"))
+        + ", ".join(
+            [""]
+            + [
+                f"{k} at {v - began:.0f} s"
+                for k, v in figures.consultant.items()
+                if k.endswith("_at")
+            ]
+        )
+        + (
+            f"; did not finish: {figures.consultant_failed} (screenshot in {SHOTS})"
+            if figures.consultant_failed
+            else ""
+        )
     )
     assert not outcome, outcome
     assert not figures.errors, figures.errors[:10]
