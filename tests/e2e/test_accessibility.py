@@ -114,6 +114,9 @@ def choose_participants_and_upload(page: Page, server: Server, data: bytes) -> N
     page.goto(f"{server.url}/opdater?partnerskab=it-2017")
     drawn(page, "Opdater data")
     pick(page, "Hvad vil du opdatere?", "Deltagere pr. gruppe og spor")
+    # the chosen kind's form is drawn (a widget change leaves the page "notRunning" until the
+    # server answers), so the file goes to it
+    expect(page.get_by_text("Kolonner:").filter(has_text="gruppe, antal")).to_be_visible()
     drawn(page, "Opdater data")
     upload = page.get_by_test_id("stFileUploaderDropzoneInput")
     upload.set_input_files(

@@ -126,6 +126,9 @@ def test_an_upload_through_replica_a_is_seen_on_b_and_undone_through_b(
     editor_a = _pinned(browser, proxy, a)
     _log_in_on_update_page(editor_a, proxy)
     pick(editor_a, "Hvad vil du opdatere?", "Vurderinger af succeskriterier")
+    # the chosen kind's form is drawn (a widget change leaves the page "notRunning" until the
+    # server answers), so the file goes to it
+    expect(editor_a.get_by_text("Kolonner:").filter(has_text="kriterie")).to_be_visible()
     _drawn(editor_a)
     editor_a.locator("input[type=file]").set_input_files(
         files=[{"name": "vurderinger.csv", "mimeType": "text/csv", "buffer": data}]
