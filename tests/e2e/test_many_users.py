@@ -38,7 +38,7 @@ READERS = 20
 AT_ONCE = 6  # readers drawing a page at the same moment; the others are reading theirs
 READ_SECONDS = 600  # the longest run, on a loaded machine: the consultant and the readers
 WAIT_MS = 90_000  # one page under load
-STEP_MS = 240_000  # the consultant's preview, store or undo of ROWS rows under load
+STEP_MS = 240_000  # the consultant's preview, store or undo of ROWS rows, or a reader's look
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "many-users"
 PROGRAMME = "it-2017"
 ROWS = 20_000  # the consultant's upload
@@ -198,7 +198,7 @@ async def consultant(browser, url: str, data: bytes, figures: Figures, seen) -> 
         figures.consultant["store_s"] = time.monotonic() - began
         figures.consultant["stored_at"] = time.monotonic()
         step = "a reader sees the stored data"
-        await asyncio.wait_for(seen["after"].wait(), timeout=WAIT_MS / 1000)
+        await asyncio.wait_for(seen["after"].wait(), timeout=STEP_MS / 1000)
         step = "undo"
         began = time.monotonic()
         await page.get_by_role("button", name="Fortryd upload").click()
