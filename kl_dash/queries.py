@@ -477,22 +477,12 @@ def next_meetings(plan: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
         (row for row, status in enumerate(plan["status"].tolist()) if status == "planned"),
         key=lambda row: (pd.isna(days[row]), 0 if pd.isna(days[row]) else days[row], places[row]),
     )[:limit]
-    rows = plan.iloc[coming, [plan.columns.get_loc(name) for name in NEXT_MEETING_COLUMNS]]
-    return _as_read(rows.set_axis(pd.RangeIndex(len(coming))))
-
-
-def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (rows of a query's result) with the dtypes a query of its rows would give.
-
-    DuckDB's df() (and store.frame) gives a text column without a value the object dtype,
-    holding None, where a column with some text has the str dtype.
-    """
-    empty = [
-        name for name in frame.columns if frame[name].dtype == "str" and not frame[name].count()
+    values = {name: plan[name].tolist() for name in NEXT_MEETING_COLUMNS}
+    rows = [  # as a query of these rows would read them (empty: None), with its dtypes
+        tuple(None if pd.isna(values[name][row]) else values[name][row] for name in values)
+        for row in coming
     ]
-    return frame.assign(
-        **{name: pd.Series([None] * len(frame), index=frame.index, dtype=object) for name in empty}
-    )
+    return store.typed_frame(rows, [(name, _PLAN.columns[name]) for name in values])
 
 
 _PROGRESS = _Part(
