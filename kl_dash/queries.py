@@ -390,19 +390,20 @@ class _Part:
     """One of Overblik's frames: its steps after SCOPE's, read alone or with the others.
 
     ``steps`` end in one named ``{name}_rows`` holding ``columns`` (name: SQL type, the frame's
-    columns in order) and ``row_no``, the frame's row order.
+    columns in order) and what ``order`` (the frame's row order) reads.
     """
 
     name: str
     scope: tuple[str, ...]  # the SCOPE steps it reads (scope())
     steps: str
     columns: dict[str, str]
+    order: str
 
     def sql(self) -> str:
         """The frame alone, as one statement."""
         return (
             f"WITH {scope(*self.scope)},{self.steps}\n"
-            f"SELECT {', '.join(self.columns)} FROM {self.name}_rows ORDER BY row_no\n"
+            f"SELECT {', '.join(self.columns)} FROM {self.name}_rows ORDER BY {self.order}\n"
         )
 
 
@@ -414,11 +415,8 @@ plan_rows AS (
     SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, network_id,
            network_name, planned_text, planned_from, planned_to,
            CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status, sort_order,
-           row_number() OVER (
-               ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from,
-                                 held_on),
-                        sort_order
-           ) AS row_no
+           coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on)
+               AS plan_day
     FROM meetings_in_view
 )""",
     {
@@ -438,6 +436,7 @@ plan_rows AS (
         "status": "VARCHAR",
         "sort_order": "INTEGER",
     },
+    "plan_day, sort_order",
 )
 MEETING_PLAN_SQL = _PLAN.sql()
 
@@ -506,12 +505,12 @@ with_end AS (
 ),
 progress_rows AS (
     SELECT day, series,
-           CAST(sum(sum(n)) OVER (PARTITION BY series ORDER BY day) AS INTEGER) AS value,
-           row_number() OVER (ORDER BY series, day) AS row_no
+           CAST(sum(sum(n)) OVER (PARTITION BY series ORDER BY day) AS INTEGER) AS value
     FROM with_end
     GROUP BY day, series
 )""",
     {"day": "DATE", "series": "VARCHAR", "value": "INTEGER"},
+    "series, day",
 )
 ENROLLMENT_PROGRESS_SQL = _PROGRESS.sql()
 
@@ -549,12 +548,12 @@ shares_rows AS (
            CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*)
                AS share,
            CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
-           CAST(count(*) AS INTEGER) AS assessed,
-           row_number() OVER (ORDER BY day) AS row_no
+           CAST(count(*) AS INTEGER) AS assessed
     FROM latest
     GROUP BY day
 )""",
     {"day": "DATE", "share": "DOUBLE PRECISION", "achieved": "INTEGER", "assessed": "INTEGER"},
+    "day",
 )
 CRITERIA_SHARES_SQL = _SHARES.sql()
 
@@ -569,8 +568,7 @@ _PLACES = _Part(
     ("programme", "scope", "in_view"),
     """
 places_rows AS (
-    SELECT m.code, m.name, m.region, m.latitude, m.longitude, v.status,
-           row_number() OVER (ORDER BY m.code) AS row_no
+    SELECT m.code, m.name, m.region, m.latitude, m.longitude, v.status
     FROM municipalities AS m
     LEFT JOIN in_view AS v ON v.code = m.code
 )""",
@@ -582,6 +580,7 @@ places_rows AS (
         "longitude": "DOUBLE PRECISION",
         "status": "VARCHAR",
     },
+    "code",
 )
 MAP_SQL = _PLACES.sql()
 
@@ -599,7 +598,7 @@ def _together(parts: tuple[_Part, ...]) -> str:
     """
     steps = sorted({step for part in parts for step in part.scope})
     selects = [
-        f"SELECT '{part.name}' AS part, row_no, "
+        f"SELECT '{part.name}' AS part, row_number() OVER (ORDER BY {part.order}) AS row_no, "
         + ", ".join(
             name if other is part else f"CAST(NULL AS {kind})"
             for other in parts
