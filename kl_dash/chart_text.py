@@ -86,12 +86,18 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> str:
 
 def enrollment_steps(progress: pd.DataFrame, as_of: date) -> str:
     """'Tilmeldinger over tid fra juni 2017 til 1. juni 2019. Pr. 1. juni 2019: ...'."""
-    days = progress["day"].map(_day)
-    latest = (
-        progress.assign(day=days).sort_values("day").groupby("series", sort=False)["value"].last()
-    )
+    days, latest = [], {}  # latest: each series' value on its last day
+    for series, day, value in zip(
+        progress["series"].tolist(),
+        [_day(day) for day in progress["day"].tolist()],
+        progress["value"].tolist(),
+        strict=True,
+    ):
+        days.append(day)
+        if series not in latest or day > latest[series][0]:
+            latest[series] = (day, value)
     counts = [
-        f"{palette.ENROLLMENT_STEPS[step].label.lower()} {format_number(int(latest[step]))}"
+        f"{palette.ENROLLMENT_STEPS[step].label.lower()} {format_number(int(latest[step][1]))}"
         for step in labels.ENROLLMENT_STEPS
         if step in latest
     ]
@@ -121,7 +127,9 @@ def share_over_time(shares: pd.DataFrame, as_of: date) -> str:
 
 def denmark_map(municipalities: pd.DataFrame) -> str:
     """'Danmarkskort med de 98 kommuner: 25 deltager, ...; flest deltagende i Region ...'."""
-    status = municipalities["status"].map(lambda s: s if isinstance(s, str) else "not_enrolled")
+    status = [
+        s if isinstance(s, str) else "not_enrolled" for s in municipalities["status"].tolist()
+    ]
     counts = Counter(status)
     parts = [
         f"{format_number(counts[code])} {style.label.lower()}"
@@ -131,14 +139,15 @@ def denmark_map(municipalities: pd.DataFrame) -> str:
     text = (
         f"Danmarkskort med {_count(len(municipalities), 'kommune', 'kommuner')}: {_listing(parts)}"
     )
-    taking_part = municipalities[status == "participating"]
-    if taking_part.empty:
-        return text + "."
-    regions = taking_part["region"].value_counts()
-    return (
-        f"{text}. Flest deltagende kommuner i Region {regions.index[0]} "
-        f"({format_number(int(regions.iloc[0]))})."
+    regions = Counter(  # in order of appearance: a tie goes to the first, as value_counts
+        region
+        for region, s in zip(municipalities["region"].tolist(), status, strict=True)
+        if s == "participating"
     )
+    if not regions:
+        return text + "."
+    region, most = regions.most_common(1)[0]
+    return f"{text}. Flest deltagende kommuner i Region {region} ({format_number(most)})."
 
 
 def attendance_heatmap(cells: pd.DataFrame) -> str:

@@ -430,9 +430,17 @@ def enrollment_steps(progress: pd.DataFrame, as_of: date) -> go.Figure:
     fig = PlainFigure()
     days = [as_of]
     top = 1
-    for series, rows in progress.groupby("series", sort=False):
-        rows = rows.assign(day=rows["day"].map(_day)).sort_values("day")
-        x, y = list(rows["day"]), [int(v) for v in rows["value"]]
+    steps: dict[str, list[tuple[date, int]]] = {}  # per series in order of appearance
+    for series, day, value in zip(
+        progress["series"].tolist(),
+        progress["day"].tolist(),
+        progress["value"].tolist(),
+        strict=True,
+    ):
+        steps.setdefault(series, []).append((_day(day), int(value)))
+    for series, points in steps.items():
+        points.sort(key=lambda point: point[0])  # a day once per series
+        x, y = [day for day, _ in points], [value for _, value in points]
         if x[-1] < as_of:  # a cumulative count holds until the next change: carry it to as_of
             x.append(as_of)
             y.append(y[-1])

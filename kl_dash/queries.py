@@ -17,7 +17,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import programme_store
+from . import programme_store, store
 from .filters import Filters
 from .formatting import danish_sort_key
 from .key_figures import KeyFigures, pooled
@@ -385,15 +385,60 @@ def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> KeyFigures:
     return key_figures_with_previous(con, filters)[0]
 
 
-MEETING_PLAN_SQL = f"""
-WITH {scope("programme", "scope", "meetings_in_view")}
-SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, network_id,
-       network_name, planned_text, planned_from, planned_to,
-       CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status, sort_order
-FROM meetings_in_view
-ORDER BY coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on),
-         sort_order
-"""
+@dataclass(frozen=True)
+class _Part:
+    """One of Overblik's frames: its steps after SCOPE's, read alone or with the others.
+
+    ``steps`` end in one named ``{name}_rows`` holding ``columns`` (name: SQL type, the frame's
+    columns in order) and what ``order`` (the frame's row order) reads.
+    """
+
+    name: str
+    scope: tuple[str, ...]  # the SCOPE steps it reads (scope())
+    steps: str
+    columns: dict[str, str]
+    order: str
+
+    def sql(self) -> str:
+        """The frame alone, as one statement."""
+        return (
+            f"WITH {scope(*self.scope)},{self.steps}\n"
+            f"SELECT {', '.join(self.columns)} FROM {self.name}_rows ORDER BY {self.order}\n"
+        )
+
+
+_PLAN = _Part(
+    "plan",
+    ("programme", "scope", "meetings_in_view"),
+    """
+plan_rows AS (
+    SELECT meeting_id, title, meeting_type, group_id, group_name, group_order, network_id,
+           network_name, planned_text, planned_from, planned_to,
+           CASE WHEN held_on <= $as_of THEN held_on END AS held_on, form, status, sort_order,
+           coalesce(CASE WHEN held_on <= $as_of THEN held_on END, planned_from, held_on)
+               AS plan_day
+    FROM meetings_in_view
+)""",
+    {
+        "meeting_id": "VARCHAR",
+        "title": "VARCHAR",
+        "meeting_type": "VARCHAR",
+        "group_id": "VARCHAR",
+        "group_name": "VARCHAR",
+        "group_order": "INTEGER",
+        "network_id": "VARCHAR",
+        "network_name": "VARCHAR",
+        "planned_text": "VARCHAR",
+        "planned_from": "DATE",
+        "planned_to": "DATE",
+        "held_on": "DATE",
+        "form": "VARCHAR",
+        "status": "VARCHAR",
+        "sort_order": "INTEGER",
+    },
+    "plan_day, sort_order",
+)
+MEETING_PLAN_SQL = _PLAN.sql()
 
 
 def meeting_plan(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -431,26 +476,18 @@ def next_meetings(plan: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
         (row for row, status in enumerate(plan["status"].tolist()) if status == "planned"),
         key=lambda row: (pd.isna(days[row]), 0 if pd.isna(days[row]) else days[row], places[row]),
     )[:limit]
-    rows = plan.iloc[coming, [plan.columns.get_loc(name) for name in NEXT_MEETING_COLUMNS]]
-    return _as_read(rows.set_axis(pd.RangeIndex(len(coming))))
-
-
-def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` (rows of a query's result) with the dtypes a query of its rows would give.
-
-    DuckDB's df() (and store.frame) gives a text column without a value the object dtype,
-    holding None, where a column with some text has the str dtype.
-    """
-    empty = [
-        name for name in frame.columns if frame[name].dtype == "str" and not frame[name].count()
+    values = {name: plan[name].tolist() for name in NEXT_MEETING_COLUMNS}
+    rows = [  # as a query of these rows would read them (empty: None), with its dtypes
+        tuple(None if pd.isna(values[name][row]) else values[name][row] for name in values)
+        for row in coming
     ]
-    return frame.assign(
-        **{name: pd.Series([None] * len(frame), index=frame.index, dtype=object) for name in empty}
-    )
+    return store.typed_frame(rows, [(name, _PLAN.columns[name]) for name in values])
 
 
-ENROLLMENT_PROGRESS_SQL = f"""
-WITH {scope("programme", "scope")},
+_PROGRESS = _Part(
+    "progress",
+    ("programme", "scope"),
+    """
 events AS (
     SELECT interest_on AS day, 'interest' AS series FROM scope
     UNION ALL
@@ -465,12 +502,17 @@ with_end AS (
     SELECT * FROM per_day
     UNION ALL
     SELECT DISTINCT CAST($as_of AS DATE), series, 0 FROM per_day
+),
+progress_rows AS (
+    SELECT day, series,
+           CAST(sum(sum(n)) OVER (PARTITION BY series ORDER BY day) AS INTEGER) AS value
+    FROM with_end
+    GROUP BY day, series
+)""",
+    {"day": "DATE", "series": "VARCHAR", "value": "INTEGER"},
+    "series, day",
 )
-SELECT day, series, CAST(sum(sum(n)) OVER (PARTITION BY series ORDER BY day) AS INTEGER) AS value
-FROM with_end
-GROUP BY day, series
-ORDER BY series, day
-"""
+ENROLLMENT_PROGRESS_SQL = _PROGRESS.sql()
 
 
 def enrollment_progress(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -481,8 +523,10 @@ def enrollment_progress(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
     return _frame(con, ENROLLMENT_PROGRESS_SQL, filters)
 
 
-CRITERIA_SHARES_SQL = f"""
-WITH {scope("programme", "scope", "in_view")},
+_SHARES = _Part(
+    "shares",
+    ("programme", "scope", "in_view"),
+    """
 assessments AS (
     SELECT cs.*
     FROM criterion_status AS cs
@@ -498,15 +542,20 @@ latest AS (
     FROM days AS d
     JOIN assessments AS a ON a.assessed_on <= d.day
     ORDER BY d.day, a.criterion_no, a.municipality_code, a.assessed_on DESC
+),
+shares_rows AS (
+    SELECT day,
+           CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*)
+               AS share,
+           CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
+           CAST(count(*) AS INTEGER) AS assessed
+    FROM latest
+    GROUP BY day
+)""",
+    {"day": "DATE", "share": "DOUBLE PRECISION", "achieved": "INTEGER", "assessed": "INTEGER"},
+    "day",
 )
-SELECT day,
-       CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*) AS share,
-       CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
-       CAST(count(*) AS INTEGER) AS assessed
-FROM latest
-GROUP BY day
-ORDER BY day
-"""
+CRITERIA_SHARES_SQL = _SHARES.sql()
 
 
 def criteria_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -514,18 +563,99 @@ def criteria_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Data
     return _frame(con, CRITERIA_SHARES_SQL, filters)
 
 
-MAP_SQL = f"""
-WITH {scope("programme", "scope", "in_view")}
-SELECT m.code, m.name, m.region, m.latitude, m.longitude, v.status
-FROM municipalities AS m
-LEFT JOIN in_view AS v ON v.code = m.code
-ORDER BY m.code
-"""
+_PLACES = _Part(
+    "places",
+    ("programme", "scope", "in_view"),
+    """
+places_rows AS (
+    SELECT m.code, m.name, m.region, m.latitude, m.longitude, v.status
+    FROM municipalities AS m
+    LEFT JOIN in_view AS v ON v.code = m.code
+)""",
+    {
+        "code": "VARCHAR",
+        "name": "VARCHAR",
+        "region": "VARCHAR",
+        "latitude": "DOUBLE PRECISION",
+        "longitude": "DOUBLE PRECISION",
+        "status": "VARCHAR",
+    },
+    "code",
+)
+MAP_SQL = _PLACES.sql()
 
 
 def municipality_map(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """All 98 municipalities with the enrollment status of those in view (else empty)."""
     return _frame(con, MAP_SQL, filters)
+
+
+def _together(parts: tuple[_Part, ...]) -> str:
+    """``parts`` in one statement: each row is one part's (``part``), in its order (``row_no``).
+
+    SCOPE's steps are bound and planned once for all of them (most of a query's time here);
+    each part's columns stand in their own places, empty (typed) in the other parts' rows.
+    """
+    steps = sorted({step for part in parts for step in part.scope})
+    selects = [
+        f"SELECT '{part.name}' AS part, row_number() OVER (ORDER BY {part.order}) AS row_no, "
+        + ", ".join(
+            name if other is part else f"CAST(NULL AS {kind})"
+            for other in parts
+            for name, kind in other.columns.items()
+        )
+        + f" FROM {part.name}_rows"
+        for part in parts
+    ]
+    return (
+        f"WITH {scope(*steps)},{','.join(part.steps for part in parts)}\n"
+        + "\nUNION ALL\n".join(selects)
+        + "\nORDER BY part, row_no\n"
+    )
+
+
+_OVERVIEW_PARTS = (_PLAN, _PROGRESS, _SHARES, _PLACES)
+OVERVIEW_SQL = _together(_OVERVIEW_PARTS)
+
+
+@dataclass(frozen=True)
+class Overview:
+    """Overblik's frames of one view: meeting_plan, enrollment_progress, criteria_shares and
+    municipality_map as each gives it alone (the same rows, order and dtypes)."""
+
+    plan: pd.DataFrame
+    progress: pd.DataFrame
+    shares: pd.DataFrame
+    places: pd.DataFrame
+
+
+def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> Overview:
+    """Overblik's meeting plan, enrollments, criteria shares and map in one statement."""
+    rows: dict[str, list[tuple]] = {part.name: [] for part in _OVERVIEW_PARTS}
+    for row in _run(con, OVERVIEW_SQL, filters).fetchall():
+        rows[row[0]].append(row)
+    frames = {}
+    start = 2  # after part and row_no
+    for part in _OVERVIEW_PARTS:
+        end = start + len(part.columns)
+        frames[part.name] = store.typed_frame(
+            [row[start:end] for row in rows[part.name]], list(part.columns.items())
+        )
+        start = end
+    return Overview(**frames)
+
+
+# The queries a statement of several frames answers besides itself, by the attribute of its
+# result holding each: ui.frame.queried keeps each frame as that query's result too, so a
+# builder asking for meeting_plan after Overblik's overview finds it without a statement.
+ANSWERS = {
+    overview: {
+        meeting_plan: "plan",
+        enrollment_progress: "progress",
+        criteria_shares: "shares",
+        municipality_map: "places",
+    }
+}
 
 
 # --- Municipalities --------------------------------------------------------------------------

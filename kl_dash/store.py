@@ -20,12 +20,14 @@ previous one left it; the row's number is also the cache key of every replica.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from .errors import KlDashError
@@ -93,39 +95,66 @@ def pyformat(sql: str) -> str:
     return "".join(out)
 
 
-# PostgreSQL type OIDs and the pandas dtype DuckDB's df() gives for the same SQL type; the
-# nullable variant is used when a column holds a NULL, as DuckDB does.
-_INT = {21: ("int32", "Int32"), 23: ("int32", "Int32"), 20: ("int64", "Int64")}
-_FLOAT = {700, 701, 1700}  # real, double precision, numeric (DuckDB gives float64 for DECIMAL)
-_TIME = {1082, 1114}  # date, timestamp
-_TEXT = {25, 1043, 114, 3802}  # text, varchar, json, jsonb
-_BOOL = 16
+# PostgreSQL type OIDs by the SQL type whose dtype DuckDB's df() gives for them (typed_frame).
+_TYPES = {
+    21: "INTEGER",  # smallint
+    23: "INTEGER",
+    20: "BIGINT",
+    700: "DOUBLE PRECISION",  # real
+    701: "DOUBLE PRECISION",
+    1700: "DOUBLE PRECISION",  # numeric: DuckDB gives float64 for DECIMAL
+    1082: "DATE",
+    1114: "TIMESTAMP",
+    25: "VARCHAR",  # text
+    1043: "VARCHAR",
+    114: "VARCHAR",  # json
+    3802: "VARCHAR",  # jsonb
+    16: "BOOLEAN",
+}
+# The pandas dtype DuckDB's df() gives an integer column, without and with a NULL in it.
+_INT = {"INTEGER": ("int32", "Int32"), "BIGINT": ("int64", "Int64")}
 
 
 def frame(rows: list[tuple], description: Any) -> pd.DataFrame:
     """A DataFrame of PostgreSQL ``rows`` with the dtypes DuckDB's df() gives."""
-    names = [d.name for d in description]
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
-    data = {}
-    for name, d, values in zip(names, description, columns, strict=True):
-        has_null = any(v is None for v in values)
-        oid = d.type_code
-        if oid in _INT:
-            series = pd.Series(values, dtype=_INT[oid][1])
-            data[name] = series if has_null else series.astype(_INT[oid][0])
-        elif oid in _FLOAT:
-            data[name] = pd.Series(
-                [None if v is None else float(v) for v in values], dtype="float64"
-            )
-        elif oid in _TIME:
-            data[name] = pd.Series(pd.to_datetime(list(values)), dtype="datetime64[us]")
-        elif oid == _BOOL:
-            data[name] = pd.Series(values, dtype="boolean" if has_null else "bool")
-        elif oid in _TEXT and values and not all(v is None for v in values):
-            data[name] = pd.Series(values, dtype="str")
-        else:
-            data[name] = pd.Series(values, dtype="object")
-    return pd.DataFrame(data, columns=names)
+    return typed_frame(rows, [(d.name, _TYPES.get(d.type_code)) for d in description])
+
+
+def typed_frame(rows: list[tuple], columns: list[tuple[str, str | None]]) -> pd.DataFrame:
+    """A DataFrame of ``rows`` with the dtypes DuckDB's df() gives for these (name, SQL type).
+
+    Types: INTEGER, BIGINT, DOUBLE PRECISION, DATE, TIMESTAMP, BOOLEAN, VARCHAR; any other
+    (None) gives the object dtype. Rows as DuckDB's fetchall and psycopg give them.
+    """
+    values_of = list(zip(*rows, strict=True)) if rows else [() for _ in columns]
+    made = pd.DataFrame(
+        {
+            i: _array(values, kind)
+            for i, ((_, kind), values) in enumerate(zip(columns, values_of, strict=True))
+        }
+    )
+    made.columns = pd.Index([name for name, _ in columns])
+    return made
+
+
+def _array(values: tuple, kind: str | None) -> Any:
+    """One column of typed_frame, made as an array (a Series per column costs more)."""
+    has_null = any(v is None for v in values)
+    if kind in _INT:
+        if has_null:
+            return pd.array(values, dtype=_INT[kind][1])
+        return np.array(values, dtype=_INT[kind][0])
+    if kind == "DOUBLE PRECISION":
+        return np.array([math.nan if v is None else float(v) for v in values], dtype="float64")
+    if kind in ("DATE", "TIMESTAMP"):
+        return np.array(values, dtype="datetime64[us]")
+    if kind == "BOOLEAN":
+        return pd.array(values, dtype="boolean") if has_null else np.array(values, dtype=bool)
+    if kind == "VARCHAR" and values and not all(v is None for v in values):
+        return pd.array(values, dtype="str")
+    objects = np.empty(len(values), dtype=object)
+    objects[:] = values
+    return objects
 
 
 class PostgresConnection:

@@ -105,6 +105,19 @@ def test_a_query_of_the_programme_alone_is_kept_across_filter_changes(database):
     assert len(snapshot.kept.items) == 3  # the key figures once per status date
 
 
+def test_a_query_of_several_frames_keeps_each_as_its_own_query_s_result(database):
+    from kl_dash import queries
+    from kl_dash.filters import Filters
+
+    snapshot = results.Snapshot(str(database), (1,), results.Store())
+    june = Filters("it-2017", date(2018, 6, 1))
+    frames = frame.queried(snapshot, queries.overview, june, ())
+    # a builder asking for the meeting plan of the same view gets the overview's, unqueried
+    assert frame.queried(snapshot, queries.meeting_plan, june, ()) is frames.plan
+    assert frame.queried(snapshot, queries.municipality_map, june, ()) is frames.places
+    assert len(snapshot.kept.items) == 5  # the overview and its four frames
+
+
 def test_a_kept_table_is_prepared_for_drawing_once_and_a_new_table_anew():
     import pandas as pd
     from streamlit import dataframe_util

@@ -6,6 +6,7 @@ import threading
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from kl_dash import db, store
@@ -249,3 +250,27 @@ def test_a_foreign_postgresql_database_is_refused_as_postgresql_and_left_alone(p
         assert tables == [("sales",)]
     finally:
         pg_server.admin("DROP DATABASE kl_foreign WITH (FORCE)")
+
+
+@pytest.mark.parametrize(
+    "kind, value",
+    [
+        ("INTEGER", "7"),
+        ("BIGINT", "7"),
+        ("DOUBLE PRECISION", "1.5"),
+        ("DATE", "DATE '2019-06-01'"),
+        ("TIMESTAMP", "TIMESTAMP '2019-06-01 12:30:00'"),
+        ("BOOLEAN", "TRUE"),
+        ("VARCHAR", "'Odense'"),
+    ],
+)
+def test_typed_rows_make_the_frame_duckdb_makes_of_the_same_column(kind, value):
+    duck = duckdb.connect()
+    for sql in [
+        f"SELECT CAST({value} AS {kind}) AS x",  # a value
+        f"SELECT CAST({value} AS {kind}) AS x UNION ALL SELECT NULL",  # and an empty one
+        f"SELECT CAST(NULL AS {kind}) AS x",  # only empty ones
+        f"SELECT CAST({value} AS {kind}) AS x WHERE FALSE",  # no rows
+    ]:
+        made = store.typed_frame(duck.execute(sql).fetchall(), [("x", kind)])
+        pd.testing.assert_frame_equal(made, duck.execute(sql).df(), obj=sql)

@@ -26,6 +26,7 @@ EVERY_VIEW = [
     "enrollment_progress",
     "criteria_shares",
     "municipality_map",
+    "overview",
     "participants",
     "municipality_table",
     "attendance_cells",
@@ -103,3 +104,17 @@ def test_every_query_gives_the_same_frame_on_postgresql_as_on_the_duckdb_file(st
             filters.load_choices(duck, view.programme_id, today),
             f"load_choices {view.programme_id}",
         )
+
+
+def test_overblik_s_frames_in_one_statement_are_those_of_each_query_alone(stores):
+    duck, pg = stores
+    views = _views(duck) + [
+        Filters("it-2017", date(2016, 1, 1)),  # before the invitation: every frame empty
+        Filters("it-2017", date(2019, 6, 1), status="withdrawn", group_id="styregruppe"),
+    ]
+    for con in stores:
+        for view in views:
+            frames = queries.overview(con, view)
+            for query, name in queries.ANSWERS[queries.overview].items():
+                alone = query(con, view)
+                pd.testing.assert_frame_equal(getattr(frames, name), alone, obj=f"{name} {view}")

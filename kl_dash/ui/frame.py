@@ -106,7 +106,8 @@ def queried(
 ):
     """``query(con, filters, *args)`` of kl_dash.queries, run once per data version.
 
-    A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it.
+    A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it; one
+    of ``queries.ANSWERS`` keeps each frame it holds as that query's result too.
     ``late``: asked for after the run (results.Store.get).
     """
 
@@ -118,7 +119,10 @@ def queried(
             con.close()
 
     shown = view_filters.programme_id if query in queries.PER_PROGRAMME else view_filters
-    return snapshot.get((query, shown, args), run, late)
+    result = snapshot.get((query, shown, args), run, late)
+    for part, name in queries.ANSWERS.get(query, {}).items():  # its frames as their own
+        snapshot.get((part, shown, args), partial(getattr, result, name), late)
+    return result
 
 
 def offer_downloads(table: tables.Table, title: str) -> None:
