@@ -178,22 +178,37 @@ def participants_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def criteria_heatmap(data: Data, f: Filters) -> go.Figure:
     """Each municipality's status on each criterion."""
-    return kept(charts.criteria_heatmap(data(queries.criteria_cells)))
+    return kept(charts.criteria_heatmap(data(queries.criteria_status).cells))
 
 
 def criteria_heatmap_text(data: Data, f: Filters) -> str:
     """The criteria heatmap's alt text."""
-    return chart_text.criteria_heatmap(data(queries.criteria_cells))
+    return chart_text.criteria_heatmap(data(queries.criteria_status).cells)
 
 
 def criteria_matrix(data: Data, f: Filters) -> pd.DataFrame:
     """Each municipality's status on each criterion as a table."""
-    return presenting.criteria_matrix(data(queries.criteria_cells))
+    return presenting.criteria_matrix(data(queries.criteria_status).cells)
 
 
 def criterion_shares(data: Data, f: Filters) -> pd.DataFrame:
     """The share reached of each criterion."""
-    return presenting.criterion_shares(data(queries.criteria_cells))
+    return presenting.criterion_shares(data(queries.criteria_status).cells)
+
+
+def criteria_share_over_time(data: Data, f: Filters) -> go.Figure:
+    """Overblik's share of criteria reached over time, from Succeskriterier's one query."""
+    return kept(charts.share_over_time(data(queries.criteria_status).shares, f.as_of))
+
+
+def criteria_share_over_time_text(data: Data, f: Filters) -> str:
+    """The share of criteria reached over time: the alt text (Succeskriterier)."""
+    return chart_text.share_over_time(data(queries.criteria_status).shares, f.as_of)
+
+
+def criteria_shares_table(data: Data, f: Filters) -> pd.DataFrame:
+    """The share of criteria reached over time as a table (Succeskriterier)."""
+    return presenting.shares_table(data(queries.criteria_status).shares)
 
 
 # --- Kommuner ---------------------------------------------------------------------------------

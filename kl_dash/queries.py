@@ -778,25 +778,87 @@ def criteria(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     )
 
 
-CRITERIA_CELLS_SQL = f"""
-WITH {scope("in_view", "latest_assessment")}
-SELECT v.name AS municipality, c.criterion_no, l.status, v.status AS enrollment_status,
-       v.status = 'participating' AS counted
+# Every assessment on the status date of each municipality in view and each criterion (a row
+# with no assessment where there is none), in criteria_cells' order and by date: the rows that
+# criteria_status reads both the status per cell and the shares over time from, in one
+# statement (planning a SCOPE statement costs more than running it).
+CRITERIA_HISTORY_SQL = f"""
+WITH {scope("in_view")}
+SELECT v.name AS municipality, c.criterion_no, v.status AS enrollment_status,
+       cs.assessed_on, cs.status
 FROM in_view AS v
 CROSS JOIN success_criteria AS c
-LEFT JOIN latest_assessment AS l ON l.code = v.code AND l.criterion_no = c.criterion_no
+LEFT JOIN criterion_status AS cs
+  ON cs.programme_id = c.programme_id AND cs.criterion_no = c.criterion_no
+ AND cs.municipality_code = v.code AND cs.assessed_on <= $as_of
 WHERE c.programme_id = $programme
-ORDER BY municipality, c.criterion_no
+ORDER BY municipality, c.criterion_no, cs.assessed_on
 """
 
 
-def criteria_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Municipality x criterion: the latest status on the status date (empty = not assessed).
+@dataclass(frozen=True)
+class CriteriaStatus:
+    """Succeskriterier's data: the status per municipality and criterion, and over time.
 
-    enrollment_status marks each municipality's rows (a withdrawn one's are shown apart);
-    counted says whether its assessments count in the shares (key_figures).
+    - cells: municipality x criterion, the latest status on the status date (empty = not
+      assessed); enrollment_status marks each municipality's rows (a withdrawn one's are shown
+      apart); counted says whether its assessments count in the shares (key_figures);
+    - shares: ``criteria_shares``' rows (day, share, achieved, assessed).
     """
-    return _frame(con, CRITERIA_CELLS_SQL, filters)
+
+    cells: pd.DataFrame
+    shares: pd.DataFrame
+
+
+def criteria_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> CriteriaStatus:
+    """The status per municipality and criterion, and the shares over time, from one SQL.
+
+    The shares count as ``criteria_shares`` does (tests/test_queries.py checks them against
+    it): on each day anyone taking part was assessed, each taking part's latest assessment
+    of each criterion by that day.
+    """
+    rows = _run(con, CRITERIA_HISTORY_SQL, filters).fetchall()
+    cells: list[tuple] = []  # (municipality, criterion_no, status, enrollment_status)
+    events: list[tuple] = []  # (day, (municipality, criterion_no), status), taking part
+    for municipality, no, enrollment, day, status in rows:
+        if cells and cells[-1][:2] == (municipality, no):
+            cells[-1] = (municipality, no, status, enrollment)
+        else:
+            cells.append((municipality, no, status, enrollment))
+        if day is not None and enrollment == "participating":
+            events.append((day, (municipality, no), status))
+    events.sort(key=lambda event: event[0])  # stable: by date within each pair
+    latest: dict[tuple, str] = {}
+    achieved = 0
+    over_time: dict[Any, tuple[int, int]] = {}
+    for day, pair, status in events:
+        achieved += (status == "achieved") - (latest.get(pair) == "achieved")
+        latest[pair] = status
+        over_time[day] = (achieved, len(latest))
+    names, numbers, statuses, enrollments = zip(*cells, strict=True) if cells else ([],) * 4
+    cells_frame = pd.DataFrame(
+        {
+            "municipality": pd.Series(names, dtype="str"),
+            "criterion_no": pd.Series(numbers, dtype="int32"),
+            "status": pd.Series(statuses, dtype="str"),
+            "enrollment_status": pd.Series(enrollments, dtype="str"),
+            "counted": pd.Series([e == "participating" for e in enrollments], dtype="bool"),
+        }
+    )
+    shares = pd.DataFrame(
+        {
+            "day": pd.Series(pd.to_datetime(list(over_time)), dtype="datetime64[us]"),
+            "share": pd.Series([a / n for a, n in over_time.values()], dtype="float64"),
+            "achieved": pd.Series([a for a, _ in over_time.values()], dtype="int32"),
+            "assessed": pd.Series([n for _, n in over_time.values()], dtype="int32"),
+        }
+    )
+    return CriteriaStatus(_as_read(cells_frame), shares)
+
+
+def criteria_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Municipality x criterion: the latest status on the status date (CriteriaStatus.cells)."""
+    return criteria_status(con, filters).cells
 
 
 # --- Example facts -----------------------------------------------------------------------------

@@ -477,6 +477,34 @@ def test_withdrawn_municipalities_keep_their_own_counts_but_are_left_out_of_the_
     assert not cells[cells["municipality"].isin(marked)]["counted"].any()
 
 
+@pytest.mark.parametrize("programme", ["it-2017", "kvalitet-2017", "faellesskaber-2021"])
+def test_criteria_status_holds_the_latest_assessments_and_the_shares_of_criteria_shares(
+    con, programme
+):
+    latest = {  # (municipality name, criterion) -> its statuses by date, from the raw table
+        (name, no): statuses
+        for name, no, statuses in con.execute(
+            "SELECT m.name, cs.criterion_no, list((cs.assessed_on, cs.status)) "
+            "FROM criterion_status cs JOIN municipalities m ON m.code = cs.municipality_code "
+            "WHERE cs.programme_id = ? GROUP BY ALL",
+            [programme],
+        ).fetchall()
+    }
+    for day in [date(2017, 10, 1), MID, date(2019, 3, 1), date(2022, 2, 1), date(2024, 1, 1)]:
+        for f in [
+            Filters(programme, day),
+            Filters(programme, day, status="withdrawn"),
+            Filters(programme, day, region="Syddanmark"),
+        ]:
+            status = queries.criteria_status(con, f)
+            pd.testing.assert_frame_equal(status.shares, queries.criteria_shares(con, f))
+            for name, no, found in status.cells[["municipality", "criterion_no", "status"]].values:
+                by_day = [s for d, s in sorted(latest.get((name, no), [])) if d <= day]
+                assert (found if isinstance(found, str) else None) == (
+                    by_day[-1] if by_day else None
+                )
+
+
 def test_queries_return_codes_and_leave_the_danish_words_to_labels():
     source = inspect.getsource(queries)
     words = {

@@ -31,6 +31,7 @@ EVERY_VIEW = [
     "attendance_cells",
     "criteria",
     "criteria_cells",
+    "criteria_status",
     "example_facts",
 ]
 MUNICIPALITY = [
