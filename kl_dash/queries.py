@@ -569,21 +569,44 @@ _PEOPLE_COLUMNS = [
     "code", "group_name", "sort_order", "min_participants", "max_participants", "participants"
 ]  # fmt: skip
 
-PARTICIPANTS_SQL = f"""
-WITH {scope("in_view")}
-SELECT v.code, v.name AS municipality, g.group_id, g.name AS group_name, g.sort_order,
-       pa.participants, g.min_participants, g.max_participants
-FROM in_view AS v
-JOIN participants AS pa ON pa.programme_id = $programme AND pa.municipality_code = v.code
+SIGNED_UP_SQL = """
+SELECT pa.municipality_code AS code, m.name AS municipality, g.group_id, g.name AS group_name,
+       g.sort_order, pa.participants, g.min_participants, g.max_participants
+FROM participants AS pa
+JOIN municipalities AS m ON m.code = pa.municipality_code
 JOIN programme_groups AS g USING (programme_id, group_id)
-WHERE CAST($group_id AS VARCHAR) IS NULL OR g.group_id = $group_id
-ORDER BY g.sort_order, v.name
+WHERE pa.programme_id = $programme
+ORDER BY g.sort_order, m.name
 """
+
+
+def signed_up(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every municipality's people per group in the programme, with the range the group asks for.
+
+    In ``participants``' order (by group, then municipality), kept per programme: the view's
+    rows are picked from it (``participants_in_view``) without a statement of their own.
+    """
+    return _frame(con, SIGNED_UP_SQL, filters)
+
+
+def participants_in_view(
+    signed: pd.DataFrame, codes: frozenset[str], group_id: str | None
+) -> pd.DataFrame:
+    """``signed_up``'s rows of the municipalities ``codes`` (those in view) and the group."""
+    rows = [
+        i
+        for i, (code, group) in enumerate(
+            zip(signed["code"].tolist(), signed["group_id"].tolist(), strict=True)
+        )
+        if code in codes and (group_id is None or group == group_id)
+    ]
+    return _as_read(signed.iloc[rows].reset_index(drop=True))
 
 
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """People signed up per municipality and group, with the range the group asks for."""
-    return _frame(con, PARTICIPANTS_SQL, filters)
+    codes = attendance(con, filters).codes
+    return participants_in_view(signed_up(con, filters), codes, filters.group_id)
 
 
 def _municipalities(
@@ -738,6 +761,8 @@ def _summary(rows: list[dict[str, Any]], code: str) -> pd.DataFrame:
 
 # --- Meetings and tracks ---------------------------------------------------------------------
 
+# Every municipality in view (code) with each held meeting meant for anyone in view: one row
+# per municipality and no meeting when none is held, so that the rows name everyone in view.
 ATTENDANCE_CELLS_SQL = f"""
 WITH {scope("in_view", "held_in_view", "expected_attendance")},
 totals AS (
@@ -749,20 +774,50 @@ SELECT v.name AS municipality,
        CAST(dense_rank() OVER (ORDER BY h.held_on, h.sort_order) AS INTEGER) AS meeting_order,
        CASE WHEN x.code IS NOT NULL THEN coalesce(x.attendees, 0) END AS attendees,
        CASE WHEN x.code IS NOT NULL THEN coalesce(pa.participants, t.participants) END
-           AS expected
+           AS expected,
+       v.code
 FROM in_view AS v
-CROSS JOIN held_in_view AS h
+LEFT JOIN held_in_view AS h ON TRUE
 LEFT JOIN expected_attendance AS x ON x.code = v.code AND x.meeting_id = h.meeting_id
 LEFT JOIN participants AS pa
   ON pa.programme_id = $programme AND pa.group_id = h.group_id AND pa.municipality_code = v.code
 LEFT JOIN totals AS t ON t.code = v.code
 ORDER BY municipality, meeting_order
 """
+# The dtypes a query of attendance_cells' columns gives when it finds no row.
+_NO_CELLS = {
+    "municipality": object,
+    "meeting": object,
+    "meeting_order": "int32",
+    "attendees": "int32",
+    "expected": "float64",
+}
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """Møder og spor's attendance: the cells, and the municipalities in view (their codes).
+
+    cells: municipality x held meeting, attendees (empty = not taking part) and people
+    expected; codes: every municipality in view, whether or not a meeting is held.
+    """
+
+    cells: pd.DataFrame
+    codes: frozenset[str]
+
+
+def attendance(con: duckdb.DuckDBPyConnection, filters: Filters) -> Attendance:
+    """The attendance cells and the municipalities in view, from one SQL."""
+    rows = _frame(con, ATTENDANCE_CELLS_SQL, filters)
+    codes = frozenset(rows["code"].tolist())
+    if rows["meeting"].isna().any():  # no meeting held: one row per municipality, no cells
+        return Attendance(rows.iloc[:0, :-1].astype(_NO_CELLS), codes)
+    return Attendance(rows.iloc[:, :-1], codes)
 
 
 def attendance_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Municipality x held meeting: attendees (empty = not taking part) and people expected."""
-    return _frame(con, ATTENDANCE_CELLS_SQL, filters)
+    return attendance(con, filters).cells
 
 
 # --- Success criteria ------------------------------------------------------------------------
@@ -904,7 +959,9 @@ def example_facts(con: duckdb.DuckDBPyConnection, filters: Filters) -> ExampleFa
 
 # Queries whose result depends on the programme alone, not on the status date or any other
 # filter: a view keeps them per programme (ui.frame.queried), not per filters.
-PER_PROGRAMME = frozenset({programme_info, programme_definition, example_facts, criteria})
+PER_PROGRAMME = frozenset(
+    {programme_info, programme_definition, example_facts, criteria, signed_up}
+)
 
 
 # --- The development group's comparison ------------------------------------------------------

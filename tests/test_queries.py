@@ -505,6 +505,37 @@ def test_criteria_status_holds_the_latest_assessments_and_the_shares_of_criteria
                 )
 
 
+@pytest.mark.parametrize(
+    "programme, day",
+    [
+        ("it-2017", date(2017, 7, 29)),
+        ("kvalitet-2017", MID),
+        ("faellesskaber-2021", date(2022, 2, 1)),
+    ],
+)
+def test_attendance_names_everyone_in_view_and_participants_are_theirs(con, programme, day):
+    for f in [
+        Filters(programme, day),
+        Filters(programme, day, status="awaiting_agreement"),
+        Filters(programme, day, region="Midtjylland"),
+    ]:
+        table = queries.municipality_table(con, f)
+        attendance = queries.attendance(con, f)
+        assert attendance.codes == set(table["code"])
+        assert set(attendance.cells["municipality"]) <= set(table["name"])
+        people = queries.participants(con, f)
+        signed_up = con.execute(
+            "SELECT municipality_code, group_id, participants FROM participants "
+            "WHERE programme_id = ? ORDER BY ALL",
+            [programme],
+        ).fetchall()
+        assert sorted(
+            people[["code", "group_id", "participants"]].itertuples(index=False, name=None)
+        ) == [row for row in signed_up if row[0] in attendance.codes]
+    before = queries.attendance(con, Filters("it-2017", date(2017, 7, 29)))
+    assert before.cells.empty and before.codes  # no meeting held yet, people in view
+
+
 def test_queries_return_codes_and_leave_the_danish_words_to_labels():
     source = inspect.getsource(queries)
     words = {

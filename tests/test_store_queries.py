@@ -29,6 +29,8 @@ EVERY_VIEW = [
     "participants",
     "municipality_table",
     "attendance_cells",
+    "attendance",
+    "signed_up",
     "criteria",
     "criteria_cells",
     "criteria_status",
