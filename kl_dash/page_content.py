@@ -180,6 +180,12 @@ def participants_table(data: Data, f: Filters) -> pd.DataFrame:
     return presenting.participants_table(participants(data, f))
 
 
+def participants_outside(data: Data, f: Filters) -> pd.DataFrame:
+    """The table's rows outside the range wanted (no rows when every one is inside it)."""
+    table = presenting.participants_table(participants(data, f))
+    return table[table["Uden for intervallet"] == "ja"].drop(columns="Uden for intervallet")
+
+
 # --- Succeskriterier --------------------------------------------------------------------------
 
 

@@ -59,10 +59,10 @@ else:
         table,
         "participants",
     )
-    outside = table[table["Uden for intervallet"] == "ja"]
+    outside = view.built(page_content.participants_outside)
     if outside.empty:
         st.success("Alle kommuner har det ønskede antal deltagere i hver gruppe og hvert spor.")
     else:
         st.warning(presenting.outside_range_sentence(len(outside)))
-        tables.show(outside.drop(columns="Uden for intervallet"))
+        tables.show(outside)
     view.offer(table, "Deltagere pr. spor")
