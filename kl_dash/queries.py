@@ -796,7 +796,7 @@ _NO_CELLS = {
 
 @dataclass(frozen=True)
 class Attendance:
-    """Møder og spor's attendance: the cells, and the municipalities in view (their codes).
+    """The attendance on the meetings page: the cells, and the municipalities in view (codes).
 
     cells: municipality x held meeting, attendees (empty = not taking part) and people
     expected; codes: every municipality in view, whether or not a meeting is held.
