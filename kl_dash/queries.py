@@ -600,7 +600,8 @@ def participants_in_view(
         )
         if code in codes and (group_id is None or group == group_id)
     ]
-    return _as_read(signed.iloc[rows].reset_index(drop=True))
+    picked = signed.iloc[rows].reset_index(drop=True)
+    return picked if rows else _as_read(picked)  # every column has a value in every row
 
 
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
