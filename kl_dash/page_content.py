@@ -145,32 +145,45 @@ def _meeting_names(data: Data) -> dict[str, charts.MeetingName]:
 
 def attendance_heatmap(data: Data, f: Filters) -> go.Figure:
     """Attendance per municipality and meeting (columns numbered as in the meeting plan, Nr.)."""
-    return kept(charts.attendance_heatmap(data(queries.attendance_cells), _meeting_names(data)))
+    cells = data(queries.attendance).cells
+    return kept(charts.attendance_heatmap(cells, _meeting_names(data)))
 
 
 def attendance_heatmap_text(data: Data, f: Filters) -> str:
     """The attendance heatmap's alt text."""
-    return chart_text.attendance_heatmap(data(queries.attendance_cells))
+    return chart_text.attendance_heatmap(data(queries.attendance).cells)
 
 
 def attendance_matrix(data: Data, f: Filters) -> pd.DataFrame:
     """Attendance per municipality and meeting as a table."""
-    return presenting.attendance_matrix(data(queries.attendance_cells), _meeting_names(data))
+    return presenting.attendance_matrix(data(queries.attendance).cells, _meeting_names(data))
+
+
+def participants(data: Data, f: Filters) -> pd.DataFrame:
+    """People signed up per municipality in view and group (queries.participants' rows)."""
+    codes = data(queries.attendance).codes
+    return queries.participants_in_view(data(queries.signed_up), codes, f.group_id)
 
 
 def participants_range(data: Data, f: Filters) -> go.Figure:
     """Participants per group and track against the range wanted."""
-    return kept(charts.participants_range(data(queries.participants)))
+    return kept(charts.participants_range(participants(data, f)))
 
 
 def participants_range_text(data: Data, f: Filters) -> str:
     """The participants chart's alt text."""
-    return chart_text.participants_range(data(queries.participants))
+    return chart_text.participants_range(participants(data, f))
 
 
 def participants_table(data: Data, f: Filters) -> pd.DataFrame:
     """Participants per group and track as a table."""
-    return presenting.participants_table(data(queries.participants))
+    return presenting.participants_table(participants(data, f))
+
+
+def participants_outside(data: Data, f: Filters) -> pd.DataFrame:
+    """The table's rows outside the range wanted (no rows when every one is inside it)."""
+    table = presenting.participants_table(participants(data, f))
+    return table[table["Uden for intervallet"] == "ja"].drop(columns="Uden for intervallet")
 
 
 # --- Succeskriterier --------------------------------------------------------------------------
@@ -178,22 +191,37 @@ def participants_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def criteria_heatmap(data: Data, f: Filters) -> go.Figure:
     """Each municipality's status on each criterion."""
-    return kept(charts.criteria_heatmap(data(queries.criteria_cells)))
+    return kept(charts.criteria_heatmap(data(queries.criteria_status).cells))
 
 
 def criteria_heatmap_text(data: Data, f: Filters) -> str:
     """The criteria heatmap's alt text."""
-    return chart_text.criteria_heatmap(data(queries.criteria_cells))
+    return chart_text.criteria_heatmap(data(queries.criteria_status).cells)
 
 
 def criteria_matrix(data: Data, f: Filters) -> pd.DataFrame:
     """Each municipality's status on each criterion as a table."""
-    return presenting.criteria_matrix(data(queries.criteria_cells))
+    return presenting.criteria_matrix(data(queries.criteria_status).cells)
 
 
 def criterion_shares(data: Data, f: Filters) -> pd.DataFrame:
     """The share reached of each criterion."""
-    return presenting.criterion_shares(data(queries.criteria_cells))
+    return presenting.criterion_shares(data(queries.criteria_status).cells)
+
+
+def criteria_share_over_time(data: Data, f: Filters) -> go.Figure:
+    """Overblik's share of criteria reached over time, from Succeskriterier's one query."""
+    return kept(charts.share_over_time(data(queries.criteria_status).shares, f.as_of))
+
+
+def criteria_share_over_time_text(data: Data, f: Filters) -> str:
+    """The share of criteria reached over time: the alt text (Succeskriterier)."""
+    return chart_text.share_over_time(data(queries.criteria_status).shares, f.as_of)
+
+
+def criteria_shares_table(data: Data, f: Filters) -> pd.DataFrame:
+    """The share of criteria reached over time as a table (Succeskriterier)."""
+    return presenting.shares_table(data(queries.criteria_status).shares)
 
 
 # --- Kommuner ---------------------------------------------------------------------------------

@@ -533,9 +533,11 @@ def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
 def criteria_texts(criteria: pd.DataFrame) -> list[str]:
     """'1. text' lines, verbatim; criteria agreed later say when, example criteria say so."""
     lines = []
-    for no, text, origin, agreed_on, source in criteria[
-        ["criterion_no", "text", "origin", "agreed_on", "source"]
-    ].itertuples(index=False):
+    columns = ["criterion_no", "text", "origin", "agreed_on", "source"]
+    # Columns as Python lists: itertuples walks the Arrow-backed text columns value by value.
+    for no, text, origin, agreed_on, source in zip(
+        *(criteria[c].tolist() for c in columns), strict=True
+    ):
         when = [] if origin == "invitation" else [f"aftalt {_day(agreed_on)}"]
         if source == labels.EXAMPLE_SOURCE:
             when.insert(0, labels.EXAMPLE_MARK.strip("()"))

@@ -699,21 +699,45 @@ _PEOPLE_COLUMNS = [
     "code", "group_name", "sort_order", "min_participants", "max_participants", "participants"
 ]  # fmt: skip
 
-PARTICIPANTS_SQL = f"""
-WITH {scope("in_view")}
-SELECT v.code, v.name AS municipality, g.group_id, g.name AS group_name, g.sort_order,
-       pa.participants, g.min_participants, g.max_participants
-FROM in_view AS v
-JOIN participants AS pa ON pa.programme_id = $programme AND pa.municipality_code = v.code
+SIGNED_UP_SQL = """
+SELECT pa.municipality_code AS code, m.name AS municipality, g.group_id, g.name AS group_name,
+       g.sort_order, pa.participants, g.min_participants, g.max_participants
+FROM participants AS pa
+JOIN municipalities AS m ON m.code = pa.municipality_code
 JOIN programme_groups AS g USING (programme_id, group_id)
-WHERE CAST($group_id AS VARCHAR) IS NULL OR g.group_id = $group_id
-ORDER BY g.sort_order, v.name
+WHERE pa.programme_id = $programme
+ORDER BY g.sort_order, m.name
 """
+
+
+def signed_up(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Every municipality's people per group in the programme, with the range the group asks for.
+
+    In ``participants``' order (by group, then municipality), kept per programme: the view's
+    rows are picked from it (``participants_in_view``) without a statement of their own.
+    """
+    return _frame(con, SIGNED_UP_SQL, filters)
+
+
+def participants_in_view(
+    signed: pd.DataFrame, codes: frozenset[str], group_id: str | None
+) -> pd.DataFrame:
+    """``signed_up``'s rows of the municipalities ``codes`` (those in view) and the group."""
+    rows = [
+        i
+        for i, (code, group) in enumerate(
+            zip(signed["code"].tolist(), signed["group_id"].tolist(), strict=True)
+        )
+        if code in codes and (group_id is None or group == group_id)
+    ]
+    picked = signed.iloc[rows].reset_index(drop=True)
+    return picked if rows else _as_read(picked)  # every column has a value in every row
 
 
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """People signed up per municipality and group, with the range the group asks for."""
-    return _frame(con, PARTICIPANTS_SQL, filters)
+    codes = attendance(con, filters).codes
+    return participants_in_view(signed_up(con, filters), codes, filters.group_id)
 
 
 def _municipalities(
@@ -868,6 +892,8 @@ def _summary(rows: list[dict[str, Any]], code: str) -> pd.DataFrame:
 
 # --- Meetings and tracks ---------------------------------------------------------------------
 
+# Every municipality in view (code) with each held meeting meant for anyone in view: one row
+# per municipality and no meeting when none is held, so that the rows name everyone in view.
 ATTENDANCE_CELLS_SQL = f"""
 WITH {scope("in_view", "held_in_view", "expected_attendance")},
 totals AS (
@@ -879,20 +905,50 @@ SELECT v.name AS municipality,
        CAST(dense_rank() OVER (ORDER BY h.held_on, h.sort_order) AS INTEGER) AS meeting_order,
        CASE WHEN x.code IS NOT NULL THEN coalesce(x.attendees, 0) END AS attendees,
        CASE WHEN x.code IS NOT NULL THEN coalesce(pa.participants, t.participants) END
-           AS expected
+           AS expected,
+       v.code
 FROM in_view AS v
-CROSS JOIN held_in_view AS h
+LEFT JOIN held_in_view AS h ON TRUE
 LEFT JOIN expected_attendance AS x ON x.code = v.code AND x.meeting_id = h.meeting_id
 LEFT JOIN participants AS pa
   ON pa.programme_id = $programme AND pa.group_id = h.group_id AND pa.municipality_code = v.code
 LEFT JOIN totals AS t ON t.code = v.code
 ORDER BY municipality, meeting_order
 """
+# The dtypes a query of attendance_cells' columns gives when it finds no row.
+_NO_CELLS = {
+    "municipality": object,
+    "meeting": object,
+    "meeting_order": "int32",
+    "attendees": "int32",
+    "expected": "float64",
+}
+
+
+@dataclass(frozen=True)
+class Attendance:
+    """The attendance on the meetings page: the cells, and the municipalities in view (codes).
+
+    cells: municipality x held meeting, attendees (empty = not taking part) and people
+    expected; codes: every municipality in view, whether or not a meeting is held.
+    """
+
+    cells: pd.DataFrame
+    codes: frozenset[str]
+
+
+def attendance(con: duckdb.DuckDBPyConnection, filters: Filters) -> Attendance:
+    """The attendance cells and the municipalities in view, from one SQL."""
+    rows = _frame(con, ATTENDANCE_CELLS_SQL, filters)
+    codes = frozenset(rows["code"].tolist())
+    if rows["meeting"].isna().any():  # no meeting held: one row per municipality, no cells
+        return Attendance(rows.iloc[:0, :-1].astype(_NO_CELLS), codes)
+    return Attendance(rows.iloc[:, :-1], codes)
 
 
 def attendance_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Municipality x held meeting: attendees (empty = not taking part) and people expected."""
-    return _frame(con, ATTENDANCE_CELLS_SQL, filters)
+    return attendance(con, filters).cells
 
 
 # --- Success criteria ------------------------------------------------------------------------
@@ -908,25 +964,87 @@ def criteria(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     )
 
 
-CRITERIA_CELLS_SQL = f"""
-WITH {scope("in_view", "latest_assessment")}
-SELECT v.name AS municipality, c.criterion_no, l.status, v.status AS enrollment_status,
-       v.status = 'participating' AS counted
+# Every assessment on the status date of each municipality in view and each criterion (a row
+# with no assessment where there is none), in criteria_cells' order and by date: the rows that
+# criteria_status reads both the status per cell and the shares over time from, in one
+# statement (planning a SCOPE statement costs more than running it).
+CRITERIA_HISTORY_SQL = f"""
+WITH {scope("in_view")}
+SELECT v.name AS municipality, c.criterion_no, v.status AS enrollment_status,
+       cs.assessed_on, cs.status
 FROM in_view AS v
 CROSS JOIN success_criteria AS c
-LEFT JOIN latest_assessment AS l ON l.code = v.code AND l.criterion_no = c.criterion_no
+LEFT JOIN criterion_status AS cs
+  ON cs.programme_id = c.programme_id AND cs.criterion_no = c.criterion_no
+ AND cs.municipality_code = v.code AND cs.assessed_on <= $as_of
 WHERE c.programme_id = $programme
-ORDER BY municipality, c.criterion_no
+ORDER BY municipality, c.criterion_no, cs.assessed_on
 """
 
 
-def criteria_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Municipality x criterion: the latest status on the status date (empty = not assessed).
+@dataclass(frozen=True)
+class CriteriaStatus:
+    """Succeskriterier's data: the status per municipality and criterion, and over time.
 
-    enrollment_status marks each municipality's rows (a withdrawn one's are shown apart);
-    counted says whether its assessments count in the shares (key_figures).
+    - cells: municipality x criterion, the latest status on the status date (empty = not
+      assessed); enrollment_status marks each municipality's rows (a withdrawn one's are shown
+      apart); counted says whether its assessments count in the shares (key_figures);
+    - shares: ``criteria_shares``' rows (day, share, achieved, assessed).
     """
-    return _frame(con, CRITERIA_CELLS_SQL, filters)
+
+    cells: pd.DataFrame
+    shares: pd.DataFrame
+
+
+def criteria_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> CriteriaStatus:
+    """The status per municipality and criterion, and the shares over time, from one SQL.
+
+    The shares count as ``criteria_shares`` does (tests/test_queries.py checks them against
+    it): on each day anyone taking part was assessed, each taking part's latest assessment
+    of each criterion by that day.
+    """
+    rows = _run(con, CRITERIA_HISTORY_SQL, filters).fetchall()
+    cells: list[tuple] = []  # (municipality, criterion_no, status, enrollment_status)
+    events: list[tuple] = []  # (day, (municipality, criterion_no), status), taking part
+    for municipality, no, enrollment, day, status in rows:
+        if cells and cells[-1][:2] == (municipality, no):
+            cells[-1] = (municipality, no, status, enrollment)
+        else:
+            cells.append((municipality, no, status, enrollment))
+        if day is not None and enrollment == "participating":
+            events.append((day, (municipality, no), status))
+    events.sort(key=lambda event: event[0])  # stable: by date within each pair
+    latest: dict[tuple, str] = {}
+    achieved = 0
+    over_time: dict[Any, tuple[int, int]] = {}
+    for day, pair, status in events:
+        achieved += (status == "achieved") - (latest.get(pair) == "achieved")
+        latest[pair] = status
+        over_time[day] = (achieved, len(latest))
+    names, numbers, statuses, enrollments = zip(*cells, strict=True) if cells else ([],) * 4
+    cells_frame = pd.DataFrame(
+        {
+            "municipality": pd.Series(names, dtype="str"),
+            "criterion_no": pd.Series(numbers, dtype="int32"),
+            "status": pd.Series(statuses, dtype="str"),
+            "enrollment_status": pd.Series(enrollments, dtype="str"),
+            "counted": pd.Series([e == "participating" for e in enrollments], dtype="bool"),
+        }
+    )
+    shares = pd.DataFrame(
+        {
+            "day": pd.Series(pd.to_datetime(list(over_time)), dtype="datetime64[us]"),
+            "share": pd.Series([a / n for a, n in over_time.values()], dtype="float64"),
+            "achieved": pd.Series([a for a, _ in over_time.values()], dtype="int32"),
+            "assessed": pd.Series([n for _, n in over_time.values()], dtype="int32"),
+        }
+    )
+    return CriteriaStatus(_as_read(cells_frame), shares)
+
+
+def criteria_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Municipality x criterion: the latest status on the status date (CriteriaStatus.cells)."""
+    return criteria_status(con, filters).cells
 
 
 # --- Example facts -----------------------------------------------------------------------------
@@ -972,7 +1090,9 @@ def example_facts(con: duckdb.DuckDBPyConnection, filters: Filters) -> ExampleFa
 
 # Queries whose result depends on the programme alone, not on the status date or any other
 # filter: a view keeps them per programme (ui.frame.queried), not per filters.
-PER_PROGRAMME = frozenset({programme_info, programme_definition, example_facts, criteria})
+PER_PROGRAMME = frozenset(
+    {programme_info, programme_definition, example_facts, criteria, signed_up}
+)
 
 
 # --- The development group's comparison ------------------------------------------------------

@@ -29,7 +29,7 @@ else:
     view.offer(table, "Mødeplan")
 
 st.subheader("Fremmøde pr. kommune og møde")
-cells = view.data(queries.attendance_cells)
+cells = view.data(queries.attendance).cells
 if cells.empty or cells["attendees"].isna().all():
     st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder med fremmøde")))
 else:
@@ -48,7 +48,7 @@ else:
     view.offer(matrix, "Fremmøde")
 
 st.subheader("Deltagere pr. spor mod det ønskede antal")
-people = view.data(queries.participants)
+people = view.built(page_content.participants)
 if people.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte deltagere")))
 else:
@@ -59,10 +59,10 @@ else:
         table,
         "participants",
     )
-    outside = table[table["Uden for intervallet"] == "ja"]
+    outside = view.built(page_content.participants_outside)
     if outside.empty:
         st.success("Alle kommuner har det ønskede antal deltagere i hver gruppe og hvert spor.")
     else:
         st.warning(presenting.outside_range_sentence(len(outside)))
-        tables.show(outside.drop(columns="Uden for intervallet"))
+        tables.show(outside)
     view.offer(table, "Deltagere pr. spor")

@@ -24,7 +24,8 @@ st.caption(literal(origin))
 st.markdown("\n\n".join(map(literal, presenting.criteria_texts(criteria))))
 
 st.subheader(f"Status pr. kommune pr. {format_date(f.as_of)}")
-cells = view.data(queries.criteria_cells)
+status = view.data(queries.criteria_status)
+cells = status.cells
 if cells.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "deltagende kommuner")))
 else:
@@ -41,14 +42,13 @@ else:
     view.offer(shares, "Succeskriterier opnået pr. kriterium")
 
 st.subheader("Andel opnået over tid")
-over_time = view.data(queries.criteria_shares)
-if over_time.empty:
+if status.shares.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger")))
 else:
-    shares_table = view.later(page_content.shares_table)
+    shares_table = view.later(page_content.criteria_shares_table)
     chart_panel.show(
-        view.built(page_content.share_over_time),
-        view.built(page_content.share_over_time_text),
+        view.built(page_content.criteria_share_over_time),
+        view.built(page_content.criteria_share_over_time_text),
         shares_table,
         "criteria-shares",
     )

@@ -477,6 +477,65 @@ def test_withdrawn_municipalities_keep_their_own_counts_but_are_left_out_of_the_
     assert not cells[cells["municipality"].isin(marked)]["counted"].any()
 
 
+@pytest.mark.parametrize("programme", ["it-2017", "kvalitet-2017", "faellesskaber-2021"])
+def test_criteria_status_holds_the_latest_assessments_and_the_shares_of_criteria_shares(
+    con, programme
+):
+    latest = {  # (municipality name, criterion) -> its statuses by date, from the raw table
+        (name, no): statuses
+        for name, no, statuses in con.execute(
+            "SELECT m.name, cs.criterion_no, list((cs.assessed_on, cs.status)) "
+            "FROM criterion_status cs JOIN municipalities m ON m.code = cs.municipality_code "
+            "WHERE cs.programme_id = ? GROUP BY ALL",
+            [programme],
+        ).fetchall()
+    }
+    for day in [date(2017, 10, 1), MID, date(2019, 3, 1), date(2022, 2, 1), date(2024, 1, 1)]:
+        for f in [
+            Filters(programme, day),
+            Filters(programme, day, status="withdrawn"),
+            Filters(programme, day, region="Syddanmark"),
+        ]:
+            status = queries.criteria_status(con, f)
+            pd.testing.assert_frame_equal(status.shares, queries.criteria_shares(con, f))
+            for name, no, found in status.cells[["municipality", "criterion_no", "status"]].values:
+                by_day = [s for d, s in sorted(latest.get((name, no), [])) if d <= day]
+                assert (found if isinstance(found, str) else None) == (
+                    by_day[-1] if by_day else None
+                )
+
+
+@pytest.mark.parametrize(
+    "programme, day",
+    [
+        ("it-2017", date(2017, 7, 29)),
+        ("kvalitet-2017", MID),
+        ("faellesskaber-2021", date(2022, 2, 1)),
+    ],
+)
+def test_attendance_names_everyone_in_view_and_participants_are_theirs(con, programme, day):
+    for f in [
+        Filters(programme, day),
+        Filters(programme, day, status="awaiting_agreement"),
+        Filters(programme, day, region="Midtjylland"),
+    ]:
+        table = queries.municipality_table(con, f)
+        attendance = queries.attendance(con, f)
+        assert attendance.codes == set(table["code"])
+        assert set(attendance.cells["municipality"]) <= set(table["name"])
+        people = queries.participants(con, f)
+        signed_up = con.execute(
+            "SELECT municipality_code, group_id, participants FROM participants "
+            "WHERE programme_id = ? ORDER BY ALL",
+            [programme],
+        ).fetchall()
+        assert sorted(
+            people[["code", "group_id", "participants"]].itertuples(index=False, name=None)
+        ) == [row for row in signed_up if row[0] in attendance.codes]
+    before = queries.attendance(con, Filters("it-2017", date(2017, 7, 29)))
+    assert before.cells.empty and before.codes  # no meeting held yet, people in view
+
+
 def test_queries_return_codes_and_leave_the_danish_words_to_labels():
     source = inspect.getsource(queries)
     words = {

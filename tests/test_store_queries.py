@@ -30,8 +30,11 @@ EVERY_VIEW = [
     "participants",
     "municipality_table",
     "attendance_cells",
+    "attendance",
+    "signed_up",
     "criteria",
     "criteria_cells",
+    "criteria_status",
     "example_facts",
 ]
 MUNICIPALITY = [
