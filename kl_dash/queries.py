@@ -710,6 +710,19 @@ ORDER BY g.sort_order, m.name
 """
 
 
+# SIGNED_UP_SQL's columns and their SQL types (the dtypes a query of no rows gives).
+_SIGNED_UP_TYPES = {
+    "code": "VARCHAR",
+    "municipality": "VARCHAR",
+    "group_id": "VARCHAR",
+    "group_name": "VARCHAR",
+    "sort_order": "INTEGER",
+    "participants": "INTEGER",
+    "min_participants": "INTEGER",
+    "max_participants": "INTEGER",
+}
+
+
 def signed_up(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Every municipality's people per group in the programme, with the range the group asks for.
 
@@ -731,7 +744,9 @@ def participants_in_view(
         if code in codes and (group_id is None or group == group_id)
     ]
     picked = signed.iloc[rows].reset_index(drop=True)
-    return picked if rows else _as_read(picked)  # every column has a value in every row
+    if rows:  # every column has a value in every row: its dtypes are the query's
+        return picked
+    return store.typed_frame([], [(name, _SIGNED_UP_TYPES[name]) for name in picked.columns])
 
 
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -982,6 +997,16 @@ ORDER BY municipality, c.criterion_no, cs.assessed_on
 """
 
 
+# criteria_cells' columns and their SQL types (as CRITERIA_CELLS_SQL gave them).
+_CELL_COLUMNS = {
+    "municipality": "VARCHAR",
+    "criterion_no": "INTEGER",
+    "status": "VARCHAR",
+    "enrollment_status": "VARCHAR",
+    "counted": "BOOLEAN",
+}
+
+
 @dataclass(frozen=True)
 class CriteriaStatus:
     """Succeskriterier's data: the status per municipality and criterion, and over time.
@@ -1021,25 +1046,19 @@ def criteria_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> Criteri
         achieved += (status == "achieved") - (latest.get(pair) == "achieved")
         latest[pair] = status
         over_time[day] = (achieved, len(latest))
-    names, numbers, statuses, enrollments = zip(*cells, strict=True) if cells else ([],) * 4
-    cells_frame = pd.DataFrame(
-        {
-            "municipality": pd.Series(names, dtype="str"),
-            "criterion_no": pd.Series(numbers, dtype="int32"),
-            "status": pd.Series(statuses, dtype="str"),
-            "enrollment_status": pd.Series(enrollments, dtype="str"),
-            "counted": pd.Series([e == "participating" for e in enrollments], dtype="bool"),
-        }
+    return CriteriaStatus(
+        store.typed_frame(
+            [
+                (name, no, status, enrollment, enrollment == "participating")
+                for name, no, status, enrollment in cells
+            ],
+            list(_CELL_COLUMNS.items()),
+        ),
+        store.typed_frame(
+            [(day, a / n, a, n) for day, (a, n) in over_time.items()],
+            list(_SHARES.columns.items()),
+        ),
     )
-    shares = pd.DataFrame(
-        {
-            "day": pd.Series(pd.to_datetime(list(over_time)), dtype="datetime64[us]"),
-            "share": pd.Series([a / n for a, n in over_time.values()], dtype="float64"),
-            "achieved": pd.Series([a for a, _ in over_time.values()], dtype="int32"),
-            "assessed": pd.Series([n for _, n in over_time.values()], dtype="int32"),
-        }
-    )
-    return CriteriaStatus(_as_read(cells_frame), shares)
 
 
 def criteria_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
