@@ -438,14 +438,26 @@ def next_meetings(plan: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
 def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (rows of a query's result) with the dtypes a query of its rows would give.
 
-    DuckDB's df() (and store.frame) gives a text column without a value the object dtype,
-    holding None, where a column with some text has the str dtype.
+    DuckDB's df() (and store.frame) gives an integer or boolean column its nullable dtype only
+    when it holds a NULL, and a text column without a value the object dtype, holding None,
+    where a column with some text has the str dtype.
     """
-    empty = [
-        name for name in frame.columns if frame[name].dtype == "str" and not frame[name].count()
-    ]
+    kinds: dict[str, Any] = {}
+    for name, dtype in frame.dtypes.items():
+        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iub":
+            if not frame[name].hasnans:
+                kinds[name] = dtype.numpy_dtype
+        elif dtype == "str" and not frame[name].count():
+            kinds[name] = object
+    if not kinds:
+        return frame
     return frame.assign(
-        **{name: pd.Series([None] * len(frame), index=frame.index, dtype=object) for name in empty}
+        **{
+            name: pd.Series([None] * len(frame), index=frame.index, dtype=object)
+            if kind is object
+            else frame[name].astype(kind)
+            for name, kind in kinds.items()
+        }
     )
 
 
@@ -530,8 +542,9 @@ def municipality_map(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
 
 # --- Municipalities --------------------------------------------------------------------------
 
-MUNICIPALITY_TABLE_SQL = f"""
-WITH {SCOPE},
+# The Kommuner table's steps after SCOPE: municipality_rows is a row per municipality in view
+# and group it signed up for (one row with empty group columns when none).
+_TABLE_STEPS = """
 criteria_total AS (
     SELECT CAST(count(*) AS INTEGER) AS total FROM success_criteria WHERE programme_id = $programme
 ),
@@ -543,20 +556,27 @@ signed_up AS (
     JOIN programme_groups AS g USING (programme_id, group_id)
     WHERE pa.programme_id = $programme
       AND (CAST($group_id AS VARCHAR) IS NULL OR g.group_id = $group_id)
-)
-SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest_on,
-       f.agreement_on, f.withdrawn_on,
-       CAST(f.meetings_attended AS DOUBLE PRECISION) / nullif(f.meetings_expected, 0)
-           AS attendance_rate,
-       CASE WHEN f.meetings_expected > 0 THEN f.meetings_attended END AS meetings_attended,
-       nullif(f.meetings_expected, 0) AS meetings_expected,
-       f.criteria_reached, f.criteria_assessed, t.total AS criteria_total,
-       s.group_id, s.group_name, s.sort_order, s.participants, s.min_participants,
-       s.max_participants
-FROM municipality_figures AS f
-CROSS JOIN criteria_total AS t
-LEFT JOIN signed_up AS s USING (code)
-ORDER BY f.name, s.sort_order
+),
+municipality_rows AS (
+    SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest_on,
+           f.agreement_on, f.withdrawn_on,
+           CAST(f.meetings_attended AS DOUBLE PRECISION) / nullif(f.meetings_expected, 0)
+               AS attendance_rate,
+           CASE WHEN f.meetings_expected > 0 THEN f.meetings_attended END AS meetings_attended,
+           nullif(f.meetings_expected, 0) AS meetings_expected,
+           f.criteria_reached, f.criteria_assessed, t.total AS criteria_total,
+           s.group_id, s.group_name, s.sort_order, s.participants, s.min_participants,
+           s.max_participants, f.network_id
+    FROM municipality_figures AS f
+    CROSS JOIN criteria_total AS t
+    LEFT JOIN signed_up AS s USING (code)
+)"""
+
+MUNICIPALITY_TABLE_SQL = f"""
+WITH {SCOPE},
+{_TABLE_STEPS}
+SELECT * FROM municipality_rows
+ORDER BY name, sort_order
 """
 # The columns of MUNICIPALITY_TABLE_SQL that make the table (one row per municipality), and
 # those of each person row (``_municipalities``), one per municipality and group it signed up for.
@@ -586,15 +606,13 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     return _frame(con, PARTICIPANTS_SQL, filters)
 
 
-def _municipalities(
-    con: duckdb.DuckDBPyConnection, filters: Filters
-) -> tuple[pd.DataFrame, list[tuple]]:
-    """``municipality_table`` and the people behind its group columns, from one SQL.
+def _municipalities(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """``municipality_table`` and the people behind its group columns, from the rows of
+    ``municipality_rows`` (as a query of them gives them).
 
     The people are ``participants``' rows in its order (by group, then municipality), as
     tuples of ``_PEOPLE_COLUMNS``. Plain Python where pandas would cost more than the rows.
     """
-    rows = _frame(con, MUNICIPALITY_TABLE_SQL, filters)
     read = {c: rows[c].tolist() for c in ["name", *_PEOPLE_COLUMNS]}
     first: dict[str, int] = {}  # each municipality's first row
     for i, code in enumerate(read["code"]):
@@ -626,35 +644,7 @@ def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 
     Participants per group are added as one column per group (named after the group).
     """
-    return _municipalities(con, filters)[0]
-
-
-PROFILE_ATTENDANCE_SQL = f"""
-WITH {SCOPE},
-signed_up AS (
-    SELECT CAST(sum(participants) AS INTEGER) AS total
-    FROM participants WHERE programme_id = $programme AND municipality_code = $municipality
-)
-SELECT h.meeting_id, h.title, h.group_name, h.network_name, h.held_on, x.attendees,
-       coalesce(pa.participants, s.total) AS expected
-FROM expected_attendance AS x
-JOIN held_in_view AS h USING (meeting_id)
-CROSS JOIN signed_up AS s
-LEFT JOIN participants AS pa
-  ON pa.programme_id = h.programme_id AND pa.group_id = h.group_id
- AND pa.municipality_code = $municipality
-WHERE x.code = $municipality
-ORDER BY h.held_on, h.sort_order
-"""
-
-
-def profile_attendance(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """The chosen municipality's attendance at each held meeting meant for it.
-
-    attendees is empty where none is registered; expected is the people it signed up for the
-    meeting's group (for a meeting for every group: for all its groups).
-    """
-    return _frame(con, PROFILE_ATTENDANCE_SQL, filters)
+    return _municipalities(_frame(con, MUNICIPALITY_TABLE_SQL, filters))[0]
 
 
 PROFILE_CRITERIA_SQL = """
@@ -890,8 +880,13 @@ def _mean(values: list[int]) -> float:
     return sum(values) / len(values) if values else math.nan
 
 
-CRITERIA_COMPARED_SQL = f"""
+# A municipality's profile in one statement (planning a statement over SCOPE costs more than
+# running it): everyone's municipality_rows (``part`` 'row'), the comparison's criteria over time
+# and per criterion ('compared') and the chosen municipality's attendance ('attended'). Each
+# part's columns have names of their own; a row of one part leaves the others' empty.
+PROFILE_SQL = f"""
 WITH {SCOPE},
+{_TABLE_STEPS},
 chosen_network AS (
     SELECT network_id FROM enrollments
     WHERE programme_id = $programme AND municipality_code = $chosen
@@ -930,41 +925,126 @@ assessed_cells AS (
            v.network_name = (SELECT network_name FROM scope WHERE code = $chosen) AS near
     FROM latest_assessment AS l
     JOIN in_view AS v ON v.code = l.code
+),
+compared AS (
+    -- 'day' rows: the share reached per set and assessment date, over time; 'criterion' rows:
+    -- per criterion, how many taking part reached it of those assessed in the network and of
+    -- everyone (a row wherever anyone in view is assessed), and the chosen one's latest status
+    SELECT 'day' AS kind, set_order, set_name, day, CAST(NULL AS INTEGER) AS criterion_no,
+           CAST(NULL AS VARCHAR) AS criterion_status,
+           CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*)
+               AS share,
+           CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
+           CAST(count(*) AS INTEGER) AS assessed
+    FROM latest
+    GROUP BY set_order, set_name, day
+    UNION ALL
+    SELECT 'criterion', s.set_order, s.set_name, CAST(NULL AS DATE), c.criterion_no,
+           CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE PRECISION),
+           CAST(count(*) FILTER (WHERE c.counted AND c.status = 'achieved') AS INTEGER),
+           CAST(count(*) FILTER (WHERE c.counted) AS INTEGER)
+    FROM assessed_cells AS c
+    JOIN (VALUES (2, 'network'), (3, 'everyone')) AS s (set_order, set_name)
+      ON s.set_name = 'everyone' OR c.near
+    GROUP BY s.set_order, s.set_name, c.criterion_no
+    UNION ALL
+    SELECT 'criterion', 1, 'municipality', CAST(NULL AS DATE), criterion_no, status,
+           CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
+    FROM latest_assessment
+    WHERE code = $chosen
+),
+own_total AS (
+    SELECT CAST(sum(participants) AS INTEGER) AS total
+    FROM participants WHERE programme_id = $programme AND municipality_code = $chosen
+),
+attended AS (
+    -- the chosen one's attendance at each held meeting meant for it; expected: the people it
+    -- signed up for the meeting's group (for a meeting for every group: for all its groups)
+    SELECT h.meeting_id, h.title, h.group_name AS meeting_group,
+           h.network_name AS meeting_network, h.held_on, x.attendees,
+           coalesce(pa.participants, s.total) AS expected, h.sort_order AS meeting_order
+    FROM expected_attendance AS x
+    JOIN held_in_view AS h USING (meeting_id)
+    CROSS JOIN own_total AS s
+    LEFT JOIN participants AS pa
+      ON pa.programme_id = h.programme_id AND pa.group_id = h.group_id
+     AND pa.municipality_code = $chosen
+    WHERE x.code = $chosen
+),
+parts (part) AS (
+    VALUES ('row'), ('compared'), ('attended')
 )
--- 'day' rows: the share reached per set and assessment date, over time; 'criterion' rows:
--- per criterion, how many taking part reached it of those assessed in the network and of
--- everyone (a row wherever anyone in view is assessed), and the chosen one's latest status
-SELECT 'day' AS kind, set_order, set_name, day, CAST(NULL AS INTEGER) AS criterion_no,
-       CAST(NULL AS VARCHAR) AS status,
-       CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*) AS share,
-       CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
-       CAST(count(*) AS INTEGER) AS assessed
-FROM latest
-GROUP BY set_order, set_name, day
-UNION ALL
-SELECT 'criterion', s.set_order, s.set_name, CAST(NULL AS DATE), c.criterion_no,
-       CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE PRECISION),
-       CAST(count(*) FILTER (WHERE c.counted AND c.status = 'achieved') AS INTEGER),
-       CAST(count(*) FILTER (WHERE c.counted) AS INTEGER)
-FROM assessed_cells AS c
-JOIN (VALUES (2, 'network'), (3, 'everyone')) AS s (set_order, set_name)
-  ON s.set_name = 'everyone' OR c.near
-GROUP BY s.set_order, s.set_name, c.criterion_no
-UNION ALL
-SELECT 'criterion', 1, 'municipality', CAST(NULL AS DATE), criterion_no, status,
-       CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
-FROM latest_assessment
-WHERE code = $chosen
-ORDER BY kind DESC, set_order, day, criterion_no
+SELECT p.part, r.*, c.*, a.*
+FROM parts AS p
+LEFT JOIN municipality_rows AS r ON p.part = 'row'
+LEFT JOIN compared AS c ON p.part = 'compared'
+LEFT JOIN attended AS a ON p.part = 'attended'
+WHERE r.code IS NOT NULL OR c.kind IS NOT NULL OR a.meeting_id IS NOT NULL
+ORDER BY p.part, r.name, r.sort_order, c.kind DESC, c.set_order, c.day, c.criterion_no,
+         a.held_on, a.meeting_order
 """
+# Each part's columns in PROFILE_SQL's result, and the attendance's names as the page shows them.
+_ROW_COLUMNS = [*_TABLE_COLUMNS, "group_id", "group_name", "sort_order", "participants",
+                "min_participants", "max_participants", "network_id"]  # fmt: skip
+_COMPARED_COLUMNS = ["kind", "set_order", "set_name", "day", "criterion_no", "criterion_status",
+                     "share", "achieved", "assessed"]  # fmt: skip
+_ATTENDED_COLUMNS = {"meeting_id": "meeting_id", "title": "title", "meeting_group": "group_name",
+                     "meeting_network": "network_name", "held_on": "held_on",
+                     "attendees": "attendees", "expected": "expected"}  # fmt: skip
 
 
-def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> Comparison:
-    """The chosen municipality against its network and all participants (see Comparison)."""
+@dataclass(frozen=True)
+class MunicipalityProfile:
+    """What a municipality's profile shows of the queries, read in one statement.
+
+    - table: ``municipality_table``'s frame for the filters: the municipality's row, or none
+      when it is not enrolled on the status date or the filters leave it out;
+    - comparison: the municipality against its network and everyone (None without a row);
+    - attendance: its attendance at each held meeting meant for it (meeting_id, title,
+      group_name, network_name, held_on, attendees: empty where none is registered, expected:
+      the people it signed up for the meeting's group, or for all its groups).
+    """
+
+    table: pd.DataFrame
+    comparison: Comparison | None
+    attendance: pd.DataFrame
+
+
+def _part(read: pd.DataFrame, part: str, columns: list[str]) -> pd.DataFrame:
+    """One part's rows of a statement of several (column ``part``), as a query of them gives."""
+    rows = read.loc[read["part"] == part, columns]
+    return _as_read(rows.set_axis(pd.RangeIndex(len(rows))))
+
+
+def municipality_profile(con: duckdb.DuckDBPyConnection, filters: Filters) -> MunicipalityProfile:
+    """The chosen municipality's row of the Kommuner table, comparison and attendance."""
     from dataclasses import replace
 
+    code = filters.municipality_code
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    table, people = _municipalities(con, everyone)
+    read = _frame(con, PROFILE_SQL, everyone, chosen=code)
+    rows = _part(read, "row", _ROW_COLUMNS)
+    attendance = _part(read, "attended", list(_ATTENDED_COLUMNS)).rename(columns=_ATTENDED_COLUMNS)
+    shown = (  # the rows municipality_table reads with the filters: the chosen one, if in view
+        (rows["code"] == code)
+        & ((rows["region"] == filters.region) if filters.region else True)
+        & ((rows["network_id"] == filters.network_id) if filters.network_id else True)
+        & ((rows["status"] == filters.status) if filters.status else True)
+    )
+    own = rows[shown]
+    table = _municipalities(_as_read(own.set_axis(pd.RangeIndex(len(own)))))[0]
+    if table.empty:
+        return MunicipalityProfile(table, None, attendance)
+    compared = _part(read, "compared", _COMPARED_COLUMNS)
+    return MunicipalityProfile(table, _comparison(con, filters, rows, compared), attendance)
+
+
+def _comparison(
+    con: duckdb.DuckDBPyConnection, filters: Filters, read: pd.DataFrame, compared: pd.DataFrame
+) -> Comparison:
+    """The chosen municipality against its network and all participants (see Comparison), from
+    everyone's ``municipality_rows`` and the 'compared' part of PROFILE_SQL."""
+    table, people = _municipalities(read)
     rows = _records(table)  # plain values: a few dozen rows, faster than pandas per filter
     for row in rows:
         reached, assessed = row["criteria_reached"], row["criteria_assessed"]
@@ -994,7 +1074,6 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
             }
         )
 
-    compared = _frame(con, CRITERIA_COMPARED_SQL, everyone, chosen=filters.municipality_code)
     by_criterion = compared[compared["kind"] == "criterion"]
     none = dict.fromkeys(
         ["network_reached", "network_assessed", "everyone_reached", "everyone_assessed"], 0
@@ -1004,7 +1083,7 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
     for set_name, no, status, achieved, assessed in zip(
         by_criterion["set_name"],
         by_criterion["criterion_no"],
-        by_criterion["status"],
+        by_criterion["criterion_status"],
         by_criterion["achieved"],
         by_criterion["assessed"],
         strict=True,
