@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -17,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import programme_store
+from . import programme_store, store
 from .filters import Filters
 from .formatting import danish_sort_key
 from .key_figures import KeyFigures, pooled
@@ -438,26 +439,14 @@ def next_meetings(plan: pd.DataFrame, limit: int = 5) -> pd.DataFrame:
 def _as_read(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (rows of a query's result) with the dtypes a query of its rows would give.
 
-    DuckDB's df() (and store.frame) gives an integer or boolean column its nullable dtype only
-    when it holds a NULL, and a text column without a value the object dtype, holding None,
-    where a column with some text has the str dtype.
+    DuckDB's df() (and store.frame) gives a text column without a value the object dtype,
+    holding None, where a column with some text has the str dtype.
     """
-    kinds: dict[str, Any] = {}
-    for name, dtype in frame.dtypes.items():
-        if isinstance(dtype, pd.api.extensions.ExtensionDtype) and dtype.kind in "iub":
-            if not frame[name].hasnans:
-                kinds[name] = dtype.numpy_dtype
-        elif dtype == "str" and not frame[name].count():
-            kinds[name] = object
-    if not kinds:
-        return frame
+    empty = [
+        name for name in frame.columns if frame[name].dtype == "str" and not frame[name].count()
+    ]
     return frame.assign(
-        **{
-            name: pd.Series([None] * len(frame), index=frame.index, dtype=object)
-            if kind is object
-            else frame[name].astype(kind)
-            for name, kind in kinds.items()
-        }
+        **{name: pd.Series([None] * len(frame), index=frame.index, dtype=object) for name in empty}
     )
 
 
@@ -693,17 +682,28 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     from dataclasses import replace
 
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    return _summary(_records(municipality_table(con, everyone)), filters.municipality_code)
+    read = _run(con, MUNICIPALITY_TABLE_SQL, everyone)
+    names = [d[0] for d in read.description]
+    rows = (dict(zip(names, row, strict=True)) for row in read.fetchall())
+    return _summary(_records(rows), filters.municipality_code)
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """municipality_table's rows as plain values for the comparison (no count: 0)."""
+def _records(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each municipality's figures for the comparison, from municipality_rows as read (None:
+    NULL): plain values, a missing count 0, a missing rate NaN; one per municipality."""
     counts = ["meetings_attended", "meetings_expected", "criteria_reached", "criteria_assessed"]
-    columns = ["code", "name", "network_name", "counted", "attendance_rate", *counts]
-    plain = {c: table[c].tolist() for c in columns[:5]} | {
-        c: table[c].fillna(0).tolist() for c in counts
-    }
-    return [dict(zip(columns, values, strict=True)) for values in zip(*plain.values(), strict=True)]
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["code"] not in found:
+            rate = row["attendance_rate"]
+            found[row["code"]] = {
+                "code": row["code"],
+                "name": row["name"],
+                "network_name": row["network_name"],
+                "counted": row["counted"],
+                "attendance_rate": math.nan if rate is None else rate,
+            } | {c: row[c] or 0 for c in counts}
+    return list(found.values())
 
 
 def _summary(rows: list[dict[str, Any]], code: str) -> pd.DataFrame:
@@ -882,8 +882,9 @@ def _mean(values: list[int]) -> float:
 
 # A municipality's profile in one statement (planning a statement over SCOPE costs more than
 # running it): everyone's municipality_rows (``part`` 'row'), the comparison's criteria over time
-# and per criterion ('compared') and the chosen municipality's attendance ('attended'). Each
-# part's columns have names of their own; a row of one part leaves the others' empty.
+# and per criterion ('compared'), the programme's criteria ('listed') and the chosen
+# municipality's attendance ('attended'). Each part's columns have names of their own; a row
+# of one part leaves the others' empty.
 PROFILE_SQL = f"""
 WITH {SCOPE},
 {_TABLE_STEPS},
@@ -953,6 +954,11 @@ compared AS (
     FROM latest_assessment
     WHERE code = $chosen
 ),
+listed AS (
+    -- the programme's criteria (``criteria``), as the comparison lists them
+    SELECT criterion_no AS listed_no, text AS listed_text, source AS listed_source
+    FROM success_criteria WHERE programme_id = $programme
+),
 own_total AS (
     SELECT CAST(sum(participants) AS INTEGER) AS total
     FROM participants WHERE programme_id = $programme AND municipality_code = $chosen
@@ -972,25 +978,26 @@ attended AS (
     WHERE x.code = $chosen
 ),
 parts (part) AS (
-    VALUES ('row'), ('compared'), ('attended')
+    VALUES ('row'), ('compared'), ('listed'), ('attended')
 )
-SELECT p.part, r.*, c.*, a.*
+SELECT p.part, r.*, c.*, l.*, a.*
 FROM parts AS p
 LEFT JOIN municipality_rows AS r ON p.part = 'row'
 LEFT JOIN compared AS c ON p.part = 'compared'
+LEFT JOIN listed AS l ON p.part = 'listed'
 LEFT JOIN attended AS a ON p.part = 'attended'
-WHERE r.code IS NOT NULL OR c.kind IS NOT NULL OR a.meeting_id IS NOT NULL
+WHERE r.code IS NOT NULL OR c.kind IS NOT NULL OR l.listed_no IS NOT NULL
+   OR a.meeting_id IS NOT NULL
 ORDER BY p.part, r.name, r.sort_order, c.kind DESC, c.set_order, c.day, c.criterion_no,
-         a.held_on, a.meeting_order
+         l.listed_no, a.held_on, a.meeting_order
 """
-# Each part's columns in PROFILE_SQL's result, and the attendance's names as the page shows them.
-_ROW_COLUMNS = [*_TABLE_COLUMNS, "group_id", "group_name", "sort_order", "participants",
-                "min_participants", "max_participants", "network_id"]  # fmt: skip
-_COMPARED_COLUMNS = ["kind", "set_order", "set_name", "day", "criterion_no", "criterion_status",
-                     "share", "achieved", "assessed"]  # fmt: skip
-_ATTENDED_COLUMNS = {"meeting_id": "meeting_id", "title": "title", "meeting_group": "group_name",
-                     "meeting_network": "network_name", "held_on": "held_on",
-                     "attendees": "attendees", "expected": "expected"}  # fmt: skip
+# The columns of PROFILE_SQL's parts that make frames, and the name a renamed one is given.
+_ROW_COLUMNS = dict.fromkeys([*_TABLE_COLUMNS, *_PEOPLE_COLUMNS[1:], "group_id"])
+_OVER_TIME_COLUMNS = {"day": None, "set_name": "group", "share": None, "achieved": None,
+                      "assessed": None}  # fmt: skip
+_ATTENDED_COLUMNS = {"meeting_id": None, "title": None, "meeting_group": "group_name",
+                     "meeting_network": "network_name", "held_on": None, "attendees": None,
+                     "expected": None}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -1010,42 +1017,63 @@ class MunicipalityProfile:
     attendance: pd.DataFrame
 
 
-def _part(read: pd.DataFrame, part: str, columns: list[str]) -> pd.DataFrame:
-    """One part's rows of a statement of several (column ``part``), as a query of them gives."""
-    rows = read.loc[read["part"] == part, columns]
-    return _as_read(rows.set_axis(pd.RangeIndex(len(rows))))
-
-
 def municipality_profile(con: duckdb.DuckDBPyConnection, filters: Filters) -> MunicipalityProfile:
     """The chosen municipality's row of the Kommuner table, comparison and attendance."""
     from dataclasses import replace
 
     code = filters.municipality_code
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    read = _frame(con, PROFILE_SQL, everyone, chosen=code)
-    rows = _part(read, "row", _ROW_COLUMNS)
-    attendance = _part(read, "attended", list(_ATTENDED_COLUMNS)).rename(columns=_ATTENDED_COLUMNS)
-    shown = (  # the rows municipality_table reads with the filters: the chosen one, if in view
-        (rows["code"] == code)
-        & ((rows["region"] == filters.region) if filters.region else True)
-        & ((rows["network_id"] == filters.network_id) if filters.network_id else True)
-        & ((rows["status"] == filters.status) if filters.status else True)
-    )
-    own = rows[shown]
-    table = _municipalities(_as_read(own.set_axis(pd.RangeIndex(len(own)))))[0]
+    read = _run(con, PROFILE_SQL, everyone, chosen=code)
+    described = read.description
+    names = [d[0] for d in described]
+    parts: dict[str, list[dict[str, Any]]] = {
+        "row": [],
+        "compared": [],
+        "listed": [],
+        "attended": [],
+    }
+    for row in read.fetchall():  # df() of so many empty cells costs more than the statement's run
+        parts[row[0]].append(dict(zip(names, row, strict=True)))
+    types = {d[0]: d[1] for d in described}
+
+    def frame(rows: list[dict[str, Any]], columns: dict[str, str | None]) -> pd.DataFrame:
+        """The rows' ``columns`` as a query of them alone gives them (renamed as mapped)."""
+        return store.frame(
+            [tuple(row[name] for name in columns) for row in rows],
+            [(shown or name, types[name]) for name, shown in columns.items()],
+        )
+
+    shown = {"code": code, "region": filters.region, "network_id": filters.network_id,
+             "status": filters.status}  # fmt: skip
+    own = [  # the rows municipality_table reads with the filters: the chosen one's, if in view
+        row
+        for row in parts["row"]
+        if all(value is None or row[name] == value for name, value in shown.items())
+    ]
+    table = _municipalities(frame(own, _ROW_COLUMNS))[0]
+    attendance = frame(parts["attended"], _ATTENDED_COLUMNS)
     if table.empty:
         return MunicipalityProfile(table, None, attendance)
-    compared = _part(read, "compared", _COMPARED_COLUMNS)
-    return MunicipalityProfile(table, _comparison(con, filters, rows, compared), attendance)
+    days = [row for row in parts["compared"] if row["kind"] == "day"]
+    over_time = frame(days, _OVER_TIME_COLUMNS).astype({"group": "str"})
+    comparison = _comparison(filters, parts, over_time)
+    return MunicipalityProfile(table, comparison, attendance)
 
 
 def _comparison(
-    con: duckdb.DuckDBPyConnection, filters: Filters, read: pd.DataFrame, compared: pd.DataFrame
+    filters: Filters, parts: dict[str, list[dict[str, Any]]], over_time: pd.DataFrame
 ) -> Comparison:
     """The chosen municipality against its network and all participants (see Comparison), from
-    everyone's ``municipality_rows`` and the 'compared' part of PROFILE_SQL."""
-    table, people = _municipalities(read)
-    rows = _records(table)  # plain values: a few dozen rows, faster than pandas per filter
+    PROFILE_SQL's parts as read: everyone's rows, 'compared' and 'listed'."""
+    rows = _records(parts["row"])  # plain values: a few dozen rows, faster than pandas
+    people = sorted(  # participants' rows: by group, then by name as read (a stable sort)
+        (
+            tuple(row[c] for c in _PEOPLE_COLUMNS)
+            for row in parts["row"]
+            if row["group_id"] is not None
+        ),
+        key=lambda person: person[2],
+    )
     for row in rows:
         reached, assessed = row["criteria_reached"], row["criteria_assessed"]
         row["criteria_rate"] = reached / assessed if assessed > 0 else math.nan
@@ -1074,36 +1102,29 @@ def _comparison(
             }
         )
 
-    by_criterion = compared[compared["kind"] == "criterion"]
     none = dict.fromkeys(
         ["network_reached", "network_assessed", "everyone_reached", "everyone_assessed"], 0
     )
     tally: dict[int, dict[str, int]] = {}
     own_status: dict[int, str] = {}
-    for set_name, no, status, achieved, assessed in zip(
-        by_criterion["set_name"],
-        by_criterion["criterion_no"],
-        by_criterion["criterion_status"],
-        by_criterion["achieved"],
-        by_criterion["assessed"],
-        strict=True,
-    ):
+    for row in parts["compared"]:  # the 'criterion' rows (the 'day' rows are over_time's)
+        no, set_name = row["criterion_no"], row["set_name"]
+        if row["kind"] != "criterion":
+            continue
         if set_name == "municipality":
-            own_status[no] = status
+            own_status[no] = row["criterion_status"]
         else:
             counts = tally.setdefault(no, dict(none))
-            counts[f"{set_name}_reached"], counts[f"{set_name}_assessed"] = achieved, assessed
+            counts[f"{set_name}_reached"] = row["achieved"]
+            counts[f"{set_name}_assessed"] = row["assessed"]
     # not assessed: NaN as in criteria_cells' status column, None where no one is assessed
     missing = float("nan") if tally else None
     per_criterion = [
-        {
-            "criterion_no": row.criterion_no,
-            "text": row.text,
-            "source": row.source,
-            "status": own_status.get(row.criterion_no, missing),
-        }
-        | {k: int(v) for k, v in tally.get(row.criterion_no, none).items()}
-        for row in criteria(con, filters).itertuples(index=False)
+        {"criterion_no": no, "text": text, "source": source, "status": own_status.get(no, missing)}
+        | {k: int(v) for k, v in tally.get(no, none).items()}
+        for no, text, source in (
+            (row["listed_no"], row["listed_text"], row["listed_source"]) for row in parts["listed"]
+        )
     ]
 
     networks = {row["code"]: row["network_name"] for row in rows}
@@ -1131,13 +1152,6 @@ def _comparison(
             }
         )
 
-    over_time = (
-        compared.loc[
-            compared["kind"] == "day", ["day", "set_name", "share", "achieved", "assessed"]
-        ]
-        .astype({"achieved": "int32", "assessed": "int32"})
-        .reset_index(drop=True)
-    )
     return Comparison(
         name=name,
         network_name=network,
@@ -1169,5 +1183,5 @@ def _comparison(
                 "everyone_mean",
             ],
         ).sort_values("sort_order", ignore_index=True),
-        over_time=over_time.rename(columns={"set_name": "group"}).astype({"group": "str"}),
+        over_time=over_time,
     )

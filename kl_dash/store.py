@@ -102,14 +102,23 @@ _TEXT = {25, 1043, 114, 3802}  # text, varchar, json, jsonb
 _BOOL = 16
 
 
+# DuckDB's names of the types above whose df() dtype frame gives: DuckDB rows read with fetchall
+# make the frame df() would (queries.municipality_profile reads several results from one).
+_DUCKDB_TYPES = {"INTEGER": 23, "BIGINT": 20, "DOUBLE": 701, "DECIMAL": 1700, "DATE": 1082,
+                 "TIMESTAMP": 1114, "VARCHAR": 25, "BOOLEAN": 16}  # fmt: skip
+
+
 def frame(rows: list[tuple], description: Any) -> pd.DataFrame:
-    """A DataFrame of PostgreSQL ``rows`` with the dtypes DuckDB's df() gives."""
-    names = [d.name for d in description]
+    """A DataFrame of ``rows`` with the dtypes DuckDB's df() gives.
+
+    ``description``: PostgreSQL's, DuckDB's, or (name, type) pairs of either.
+    """
+    names = [d[0] for d in description]
     columns = list(zip(*rows, strict=True)) if rows else [() for _ in names]
     data = {}
     for name, d, values in zip(names, description, columns, strict=True):
         has_null = any(v is None for v in values)
-        oid = d.type_code
+        oid = d[1] if isinstance(d[1], int) else _DUCKDB_TYPES.get(str(d[1]).split("(")[0])
         if oid in _INT:
             series = pd.Series(values, dtype=_INT[oid][1])
             data[name] = series if has_null else series.astype(_INT[oid][0])
