@@ -3,7 +3,7 @@
 The page a director prints before a network meeting: the municipality beside its network and
 all participants on attendance, participants per group against the range asked for, and each
 success criterion, with its place among the others and the criteria over time. Built from
-``queries.development_comparison``; tables are what the page draws and what it offers for
+``queries.municipality_profile``; tables are what the page draws and what it offers for
 download. No streamlit here.
 """
 

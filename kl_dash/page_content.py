@@ -227,64 +227,67 @@ def criteria_shares_table(data: Data, f: Filters) -> pd.DataFrame:
 # --- Kommuner ---------------------------------------------------------------------------------
 
 
+def municipality_rows(data: Data, f: Filters) -> pd.DataFrame:
+    """The Kommuner table's rows (queries.municipality_table); on a profile, its own row."""
+    if f.municipality_code:
+        return data(queries.municipality_profile).table
+    return data(queries.municipality_table)
+
+
 def municipality_table(data: Data, f: Filters, group_names: tuple[str, ...]) -> pd.DataFrame:
     """One row per municipality, as the Kommuner page shows it (a column per group)."""
     return presenting.municipality_table(
-        data(queries.municipality_table), list(group_names), data(queries.example_facts)
+        municipality_rows(data, f), list(group_names), data(queries.example_facts)
     )
+
+
+def _compared(data: Data) -> queries.Comparison:
+    return data(queries.municipality_profile).comparison
 
 
 def comparison_cards(data: Data, f: Filters) -> list[Card]:
     """A profile's cards: the municipality beside its network and everyone."""
-    return comparison_view.cards(data(queries.development_comparison))
+    return comparison_view.cards(_compared(data))
 
 
 def comparison_figures(data: Data, f: Filters) -> pd.DataFrame:
     """A profile's comparison figures as a table."""
-    return comparison_view.figures_table(
-        data(queries.development_comparison), data(queries.example_facts)
-    )
+    return comparison_view.figures_table(_compared(data), data(queries.example_facts))
 
 
 def comparison_over_time(data: Data, f: Filters) -> go.Figure:
     """Criteria reached over time by the municipality, its network and everyone."""
-    compared = data(queries.development_comparison)
+    compared = _compared(data)
     names = comparison_view.names(compared, data(queries.example_facts))
     return kept(charts.comparison_over_time(compared.over_time, names, f.as_of))
 
 
 def comparison_over_time_text(data: Data, f: Filters) -> str:
     """The comparison over time: the alt text."""
-    compared = data(queries.development_comparison)
+    compared = _compared(data)
     names = comparison_view.names(compared, data(queries.example_facts))
     return chart_text.comparison_over_time(compared.over_time, names, f.as_of)
 
 
 def comparison_over_time_table(data: Data, f: Filters) -> pd.DataFrame:
     """The comparison over time as a table."""
-    return comparison_view.over_time_table(
-        data(queries.development_comparison), data(queries.example_facts)
-    )
+    return comparison_view.over_time_table(_compared(data), data(queries.example_facts))
 
 
 def comparison_criteria(data: Data, f: Filters) -> pd.DataFrame:
     """Each criterion: the municipality against its network and everyone."""
-    return comparison_view.criteria_table(
-        data(queries.development_comparison), data(queries.example_facts)
-    )
+    return comparison_view.criteria_table(_compared(data), data(queries.example_facts))
 
 
 def comparison_participants(data: Data, f: Filters) -> pd.DataFrame:
     """Participants per group: the municipality against the range and the others' means."""
-    return comparison_view.participants_table(
-        data(queries.development_comparison), data(queries.example_facts)
-    )
+    return comparison_view.participants_table(_compared(data), data(queries.example_facts))
 
 
 def profile_attendance(data: Data, f: Filters) -> pd.DataFrame:
     """The municipality's attendance at each meeting."""
     return presenting.profile_attendance_table(
-        data(queries.profile_attendance), data(queries.example_facts)
+        data(queries.municipality_profile).attendance, data(queries.example_facts)
     )
 
 

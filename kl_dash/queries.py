@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -660,8 +661,9 @@ ANSWERS = {
 
 # --- Municipalities --------------------------------------------------------------------------
 
-MUNICIPALITY_TABLE_SQL = f"""
-WITH {SCOPE},
+# The Kommuner table's steps after SCOPE: municipality_rows is a row per municipality in view
+# and group it signed up for (one row with empty group columns when none).
+_TABLE_STEPS = """
 criteria_total AS (
     SELECT CAST(count(*) AS INTEGER) AS total FROM success_criteria WHERE programme_id = $programme
 ),
@@ -673,20 +675,27 @@ signed_up AS (
     JOIN programme_groups AS g USING (programme_id, group_id)
     WHERE pa.programme_id = $programme
       AND (CAST($group_id AS VARCHAR) IS NULL OR g.group_id = $group_id)
-)
-SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest_on,
-       f.agreement_on, f.withdrawn_on,
-       CAST(f.meetings_attended AS DOUBLE PRECISION) / nullif(f.meetings_expected, 0)
-           AS attendance_rate,
-       CASE WHEN f.meetings_expected > 0 THEN f.meetings_attended END AS meetings_attended,
-       nullif(f.meetings_expected, 0) AS meetings_expected,
-       f.criteria_reached, f.criteria_assessed, t.total AS criteria_total,
-       s.group_id, s.group_name, s.sort_order, s.participants, s.min_participants,
-       s.max_participants
-FROM municipality_figures AS f
-CROSS JOIN criteria_total AS t
-LEFT JOIN signed_up AS s USING (code)
-ORDER BY f.name, s.sort_order
+),
+municipality_rows AS (
+    SELECT f.code, f.name, f.region, f.network_name, f.status, f.counted, f.interest_on,
+           f.agreement_on, f.withdrawn_on,
+           CAST(f.meetings_attended AS DOUBLE PRECISION) / nullif(f.meetings_expected, 0)
+               AS attendance_rate,
+           CASE WHEN f.meetings_expected > 0 THEN f.meetings_attended END AS meetings_attended,
+           nullif(f.meetings_expected, 0) AS meetings_expected,
+           f.criteria_reached, f.criteria_assessed, t.total AS criteria_total,
+           s.group_id, s.group_name, s.sort_order, s.participants, s.min_participants,
+           s.max_participants, f.network_id
+    FROM municipality_figures AS f
+    CROSS JOIN criteria_total AS t
+    LEFT JOIN signed_up AS s USING (code)
+)"""
+
+MUNICIPALITY_TABLE_SQL = f"""
+WITH {SCOPE},
+{_TABLE_STEPS}
+SELECT * FROM municipality_rows
+ORDER BY name, sort_order
 """
 # The columns of MUNICIPALITY_TABLE_SQL that make the table (one row per municipality), and
 # those of each person row (``_municipalities``), one per municipality and group it signed up for.
@@ -755,15 +764,13 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     return participants_in_view(signed_up(con, filters), codes, filters.group_id)
 
 
-def _municipalities(
-    con: duckdb.DuckDBPyConnection, filters: Filters
-) -> tuple[pd.DataFrame, list[tuple]]:
-    """``municipality_table`` and the people behind its group columns, from one SQL.
+def _municipalities(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
+    """``municipality_table`` and the people behind its group columns, from the rows of
+    ``municipality_rows`` (as a query of them gives them).
 
     The people are ``participants``' rows in its order (by group, then municipality), as
     tuples of ``_PEOPLE_COLUMNS``. Plain Python where pandas would cost more than the rows.
     """
-    rows = _frame(con, MUNICIPALITY_TABLE_SQL, filters)
     read = {c: rows[c].tolist() for c in ["name", *_PEOPLE_COLUMNS]}
     first: dict[str, int] = {}  # each municipality's first row
     for i, code in enumerate(read["code"]):
@@ -795,35 +802,7 @@ def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 
     Participants per group are added as one column per group (named after the group).
     """
-    return _municipalities(con, filters)[0]
-
-
-PROFILE_ATTENDANCE_SQL = f"""
-WITH {SCOPE},
-signed_up AS (
-    SELECT CAST(sum(participants) AS INTEGER) AS total
-    FROM participants WHERE programme_id = $programme AND municipality_code = $municipality
-)
-SELECT h.meeting_id, h.title, h.group_name, h.network_name, h.held_on, x.attendees,
-       coalesce(pa.participants, s.total) AS expected
-FROM expected_attendance AS x
-JOIN held_in_view AS h USING (meeting_id)
-CROSS JOIN signed_up AS s
-LEFT JOIN participants AS pa
-  ON pa.programme_id = h.programme_id AND pa.group_id = h.group_id
- AND pa.municipality_code = $municipality
-WHERE x.code = $municipality
-ORDER BY h.held_on, h.sort_order
-"""
-
-
-def profile_attendance(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """The chosen municipality's attendance at each held meeting meant for it.
-
-    attendees is empty where none is registered; expected is the people it signed up for the
-    meeting's group (for a meeting for every group: for all its groups).
-    """
-    return _frame(con, PROFILE_ATTENDANCE_SQL, filters)
+    return _municipalities(_frame(con, MUNICIPALITY_TABLE_SQL, filters))[0]
 
 
 PROFILE_CRITERIA_SQL = """
@@ -872,17 +851,28 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     from dataclasses import replace
 
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    return _summary(_records(municipality_table(con, everyone)), filters.municipality_code)
+    read = _run(con, MUNICIPALITY_TABLE_SQL, everyone)
+    names = [d[0] for d in read.description]
+    rows = (dict(zip(names, row, strict=True)) for row in read.fetchall())
+    return _summary(_records(rows), filters.municipality_code)
 
 
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """municipality_table's rows as plain values for the comparison (no count: 0)."""
+def _records(rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Each municipality's figures for the comparison, from municipality_rows as read (None:
+    NULL): plain values, a missing count 0, a missing rate NaN; one per municipality."""
     counts = ["meetings_attended", "meetings_expected", "criteria_reached", "criteria_assessed"]
-    columns = ["code", "name", "network_name", "counted", "attendance_rate", *counts]
-    plain = {c: table[c].tolist() for c in columns[:5]} | {
-        c: table[c].fillna(0).tolist() for c in counts
-    }
-    return [dict(zip(columns, values, strict=True)) for values in zip(*plain.values(), strict=True)]
+    found: dict[str, dict[str, Any]] = {}
+    for row in rows:
+        if row["code"] not in found:
+            rate = row["attendance_rate"]
+            found[row["code"]] = {
+                "code": row["code"],
+                "name": row["name"],
+                "network_name": row["network_name"],
+                "counted": row["counted"],
+                "attendance_rate": math.nan if rate is None else rate,
+            } | {c: row[c] or 0 for c in counts}
+    return list(found.values())
 
 
 def _summary(rows: list[dict[str, Any]], code: str) -> pd.DataFrame:
@@ -1159,8 +1149,14 @@ def _mean(values: list[int]) -> float:
     return sum(values) / len(values) if values else math.nan
 
 
-CRITERIA_COMPARED_SQL = f"""
+# A municipality's profile in one statement (planning a statement over SCOPE costs more than
+# running it): everyone's municipality_rows (``part`` 'row'), the comparison's criteria over time
+# and per criterion ('compared'), the programme's criteria ('listed') and the chosen
+# municipality's attendance ('attended'). Each part's columns have names of their own; a row
+# of one part leaves the others' empty.
+PROFILE_SQL = f"""
 WITH {SCOPE},
+{_TABLE_STEPS},
 chosen_network AS (
     SELECT network_id FROM enrollments
     WHERE programme_id = $programme AND municipality_code = $chosen
@@ -1199,42 +1195,154 @@ assessed_cells AS (
            v.network_name = (SELECT network_name FROM scope WHERE code = $chosen) AS near
     FROM latest_assessment AS l
     JOIN in_view AS v ON v.code = l.code
+),
+compared AS (
+    -- 'day' rows: the share reached per set and assessment date, over time; 'criterion' rows:
+    -- per criterion, how many taking part reached it of those assessed in the network and of
+    -- everyone (a row wherever anyone in view is assessed), and the chosen one's latest status
+    SELECT 'day' AS kind, set_order, set_name, day, CAST(NULL AS INTEGER) AS criterion_no,
+           CAST(NULL AS VARCHAR) AS criterion_status,
+           CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*)
+               AS share,
+           CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
+           CAST(count(*) AS INTEGER) AS assessed
+    FROM latest
+    GROUP BY set_order, set_name, day
+    UNION ALL
+    SELECT 'criterion', s.set_order, s.set_name, CAST(NULL AS DATE), c.criterion_no,
+           CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE PRECISION),
+           CAST(count(*) FILTER (WHERE c.counted AND c.status = 'achieved') AS INTEGER),
+           CAST(count(*) FILTER (WHERE c.counted) AS INTEGER)
+    FROM assessed_cells AS c
+    JOIN (VALUES (2, 'network'), (3, 'everyone')) AS s (set_order, set_name)
+      ON s.set_name = 'everyone' OR c.near
+    GROUP BY s.set_order, s.set_name, c.criterion_no
+    UNION ALL
+    SELECT 'criterion', 1, 'municipality', CAST(NULL AS DATE), criterion_no, status,
+           CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
+    FROM latest_assessment
+    WHERE code = $chosen
+),
+listed AS (
+    -- the programme's criteria (``criteria``), as the comparison lists them
+    SELECT criterion_no AS listed_no, text AS listed_text, source AS listed_source
+    FROM success_criteria WHERE programme_id = $programme
+),
+own_total AS (
+    SELECT CAST(sum(participants) AS INTEGER) AS total
+    FROM participants WHERE programme_id = $programme AND municipality_code = $chosen
+),
+attended AS (
+    -- the chosen one's attendance at each held meeting meant for it; expected: the people it
+    -- signed up for the meeting's group (for a meeting for every group: for all its groups)
+    SELECT h.meeting_id, h.title, h.group_name AS meeting_group,
+           h.network_name AS meeting_network, h.held_on, x.attendees,
+           coalesce(pa.participants, s.total) AS expected, h.sort_order AS meeting_order
+    FROM expected_attendance AS x
+    JOIN held_in_view AS h USING (meeting_id)
+    CROSS JOIN own_total AS s
+    LEFT JOIN participants AS pa
+      ON pa.programme_id = h.programme_id AND pa.group_id = h.group_id
+     AND pa.municipality_code = $chosen
+    WHERE x.code = $chosen
+),
+parts (part) AS (
+    VALUES ('row'), ('compared'), ('listed'), ('attended')
 )
--- 'day' rows: the share reached per set and assessment date, over time; 'criterion' rows:
--- per criterion, how many taking part reached it of those assessed in the network and of
--- everyone (a row wherever anyone in view is assessed), and the chosen one's latest status
-SELECT 'day' AS kind, set_order, set_name, day, CAST(NULL AS INTEGER) AS criterion_no,
-       CAST(NULL AS VARCHAR) AS status,
-       CAST(count(*) FILTER (WHERE status = 'achieved') AS DOUBLE PRECISION) / count(*) AS share,
-       CAST(count(*) FILTER (WHERE status = 'achieved') AS INTEGER) AS achieved,
-       CAST(count(*) AS INTEGER) AS assessed
-FROM latest
-GROUP BY set_order, set_name, day
-UNION ALL
-SELECT 'criterion', s.set_order, s.set_name, CAST(NULL AS DATE), c.criterion_no,
-       CAST(NULL AS VARCHAR), CAST(NULL AS DOUBLE PRECISION),
-       CAST(count(*) FILTER (WHERE c.counted AND c.status = 'achieved') AS INTEGER),
-       CAST(count(*) FILTER (WHERE c.counted) AS INTEGER)
-FROM assessed_cells AS c
-JOIN (VALUES (2, 'network'), (3, 'everyone')) AS s (set_order, set_name)
-  ON s.set_name = 'everyone' OR c.near
-GROUP BY s.set_order, s.set_name, c.criterion_no
-UNION ALL
-SELECT 'criterion', 1, 'municipality', CAST(NULL AS DATE), criterion_no, status,
-       CAST(NULL AS DOUBLE PRECISION), CAST(NULL AS INTEGER), CAST(NULL AS INTEGER)
-FROM latest_assessment
-WHERE code = $chosen
-ORDER BY kind DESC, set_order, day, criterion_no
+SELECT p.part, r.*, c.*, l.*, a.*
+FROM parts AS p
+LEFT JOIN municipality_rows AS r ON p.part = 'row'
+LEFT JOIN compared AS c ON p.part = 'compared'
+LEFT JOIN listed AS l ON p.part = 'listed'
+LEFT JOIN attended AS a ON p.part = 'attended'
+WHERE r.code IS NOT NULL OR c.kind IS NOT NULL OR l.listed_no IS NOT NULL
+   OR a.meeting_id IS NOT NULL
+ORDER BY p.part, r.name, r.sort_order, c.kind DESC, c.set_order, c.day, c.criterion_no,
+         l.listed_no, a.held_on, a.meeting_order
 """
+# The columns of PROFILE_SQL's parts that make frames, and the name a renamed one is given.
+_ROW_COLUMNS = dict.fromkeys([*_TABLE_COLUMNS, *_PEOPLE_COLUMNS[1:], "group_id"])
+_OVER_TIME_COLUMNS = {"day": None, "set_name": "group", "share": None, "achieved": None,
+                      "assessed": None}  # fmt: skip
+_ATTENDED_COLUMNS = {"meeting_id": None, "title": None, "meeting_group": "group_name",
+                     "meeting_network": "network_name", "held_on": None, "attendees": None,
+                     "expected": None}  # fmt: skip
 
 
-def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> Comparison:
-    """The chosen municipality against its network and all participants (see Comparison)."""
+@dataclass(frozen=True)
+class MunicipalityProfile:
+    """What a municipality's profile shows of the queries, read in one statement.
+
+    - table: ``municipality_table``'s frame for the filters: the municipality's row, or none
+      when it is not enrolled on the status date or the filters leave it out;
+    - comparison: the municipality against its network and everyone (None without a row);
+    - attendance: its attendance at each held meeting meant for it (meeting_id, title,
+      group_name, network_name, held_on, attendees: empty where none is registered, expected:
+      the people it signed up for the meeting's group, or for all its groups).
+    """
+
+    table: pd.DataFrame
+    comparison: Comparison | None
+    attendance: pd.DataFrame
+
+
+def municipality_profile(con: duckdb.DuckDBPyConnection, filters: Filters) -> MunicipalityProfile:
+    """The chosen municipality's row of the Kommuner table, comparison and attendance."""
     from dataclasses import replace
 
+    code = filters.municipality_code
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    table, people = _municipalities(con, everyone)
-    rows = _records(table)  # plain values: a few dozen rows, faster than pandas per filter
+    read = _run(con, PROFILE_SQL, everyone, chosen=code)
+    described = read.description
+    names = [d[0] for d in described]
+    parts: dict[str, list[dict[str, Any]]] = {
+        "row": [],
+        "compared": [],
+        "listed": [],
+        "attended": [],
+    }
+    for row in read.fetchall():  # df() of so many empty cells costs more than the statement's run
+        parts[row[0]].append(dict(zip(names, row, strict=True)))
+    types = {d[0]: d[1] for d in described}
+
+    def frame(rows: list[dict[str, Any]], columns: dict[str, str | None]) -> pd.DataFrame:
+        """The rows' ``columns`` as a query of them alone gives them (renamed as mapped)."""
+        return store.typed_frame(
+            [tuple(row[name] for name in columns) for row in rows],
+            [(shown or name, store.sql_type(types[name])) for name, shown in columns.items()],
+        )
+
+    shown = {"code": code, "region": filters.region, "network_id": filters.network_id,
+             "status": filters.status}  # fmt: skip
+    own = [  # the rows municipality_table reads with the filters: the chosen one's, if in view
+        row
+        for row in parts["row"]
+        if all(value is None or row[name] == value for name, value in shown.items())
+    ]
+    table = _municipalities(frame(own, _ROW_COLUMNS))[0]
+    if table.empty:  # the filters leave it out: nothing of it is shown
+        return MunicipalityProfile(table, None, frame([], _ATTENDED_COLUMNS))
+    attendance = frame(parts["attended"], _ATTENDED_COLUMNS)
+    days = [row for row in parts["compared"] if row["kind"] == "day"]
+    over_time = frame(days, _OVER_TIME_COLUMNS).astype({"group": "str"})
+    comparison = _comparison(filters, parts, over_time)
+    return MunicipalityProfile(table, comparison, attendance)
+
+
+def _comparison(
+    filters: Filters, parts: dict[str, list[dict[str, Any]]], over_time: pd.DataFrame
+) -> Comparison:
+    """The chosen municipality against its network and all participants (see Comparison), from
+    PROFILE_SQL's parts as read: everyone's rows, 'compared' and 'listed'."""
+    rows = _records(parts["row"])  # plain values: a few dozen rows, faster than pandas
+    people = sorted(  # participants' rows: by group, then by name as read (a stable sort)
+        (
+            tuple(row[c] for c in _PEOPLE_COLUMNS)
+            for row in parts["row"]
+            if row["group_id"] is not None
+        ),
+        key=lambda person: person[2],
+    )
     for row in rows:
         reached, assessed = row["criteria_reached"], row["criteria_assessed"]
         row["criteria_rate"] = reached / assessed if assessed > 0 else math.nan
@@ -1263,37 +1371,29 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
             }
         )
 
-    compared = _frame(con, CRITERIA_COMPARED_SQL, everyone, chosen=filters.municipality_code)
-    by_criterion = compared[compared["kind"] == "criterion"]
     none = dict.fromkeys(
         ["network_reached", "network_assessed", "everyone_reached", "everyone_assessed"], 0
     )
     tally: dict[int, dict[str, int]] = {}
     own_status: dict[int, str] = {}
-    for set_name, no, status, achieved, assessed in zip(
-        by_criterion["set_name"],
-        by_criterion["criterion_no"],
-        by_criterion["status"],
-        by_criterion["achieved"],
-        by_criterion["assessed"],
-        strict=True,
-    ):
+    for row in parts["compared"]:  # the 'criterion' rows (the 'day' rows are over_time's)
+        no, set_name = row["criterion_no"], row["set_name"]
+        if row["kind"] != "criterion":
+            continue
         if set_name == "municipality":
-            own_status[no] = status
+            own_status[no] = row["criterion_status"]
         else:
             counts = tally.setdefault(no, dict(none))
-            counts[f"{set_name}_reached"], counts[f"{set_name}_assessed"] = achieved, assessed
+            counts[f"{set_name}_reached"] = row["achieved"]
+            counts[f"{set_name}_assessed"] = row["assessed"]
     # not assessed: NaN as in criteria_cells' status column, None where no one is assessed
     missing = float("nan") if tally else None
     per_criterion = [
-        {
-            "criterion_no": row.criterion_no,
-            "text": row.text,
-            "source": row.source,
-            "status": own_status.get(row.criterion_no, missing),
-        }
-        | {k: int(v) for k, v in tally.get(row.criterion_no, none).items()}
-        for row in criteria(con, filters).itertuples(index=False)
+        {"criterion_no": no, "text": text, "source": source, "status": own_status.get(no, missing)}
+        | {k: int(v) for k, v in tally.get(no, none).items()}
+        for no, text, source in (
+            (row["listed_no"], row["listed_text"], row["listed_source"]) for row in parts["listed"]
+        )
     ]
 
     networks = {row["code"]: row["network_name"] for row in rows}
@@ -1321,13 +1421,6 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
             }
         )
 
-    over_time = (
-        compared.loc[
-            compared["kind"] == "day", ["day", "set_name", "share", "achieved", "assessed"]
-        ]
-        .astype({"achieved": "int32", "assessed": "int32"})
-        .reset_index(drop=True)
-    )
     return Comparison(
         name=name,
         network_name=network,
@@ -1359,5 +1452,5 @@ def development_comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
                 "everyone_mean",
             ],
         ).sort_values("sort_order", ignore_index=True),
-        over_time=over_time.rename(columns={"set_name": "group"}).astype({"group": "str"}),
+        over_time=over_time,
     )

@@ -307,17 +307,16 @@ def municipality_profile(
 ) -> Profile:
     """The chosen municipality's profile, as the Kommuner page shows it (one page)."""
     programme = queries.programme_info(con, filters)
-    rows = queries.municipality_table(con, filters)
-    found = rows[rows["code"] == filters.municipality_code]
-    if found.empty:
+    profile = queries.municipality_profile(con, filters)
+    if profile.table.empty:
         name = choices.municipalities.get(filters.municipality_code, filters.municipality_code)
         raise KlDashError(
             f"{name} er ikke tilmeldt {programme['short_name']} pr. {format_date(filters.as_of)}, "
             "eller filtrene udelukker kommunen."
         )
-    row = found.iloc[0].to_dict()
+    row = profile.table.iloc[0].to_dict()
     examples = queries.example_facts(con, filters)
-    compared = queries.development_comparison(con, filters)
+    compared = profile.comparison
     over_time = "Succeskriterier opnået over tid"
     if compared.over_time.empty:
         what = "vurderinger af succeskriterier"
@@ -328,7 +327,7 @@ def municipality_profile(
         figure = charts.comparison_over_time(compared.over_time, names, filters.as_of)
         chart = Section(over_time, charts=(Chart("comparison", alt, figure),))
     criteria = comparison_view.criteria_table(compared, examples)
-    attendance = queries.profile_attendance(con, filters)
+    attendance = profile.attendance
     group_name = choices.groups.get(filters.group_id) if filters.group_id else None
     as_of = format_date(filters.as_of)
     return Profile(

@@ -115,9 +115,29 @@ _TYPES = {
 _INT = {"INTEGER": ("int32", "Int32"), "BIGINT": ("int64", "Int64")}
 
 
+# DuckDB's type names (a description's type) by the SQL type typed_frame reads them as.
+_DUCKDB_TYPES = {
+    "INTEGER": "INTEGER",
+    "BIGINT": "BIGINT",
+    "DOUBLE": "DOUBLE PRECISION",
+    "DECIMAL": "DOUBLE PRECISION",
+    "DATE": "DATE",
+    "TIMESTAMP": "TIMESTAMP",
+    "VARCHAR": "VARCHAR",
+    "BOOLEAN": "BOOLEAN",
+}
+
+
+def sql_type(type_code: Any) -> str | None:
+    """The SQL type typed_frame reads a column as, from a PostgreSQL or DuckDB description."""
+    if isinstance(type_code, int):
+        return _TYPES.get(type_code)
+    return _DUCKDB_TYPES.get(str(type_code).split("(")[0])
+
+
 def frame(rows: list[tuple], description: Any) -> pd.DataFrame:
     """A DataFrame of PostgreSQL ``rows`` with the dtypes DuckDB's df() gives."""
-    return typed_frame(rows, [(d.name, _TYPES.get(d.type_code)) for d in description])
+    return typed_frame(rows, [(d.name, sql_type(d.type_code)) for d in description])
 
 
 def typed_frame(rows: list[tuple], columns: list[tuple[str, str | None]]) -> pd.DataFrame:

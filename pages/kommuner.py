@@ -14,7 +14,7 @@ examples = view.data(queries.example_facts)
 st.title("Kommuner")
 st.caption(literal(presenting.view_caption(programme, f, view.choices)))
 
-table = view.data(queries.municipality_table)
+table = view.built(page_content.municipality_rows)  # on a profile, its own row
 if table.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "kommuner")))
     st.stop()
@@ -66,7 +66,8 @@ with right:
     st.markdown("\n".join(f"- {literal(name)}" for name in focus) or "Ingen valgt endnu.")
 
 st.subheader("Sammenlignet med netværket og alle deltagere")
-compared = view.data(queries.development_comparison)
+profile = view.data(queries.municipality_profile)
+compared = profile.comparison
 group_name = view.choices.groups.get(f.group_id) if f.group_id else None
 st.caption(literal(comparison_view.scope_sentence(compared, f, group_name)))
 with st.container(horizontal=True, gap="small"):
@@ -104,8 +105,7 @@ tables.show(people_compared, (*tables.PEOPLE, row["name"], "Ønsket"))
 view.offer(people_compared, f"Deltagere sammenlignet {row['name']}")
 
 st.subheader("Fremmøde ved hvert møde")
-attendance = view.data(queries.profile_attendance)
-if attendance.empty:
+if profile.attendance.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder")))
 else:
     shown_attendance = view.built(page_content.profile_attendance)

@@ -152,7 +152,7 @@ def test_the_participants_text_counts_those_outside_the_range_as_the_table_does(
 
 def test_the_comparison_text_gives_each_set_s_latest_share(con):
     view = Filters("it-2017", date(2019, 6, 1), municipality_code="580")
-    compared = queries.development_comparison(con, view)
+    compared = queries.municipality_profile(con, view).comparison
     names = comparison_view.names(compared, queries.example_facts(con, view))
     text = chart_text.comparison_over_time(compared.over_time, names, view.as_of)
     latest = compared.over_time.sort_values("day").groupby("group").last()

@@ -308,6 +308,29 @@ def test_comparison_puts_the_municipality_beside_its_network_and_everyone(con):
     assert rows["criteria_share"].iloc[2] == everyone.criteria_share
 
 
+@pytest.mark.parametrize(
+    "extra",
+    [{}, {"group_id": "styregruppe"}, {"status": "withdrawn"}, {"region": "Syddanmark"}],
+)
+def test_a_profile_holds_the_kommuner_row_of_its_municipality_or_nothing_when_left_out(con, extra):
+    view = Filters("it-2017", date(2019, 6, 1), **extra)
+    table = queries.municipality_table(con, view)
+    shown = set(table["code"])
+    everyone = queries.municipality_table(con, Filters("it-2017", date(2019, 6, 1)))
+    for code in everyone["code"]:
+        chosen = replace(view, municipality_code=code)
+        profile = queries.municipality_profile(con, chosen)
+        if code in shown:  # the Kommuner table's row of it, as the table read it alone
+            pd.testing.assert_frame_equal(
+                profile.table, queries.municipality_table(con, chosen), obj=f"{code} {extra}"
+            )
+            assert list(profile.table["code"]) == [code] and profile.comparison is not None
+        else:  # the filters leave it out: no row, comparison or attendance of it
+            assert profile.table.empty and profile.comparison is None
+            assert profile.attendance.empty
+    assert shown  # every filter above keeps someone
+
+
 # --- meetings per network ---------------------------------------------------------------------
 
 

@@ -38,11 +38,10 @@ EVERY_VIEW = [
     "example_facts",
 ]
 MUNICIPALITY = [
-    "profile_attendance",
     "profile_criteria",
     "profile_focus_areas",
     "comparison",
-    "development_comparison",
+    "municipality_profile",
 ]
 
 
