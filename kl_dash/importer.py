@@ -259,38 +259,49 @@ def _map_headers(
 
 
 def _stage_sql(kind: Kind, found: dict[str, int]) -> str:
-    """SQL creating upload_parsed: raw text (r_<col>) and parsed value (p_<col>) per column."""
+    """SQL creating upload_parsed: raw text (r_<col>) and parsed value (p_<col>) per column.
+
+    A value looked up or parsed by a function is worked out once per distinct text of its
+    column (step ``v_<col>``) and joined back to the rows: a large file repeats few names and
+    dates, and the lookups' normalising and the date patterns cost more than the join.
+    """
     raw = {
         c.name: f"nullif(trim(c{found[c.name]}), '')" if c.name in found else "NULL::VARCHAR"
         for c in kind.columns
     }
-    select, joins = ["u.rownum"], []
+    select, steps, joins = ["u.rownum"], [], []
     for c in kind.columns:
         v = f"r_{c.name}"
         select.append(f"u.{v}")
+        lookup = ""  # how the distinct texts d.raw are looked up (a join), if they are
         if c.kind == "programme":
-            joins.append(f"LEFT JOIN lk_programme AS j_{c.name} ON j_{c.name}.key = lower(u.{v})")
-            parsed = f"j_{c.name}.id"
+            parsed, lookup = "j.id", "lk_programme AS j ON j.key = lower(d.raw)"
         elif c.kind in ("municipality", "enrolled"):
-            joins.append(
-                f"LEFT JOIN lk_municipality AS j_{c.name} ON j_{c.name}.key = kl_norm(u.{v})"
-            )
-            parsed = f"j_{c.name}.code"
+            parsed, lookup = "j.code", "lk_municipality AS j ON j.key = kl_norm(d.raw)"
         elif c.kind in WORDS:
-            joins.append(
-                f"LEFT JOIN lk_word AS j_{c.name} ON j_{c.name}.kind = '{c.kind}' "
-                f"AND j_{c.name}.word = lower(u.{v})"
-            )
-            parsed = f"j_{c.name}.code"
-        elif c.kind in _PARSE:
-            parsed = _PARSE[c.kind].format(v=f"u.{v}")
-        else:  # looked up per programme in a second step (group, network, meeting, criterion)
-            parsed = "NULL::INTEGER" if c.kind == "criterion" else "NULL::VARCHAR"
-        select.append(f"{parsed} AS p_{c.name}")
+            parsed = "j.code"
+            lookup = f"lk_word AS j ON j.kind = '{c.kind}' AND j.word = lower(d.raw)"
+        elif c.kind in _PARSE and c.kind != "text":
+            parsed = _PARSE[c.kind].format(v="d.raw")
+        else:
+            if c.kind == "text":  # mostly unlike each other: parsed where they stand
+                value = _PARSE["text"].format(v=f"u.{v}")
+            else:  # looked up per programme in a second step (group, network, meeting, ...)
+                value = "NULL::INTEGER" if c.kind == "criterion" else "NULL::VARCHAR"
+            select.append(f"{value} AS p_{c.name}")
+            continue
+        steps.append(
+            f"v_{c.name} AS (SELECT d.raw, {parsed} AS parsed "
+            f"FROM (SELECT DISTINCT {v} AS raw FROM u) AS d"
+            + (f" LEFT JOIN {lookup})" if lookup else ")")
+        )
+        joins.append(f"LEFT JOIN v_{c.name} ON v_{c.name}.raw = u.{v}")
+        select.append(f"v_{c.name}.parsed AS p_{c.name}")
     raw_select = ", ".join(f"{expr} AS r_{name}" for name, expr in raw.items())
+    with_steps = ", ".join([f"u AS (SELECT rownum, {raw_select} FROM upload_raw)", *steps])
     return (
-        f"CREATE OR REPLACE TEMP TABLE upload_parsed AS SELECT {', '.join(select)} "
-        f"FROM (SELECT rownum, {raw_select} FROM upload_raw) AS u {' '.join(joins)}"
+        f"CREATE OR REPLACE TEMP TABLE upload_parsed AS WITH {with_steps} "
+        f"SELECT {', '.join(select)} FROM u {' '.join(joins)}"
     )
 
 
@@ -449,14 +460,17 @@ def _errors(
         )
     keys = [f"p_{kind.columns[[c.target for c in kind.columns].index(k)].name}" for k in kind.key]
     key_columns = ", ".join(c.name for c in kind.columns if f"p_{c.name}" in keys)
+    # Keys found more than once, grouped (a hash, no sort of every row), then their later rows.
+    written = ", ".join(f"u.{k.replace('p_', 'r_')}" for k in keys)  # as the file has them
     repeated = con.execute(
-        f"""SELECT rownum, concat_ws(' / ', {", ".join(k.replace("p_", "r_") for k in keys)}),
-                   first_row
-            FROM (SELECT *,
-                         row_number() OVER (PARTITION BY {", ".join(keys)} ORDER BY rownum) AS n,
-                         min(rownum) OVER (PARTITION BY {", ".join(keys)}) AS first_row
-                  FROM upload_parsed WHERE {" AND ".join(f"{k} IS NOT NULL" for k in keys)})
-            WHERE n > 1 ORDER BY 1 LIMIT {limit}"""
+        f"""WITH twice AS (
+                SELECT {", ".join(keys)}, min(rownum) AS first_row
+                FROM upload_parsed WHERE {" AND ".join(f"{k} IS NOT NULL" for k in keys)}
+                GROUP BY ALL HAVING count(*) > 1
+            )
+            SELECT u.rownum, concat_ws(' / ', {written}), t.first_row
+            FROM upload_parsed AS u JOIN twice AS t USING ({", ".join(keys)})
+            WHERE u.rownum > t.first_row ORDER BY 1 LIMIT {limit}"""
     ).fetchall()
     for row, value, first_row in repeated:
         errors.append(
