@@ -209,21 +209,6 @@ def criterion_shares(data: Data, f: Filters) -> pd.DataFrame:
     return presenting.criterion_shares(data(queries.criteria_status).cells)
 
 
-def criteria_share_over_time(data: Data, f: Filters) -> go.Figure:
-    """Overblik's share of criteria reached over time, from Succeskriterier's one query."""
-    return kept(charts.share_over_time(data(queries.criteria_status).shares, f.as_of))
-
-
-def criteria_share_over_time_text(data: Data, f: Filters) -> str:
-    """The share of criteria reached over time: the alt text (Succeskriterier)."""
-    return chart_text.share_over_time(data(queries.criteria_status).shares, f.as_of)
-
-
-def criteria_shares_table(data: Data, f: Filters) -> pd.DataFrame:
-    """The share of criteria reached over time as a table (Succeskriterier)."""
-    return presenting.shares_table(data(queries.criteria_status).shares)
-
-
 # --- Kommuner ---------------------------------------------------------------------------------
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -646,19 +646,6 @@ def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> Overview:
     return Overview(**frames)
 
 
-# The queries a statement of several frames answers besides itself, by the attribute of its
-# result holding each: ui.frame.queried keeps each frame as that query's result too, so a
-# builder asking for meeting_plan after Overblik's overview finds it without a statement.
-ANSWERS = {
-    overview: {
-        meeting_plan: "plan",
-        enrollment_progress: "progress",
-        criteria_shares: "shares",
-        municipality_map: "places",
-    }
-}
-
-
 # --- Municipalities --------------------------------------------------------------------------
 
 # The Kommuner table's steps after SCOPE: municipality_rows is a row per municipality in view
@@ -848,8 +835,6 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     part (key_figures.pooled), so that everyone's figures are Overblik's; the municipality's
     own are its counts even when it has withdrawn.
     """
-    from dataclasses import replace
-
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
     read = _run(con, MUNICIPALITY_TABLE_SQL, everyone)
     names = [d[0] for d in read.description]
@@ -1104,6 +1089,21 @@ PER_PROGRAMME = frozenset(
 )
 
 
+# The queries a statement of several frames answers besides itself, by the attribute of its
+# result holding each: ui.frame.queried keeps each frame as that query's result too, so a
+# builder asking for meeting_plan after Overblik's overview, or for criteria_shares after
+# Succeskriterier's criteria_status, finds it without a statement.
+ANSWERS = {
+    overview: {
+        meeting_plan: "plan",
+        enrollment_progress: "progress",
+        criteria_shares: "shares",
+        municipality_map: "places",
+    },
+    criteria_status: {criteria_cells: "cells", criteria_shares: "shares"},
+}
+
+
 # --- The development group's comparison ------------------------------------------------------
 
 
@@ -1288,8 +1288,6 @@ class MunicipalityProfile:
 
 def municipality_profile(con: duckdb.DuckDBPyConnection, filters: Filters) -> MunicipalityProfile:
     """The chosen municipality's row of the Kommuner table, comparison and attendance."""
-    from dataclasses import replace
-
     code = filters.municipality_code
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
     read = _run(con, PROFILE_SQL, everyone, chosen=code)

@@ -45,10 +45,10 @@ st.subheader("Andel opnået over tid")
 if status.shares.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "vurderinger")))
 else:
-    shares_table = view.later(page_content.criteria_shares_table)
+    shares_table = view.later(page_content.shares_table)
     chart_panel.show(
-        view.built(page_content.criteria_share_over_time),
-        view.built(page_content.criteria_share_over_time_text),
+        view.built(page_content.share_over_time),
+        view.built(page_content.share_over_time_text),
         shares_table,
         "criteria-shares",
     )
