@@ -192,7 +192,8 @@ def test_palette_labels_are_the_danish_status_words():
 def test_date_ticks_are_month_starts_with_danish_names():
     ticks, texts = charts.danish_date_ticks(day("2019-01-15"), day("2019-08-10"))
     assert ticks[0] == day("2019-03-01") and all(t.day == 1 for t in ticks)
-    assert texts == ["mar. 2019", "maj 2019", "jul. 2019"]  # every other month: at most six
+    # every other month (at most six), the month above its year
+    assert texts == ["mar.<br>2019", "maj<br>2019", "jul.<br>2019"]
     assert not any(ENGLISH_MONTHS.search(t) for t in texts)
 
 
@@ -211,7 +212,7 @@ def test_every_date_axis_shows_danish_month_names(all_figures):
         axis = all_figures[name].layout.xaxis
         assert axis.ticktext, name
         assert not any(ENGLISH_MONTHS.search(t) for t in axis.ticktext), name
-    assert "jan. 2018" in all_figures["meeting_timeline"].layout.xaxis.ticktext
+    assert "jan.<br>2018" in all_figures["meeting_timeline"].layout.xaxis.ticktext
 
 
 def test_every_figure_is_the_one_plotly_would_validate_and_draw(all_figures):

@@ -206,7 +206,7 @@ def test_the_charts_are_vector_graphics_but_the_heatmaps_cells(status_pdf):
         if re.search(r"Fremmøde pr\. kommune og møde|Succeskriterier pr\.", pdf_text(status_pdf, p))
     }
     assert pages <= heatmaps  # Plotly draws a heatmap's cells as one picture; all else is vector
-    assert "jul. 2018" in pdf_text(status_pdf, 2)  # the timeline's axis is text, not a picture
+    assert "jul.\n2018" in pdf_text(status_pdf, 2)  # the timeline's axis is text, not a picture
 
 
 # --- PowerPoint ------------------------------------------------------------------------------

@@ -140,3 +140,30 @@ def test_the_meeting_charts_labels_neither_overlap_nor_are_cut_on_a_phone_or_tab
     texts = labels + timeline["legend"] + timeline["heads"]
     assert not outside(texts, timeline["chart"]), outside(texts, timeline["chart"])
     assert not overlapping(timeline["legend"]), overlapping(timeline["legend"])
+
+
+# Each drawn chart's margins as it started with them (the figure's) and as Plotly drew it.
+CHART_MARGINS = """() => [...document.querySelectorAll('.js-plotly-plot')].map((plot) => {
+  const set = plot.layout.margin || {}, drawn = plot._fullLayout._size;
+  return { name: plot.closest('[data-testid=stPlotlyChart]').getAttribute('aria-label'),
+           set: [set.l, set.r, set.b], drawn: [drawn.l, drawn.r, drawn.b] };
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1024, 1280])
+def test_overbliks_month_charts_have_room_for_their_labels_and_are_drawn_once(
+    example_server, page: Page, width
+):
+    """On a phone, a laptop and a desktop the timeline, the enrollments and the criteria over
+    time start with the margins their labels need: Plotly's automargin leaves them as they are
+    instead of widening them and drawing the chart a second time (issue 12), and no month
+    or tick label is cut."""
+    page.set_viewport_size({"width": width, "height": 900})
+    open_drawn(page, example_server, "", "Mødeplan og afholdte møder")
+    charts = [c for c in page.evaluate(CHART_MARGINS) if not c["name"].startswith("Danmarkskort")]
+    assert len(charts) == 3, charts
+    assert all(chart["drawn"] == chart["set"] for chart in charts), charts
+    for name in ("Tidslinje over", *(c["name"][:20] for c in charts[1:])):
+        texts = chart_texts(page, name)
+        assert len(texts["heads"]) >= 3, texts["heads"]
+        assert not outside(texts["heads"], texts["chart"]), outside(texts["heads"], texts["chart"])
