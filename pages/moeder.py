@@ -14,7 +14,7 @@ st.title("Møder og spor")
 st.caption(literal(presenting.view_caption(programme, f, view.choices)))
 
 st.subheader("Mødeplan")
-plan = view.data(queries.meeting_plan)
+plan, attendance = view.together(queries.meeting_plan, queries.attendance)  # at the same time
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
@@ -29,7 +29,7 @@ else:
     view.offer(table, "Mødeplan")
 
 st.subheader("Fremmøde pr. kommune og møde")
-cells = view.data(queries.attendance).cells
+cells = attendance.cells
 if cells.empty or cells["attendees"].isna().all():
     st.info(literal(presenting.empty_sentence(f, view.choices, "afholdte møder med fremmøde")))
 else:

@@ -18,7 +18,9 @@ getattr(st, kind)(literal(sentence))
 if summary := presenting.filter_summary(f, view.choices):
     st.caption(f"Filtre: {literal(summary)}")
 
-_, before = view.data(queries.key_figures_with_previous)
+# The key figures, and the plan, enrollments, criteria shares and map in one statement (its
+# builders find each kept): the two statements run at the same time.
+(_, before), frames = view.together(queries.key_figures_with_previous, queries.overview)
 cards = view.built(page_content.key_figure_cards)
 with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's width
     for card in cards:
@@ -33,9 +35,6 @@ with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's w
         )
 st.caption(presenting.changes_since_note(before.as_of))
 reports.offer_status_report(view)
-
-# The plan, enrollments, criteria shares and map in one statement; builders find each kept.
-frames = view.data(queries.overview)
 
 st.subheader("Mødeplan og afholdte møder")
 plan = frames.plan

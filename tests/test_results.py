@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from kl_dash import importer, undo
@@ -116,6 +117,31 @@ def test_a_query_of_several_frames_keeps_each_as_its_own_query_s_result(database
     assert frame.queried(snapshot, queries.meeting_plan, june, ()) is frames.plan
     assert frame.queried(snapshot, queries.municipality_map, june, ()) is frames.places
     assert len(snapshot.kept.items) == 5  # the overview and its four frames
+
+
+def test_statements_run_together_give_each_query_s_own_result_and_keep_it(database):
+    from kl_dash import queries
+    from kl_dash.filters import Filters
+
+    june = Filters("it-2017", date(2018, 6, 1), region="Region Syddanmark")
+    apart = results.Snapshot(str(database), (1,), results.Store())
+    alone = [
+        frame.queried(apart, query, june, ())
+        for query in (queries.key_figures_with_previous, queries.overview, queries.attendance)
+    ]
+    snapshot = results.Snapshot(str(database), (1,), results.Store())
+    together = frame.run_together(
+        snapshot, (queries.key_figures_with_previous, queries.overview, queries.attendance), june
+    )
+    assert together[0] == alone[0]  # the key figures now and a period before
+    for name in ("plan", "progress", "shares", "places"):
+        pd.testing.assert_frame_equal(getattr(together[1], name), getattr(alone[1], name))
+    pd.testing.assert_frame_equal(together[2].cells, alone[2].cells)
+    kept = dict(snapshot.kept.items)
+    again = frame.run_together(snapshot, (queries.overview, queries.attendance), june)
+    assert all(a is b for a, b in zip(again, together[1:], strict=True))  # found kept
+    assert dict(snapshot.kept.items) == kept  # nothing run again
+    assert frame.queried(snapshot, queries.meeting_plan, june, ()) is together[1].plan
 
 
 def test_a_kept_table_is_prepared_for_drawing_once_and_a_new_table_anew():
