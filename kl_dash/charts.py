@@ -22,10 +22,12 @@ from babel.dates import format_date as _babel_format_date
 
 from . import labels, palette, reference
 from .formatting import LOCALE, danish_sort_key, format_date, format_number, format_share
-from .plain_figure import PlainFigure, trace
+from .plain_figure import FinishedFigure, PlainFigure, trace
 
 TEMPLATE = "plotly_white"
-_TEMPLATE = pio.templates[TEMPLATE]  # built and validated once, when first asked for
+# The template as plain dicts, made once (Plotly builds and validates it when first asked for)
+# and shared by every figure: a figure's dicts go to the browser as they are.
+_TEMPLATE = pio.templates[TEMPLATE].to_plotly_json()
 FONT_SIZE = 13
 MAX_DATE_TICKS = 6  # month names stay apart on a 1024 px laptop's half page
 ROW_HEIGHT = 22  # px per municipality in the heatmaps
@@ -97,10 +99,10 @@ def _wrap(text: str, width: int = 24) -> str:
     return "<br>".join(textwrap.wrap(text, width)) or text
 
 
-def _frame(fig: PlainFigure, height: int, **layout) -> go.Figure:
+def _frame(fig: PlainFigure, height: int, **layout) -> FinishedFigure:
     """The layout every chart shares: white template, readable font, legend on top."""
+    fig.layout["template"] = _TEMPLATE  # as it is: shared, never merged into or changed
     fig.update_layout(
-        template=_TEMPLATE,
         height=height,
         font={"size": FONT_SIZE, "color": palette.TEXT, "family": FONT_FAMILY},
         paper_bgcolor=palette.BACKGROUND,

@@ -14,44 +14,12 @@ from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
-from _plotly_utils.utils import convert_to_base64
 
 from kl_dash import chart_text, charts, comparison_view, presenting, queries
 from kl_dash.filters import Filters
 from kl_dash.presenting import Card
 
 Data = Callable[..., Any]
-
-
-class KeptFigure(go.Figure):
-    """A finished figure that makes its plain form once.
-
-    st.plotly_chart asks a figure for it on every draw (``to_dict``: a deep copy and a walk
-    over every value), which was most of a kept page's rerun at 100x data.
-    """
-
-    def to_dict(self) -> dict:
-        """The plain form, made on the first call and shared after (it must not be changed).
-
-        Plotly's to_dict of the figure's own dicts without their deep copy (half of a new
-        figure's cost: the figure is finished, nothing changes them): numpy arrays become
-        Plotly's typed arrays in place, as to_dict makes them in its copy.
-        """
-        plain = self.__dict__.get("_plain")
-        if plain is None:
-            plain = {"data": self._data, "layout": self._layout}
-            frames = [frame._props for frame in self._frame_objs]
-            if frames:
-                plain["frames"] = frames
-            convert_to_base64(plain)
-            self._plain = plain
-        return plain
-
-
-def kept(figure: go.Figure) -> KeptFigure:
-    """``figure`` itself, from now on drawn from a plain form made once: never change it."""
-    figure.__class__ = KeptFigure
-    return figure
 
 
 # --- Overblik ---------------------------------------------------------------------------------
@@ -67,7 +35,7 @@ def key_figure_cards(data: Data, f: Filters) -> list[Card]:
 def meeting_timeline(data: Data, f: Filters) -> go.Figure:
     """The meeting plan and the meetings held, per group, up to the status date."""
     plan = presenting.timeline_order(data(queries.meeting_plan), data(queries.example_facts))
-    return kept(charts.meeting_timeline(plan, f.as_of))
+    return charts.meeting_timeline(plan, f.as_of)
 
 
 def meeting_timeline_text(data: Data, f: Filters) -> str:
@@ -88,7 +56,7 @@ def next_meetings_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def enrollment_steps(data: Data, f: Filters) -> go.Figure:
     """Enrollments over time."""
-    return kept(charts.enrollment_steps(data(queries.enrollment_progress), f.as_of))
+    return charts.enrollment_steps(data(queries.enrollment_progress), f.as_of)
 
 
 def enrollment_steps_text(data: Data, f: Filters) -> str:
@@ -103,7 +71,7 @@ def progress_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def share_over_time(data: Data, f: Filters) -> go.Figure:
     """The share of criteria reached over time."""
-    return kept(charts.share_over_time(data(queries.criteria_shares), f.as_of))
+    return charts.share_over_time(data(queries.criteria_shares), f.as_of)
 
 
 def share_over_time_text(data: Data, f: Filters) -> str:
@@ -118,7 +86,7 @@ def shares_table(data: Data, f: Filters) -> pd.DataFrame:
 
 def denmark_map(data: Data, f: Filters) -> go.Figure:
     """The municipalities on the map of Denmark, by status."""
-    return kept(charts.denmark_map(data(queries.municipality_map)))
+    return charts.denmark_map(data(queries.municipality_map))
 
 
 def denmark_map_text(data: Data, f: Filters) -> str:
@@ -146,7 +114,7 @@ def _meeting_names(data: Data) -> dict[str, charts.MeetingName]:
 def attendance_heatmap(data: Data, f: Filters) -> go.Figure:
     """Attendance per municipality and meeting (columns numbered as in the meeting plan, Nr.)."""
     cells = data(queries.attendance).cells
-    return kept(charts.attendance_heatmap(cells, _meeting_names(data)))
+    return charts.attendance_heatmap(cells, _meeting_names(data))
 
 
 def attendance_heatmap_text(data: Data, f: Filters) -> str:
@@ -167,7 +135,7 @@ def participants(data: Data, f: Filters) -> pd.DataFrame:
 
 def participants_range(data: Data, f: Filters) -> go.Figure:
     """Participants per group and track against the range wanted."""
-    return kept(charts.participants_range(participants(data, f)))
+    return charts.participants_range(participants(data, f))
 
 
 def participants_range_text(data: Data, f: Filters) -> str:
@@ -191,7 +159,7 @@ def participants_outside(data: Data, f: Filters) -> pd.DataFrame:
 
 def criteria_heatmap(data: Data, f: Filters) -> go.Figure:
     """Each municipality's status on each criterion."""
-    return kept(charts.criteria_heatmap(data(queries.criteria_status).cells))
+    return charts.criteria_heatmap(data(queries.criteria_status).cells)
 
 
 def criteria_heatmap_text(data: Data, f: Filters) -> str:
@@ -244,7 +212,7 @@ def comparison_over_time(data: Data, f: Filters) -> go.Figure:
     """Criteria reached over time by the municipality, its network and everyone."""
     compared = _compared(data)
     names = comparison_view.names(compared, data(queries.example_facts))
-    return kept(charts.comparison_over_time(compared.over_time, names, f.as_of))
+    return charts.comparison_over_time(compared.over_time, names, f.as_of)
 
 
 def comparison_over_time_text(data: Data, f: Filters) -> str:

@@ -5,15 +5,18 @@ checks and copies every property on every call: 30-70 ms a figure here, most of 
 rerun after a filter change. ``PlainFigure`` takes the same calls (``add_trace``,
 ``update_layout``, ``update_xaxes``/``update_yaxes``, ``add_shape``, ``add_annotation``, and
 Plotly's "magic underscore" names such as ``title_text``) into dicts, and ``figure()`` makes
-a ``go.Figure`` of them without validating (1-6 ms). The figure's JSON is the validated
-one's: tests/test_charts.py compares them.
+a ``FinishedFigure`` of them: a go.Figure that hands st.plotly_chart the dicts as they are
+and makes Plotly's objects only if something else asks for them. The figure's JSON is the
+validated one's: tests/test_charts.py compares them.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import plotly.graph_objects as go
+from _plotly_utils.utils import convert_to_base64
 
 # Property names of the traces and layouts charts build that have an underscore of their own.
 _WHOLE = frozenset({"paper_bgcolor", "plot_bgcolor", "error_x", "error_y"})
@@ -76,6 +79,48 @@ class PlainFigure:
         """Add an annotation to the layout."""
         self.layout.setdefault("annotations", []).append(_expand(props))
 
-    def figure(self) -> go.Figure:
-        """The go.Figure of these dicts, made without Plotly's validation."""
-        return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
+    def figure(self) -> FinishedFigure:
+        """The finished figure of these dicts (they must not be changed after)."""
+        return FinishedFigure({"data": self.data, "layout": self.layout})
+
+
+class FinishedFigure(go.Figure):
+    """A finished figure kept as its plain dicts: Plotly's objects are made only if asked for.
+
+    A go.Figure of the dicts, even unvalidated, builds an object for every trace and property
+    (3-4 ms a chart, on every cache miss), and st.plotly_chart only asks it for the dicts back
+    (``to_dict``), as Plotly's JSON does. This figure hands over the dicts themselves, with
+    numpy arrays made Plotly's typed arrays once, as ``to_dict`` makes them; anything else of
+    a go.Figure (``layout``, ``data``, ``write_image``, ...) makes that go.Figure, unvalidated,
+    once. A finished figure is shared by every session: nothing may change it.
+    """
+
+    def __init__(self, plain: dict[str, Any]) -> None:  # not go.Figure's: no Plotly objects
+        self.__dict__["_plain"] = plain
+        self.__dict__["_typed"] = False
+
+    def to_dict(self) -> dict[str, Any]:
+        """The plain form, the same object on every call: what st.plotly_chart asks for.
+
+        Unlike go.Figure's, not a copy: whoever asks for it must not change it.
+        """
+        if not self.__dict__["_typed"]:
+            convert_to_base64(self.__dict__["_plain"])
+            self.__dict__["_typed"] = True
+        return self.__dict__["_plain"]
+
+    def to_plotly_json(self) -> dict[str, Any]:
+        """A copy of the plain form, for Plotly's own uses that change it (its repr)."""
+        return copy.deepcopy(self.to_dict())
+
+    def __reduce__(self) -> tuple:
+        """Copied and pickled as a copy of its plain form."""
+        return FinishedFigure, (self.to_plotly_json(),)
+
+    def __getattr__(self, name: str) -> Any:
+        """What the go.Figure of the plain form has: it is made (unvalidated) on first use."""
+        state = self.__dict__
+        if name.startswith("__") or "_plain" not in state or "_layout_obj" in state:
+            raise AttributeError(name)
+        state.update(go.Figure(state["_plain"], _validate=False).__dict__)
+        return getattr(self, name)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import ast
+import copy
 import json
 import math
 import re
 from datetime import date
 from pathlib import Path
 
+import orjson
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -150,6 +152,20 @@ def participants() -> pd.DataFrame:
 def all_figures(
     plan, progress, shares, municipalities, attendance, criteria, participants
 ) -> dict[str, go.Figure]:
+    return figures_of(plan, progress, shares, municipalities, attendance, criteria, participants)
+
+
+@pytest.fixture
+def new_figures(
+    plan, progress, shares, municipalities, attendance, criteria, participants
+) -> dict[str, go.Figure]:
+    return figures_of(plan, progress, shares, municipalities, attendance, criteria, participants)
+
+
+def figures_of(
+    plan, progress, shares, municipalities, attendance, criteria, participants
+) -> dict[str, go.Figure]:
+    """Every chart builder's figure of the test frames."""
     return {
         "meeting_timeline": charts.meeting_timeline(plan, AS_OF),
         "enrollment_steps": charts.enrollment_steps(progress, AS_OF),
@@ -234,6 +250,23 @@ def test_every_figure_is_the_one_plotly_would_validate_and_draw(all_figures):
     for name, fig in figures.items():
         validated = go.Figure(fig.to_dict())
         assert json.loads(pio.to_json(fig)) == json.loads(pio.to_json(validated)), name
+
+
+def test_a_finished_figure_goes_to_the_browser_as_its_dicts_without_plotly_objects(new_figures):
+    # st.plotly_chart asks for to_dict() and writes it with orjson: every value is JSON as it
+    # stands (no cleaning walk over the figure), and no trace or layout object is made.
+    for name, fig in new_figures.items():
+        plain = fig.to_dict()
+        assert plain is fig.to_dict(), name  # the same dicts on every draw
+        orjson.dumps(plain, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SERIALIZE_NUMPY)
+        pio.to_json(fig, validate=False)
+        assert "_layout_obj" not in vars(fig), name
+    timeline = new_figures["meeting_timeline"]
+    shown = copy.deepcopy(timeline.to_dict())
+    assert "FinishedFigure" in repr(timeline) and copy.deepcopy(timeline).to_dict() == shown
+    assert timeline.to_dict() == shown  # Plotly's repr and copies leave the kept dicts alone
+    assert timeline.layout.height > 0 and "_layout_obj" in vars(timeline)  # asked for: made
+    assert timeline.layout.template == pio.templates["plotly_white"]
 
 
 # --- meeting timeline -------------------------------------------------------------------
