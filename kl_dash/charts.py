@@ -10,6 +10,7 @@ import itertools
 import math
 import textwrap
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -167,21 +168,28 @@ def _date_axis(fig: PlainFigure, start: date, end: date) -> None:
 
 # The room a chart's axis labels take, as Plotly's automargin measures them in chromium with
 # Streamlit's font at every width from a phone to a desktop: two-line month ticks take 71 px
-# below the plot and up to 18 px past its right edge (36 px past its left); a titled y axis
-# takes 36 px and 7 px per character of its longest tick label. A chart starts with 2 px
-# more than that. Automargin stays on and still widens a margin whose labels need more, but
-# a chart that has the room is drawn once instead of drawn, measured, widened and drawn
-# again: half its drawing time on every filter change (issue 12).
+# below the plot and up to 18 px past its right edge (36 px past its left); y tick labels
+# (names, numbers, with or without an axis title) take 37 px and their own width, 5.4-6.6 px
+# per character of the longest line. A chart starts with a little more than that. Automargin
+# stays on and still widens a margin whose labels need more, but a chart that has the room is
+# drawn once instead of drawn, measured, widened and drawn again: half its drawing time on
+# every filter change (issue 12).
 _DATE_AXIS_MARGIN = {"r": 20, "t": 40, "b": 73}
-_Y_TITLE_PX = 38
-_TICK_CHAR_PX = 7
+_LABEL_PAD_PX = 40
+_LABEL_CHAR_PX = 6.8
+
+
+def _label_margin(labels: Iterable[str]) -> int:
+    """The left margin y tick ``labels`` need (lines broken by <br>), a little over."""
+    longest = max((len(line) for label in labels for line in label.split("<br>")), default=0)
+    return round(_LABEL_PAD_PX + _LABEL_CHAR_PX * longest)
 
 
 def _date_chart_margin(y_ticks: list[str] | None = None) -> dict[str, int]:
-    """The margins a chart with a month axis below and ``y_ticks`` (titled) at its left needs."""
+    """The margins a chart with a month axis below and ``y_ticks`` at its left needs."""
     if not y_ticks:  # the first month tick's overhang
         return {"l": 38, **_DATE_AXIS_MARGIN}
-    return {"l": _Y_TITLE_PX + _TICK_CHAR_PX * max(map(len, y_ticks)), **_DATE_AXIS_MARGIN}
+    return {"l": _label_margin(y_ticks), **_DATE_AXIS_MARGIN}
 
 
 def _as_of_rule(fig: PlainFigure, as_of: date) -> None:
@@ -721,7 +729,7 @@ def attendance_heatmap(cells: pd.DataFrame, names: dict[str, MeetingName]) -> go
     return _frame(
         fig,
         height=top + bottom + plot_height,
-        margin={"l": 10, "r": 10, "t": top, "b": bottom},
+        margin={"l": _label_margin(rows), "r": 14, "t": top, "b": bottom},  # r: a last head
         plot_bgcolor=palette.BACKGROUND,
     )
 
@@ -811,7 +819,7 @@ def criteria_heatmap(cells: pd.DataFrame) -> go.Figure:
     return _frame(
         fig,
         height=top + 20 + plot_height,
-        margin={"l": 10, "r": 10, "t": top, "b": 20},
+        margin={"l": _label_margin(rows), "r": 10, "t": top, "b": 20},
         legend_y=1 + 58 / plot_height,
         plot_bgcolor=palette.BACKGROUND,
     )
@@ -906,15 +914,17 @@ def participants_range(rows: pd.DataFrame) -> go.Figure:
         dtick=_integer_step(top),
         zeroline=False,
     )
+    names = [_wrap(g) for g in groups]
     fig.update_yaxes(
         tickvals=list(range(len(groups))),
-        ticktext=[_wrap(g) for g in groups],
+        ticktext=names,
         range=[len(groups) - 0.5, -0.5],
         showgrid=False,
         zeroline=False,
         title_text="",
     )
-    return _frame(fig, height=max(260, 110 + 70 * len(groups)))
+    margin = {"l": _label_margin(names), "r": 10, "t": 40, "b": 56}  # b: the x axis's title
+    return _frame(fig, height=max(260, 110 + 70 * len(groups)), margin=margin)
 
 
 # --- the development group's comparison -------------------------------------------------
