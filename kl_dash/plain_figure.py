@@ -92,7 +92,8 @@ class FinishedFigure(go.Figure):
     (``to_dict``), as Plotly's JSON does. This figure hands over the dicts themselves, with
     numpy arrays made Plotly's typed arrays once, as ``to_dict`` makes them; anything else of
     a go.Figure (``layout``, ``data``, ``write_image``, ...) makes that go.Figure, unvalidated,
-    once. A finished figure is shared by every session: nothing may change it.
+    once, and from then on it is that go.Figure (its ``to_dict`` a copy, so a change made
+    through it is drawn). A finished figure is shared by every session: nothing may change it.
     """
 
     def __init__(self, plain: dict[str, Any]) -> None:  # not go.Figure's: no Plotly objects
@@ -102,12 +103,16 @@ class FinishedFigure(go.Figure):
     def to_dict(self) -> dict[str, Any]:
         """The plain form, the same object on every call: what st.plotly_chart asks for.
 
-        Unlike go.Figure's, not a copy: whoever asks for it must not change it.
+        Unlike go.Figure's, not a copy: whoever asks for it must not change it. Once the
+        go.Figure is made, go.Figure's (a copy of what it holds now).
         """
+        plain = self.__dict__.get("_plain")
+        if plain is None:
+            return super().to_dict()
         if not self.__dict__["_typed"]:
-            convert_to_base64(self.__dict__["_plain"])
+            convert_to_base64(plain)
             self.__dict__["_typed"] = True
-        return self.__dict__["_plain"]
+        return plain
 
     def to_plotly_json(self) -> dict[str, Any]:
         """A copy of the plain form, for Plotly's own uses that change it (its repr)."""
@@ -120,7 +125,7 @@ class FinishedFigure(go.Figure):
     def __getattr__(self, name: str) -> Any:
         """What the go.Figure of the plain form has: it is made (unvalidated) on first use."""
         state = self.__dict__
-        if name.startswith("__") or "_plain" not in state or "_layout_obj" in state:
+        if name.startswith("__") or "_plain" not in state:
             raise AttributeError(name)
-        state.update(go.Figure(state["_plain"], _validate=False).__dict__)
+        state.update(go.Figure(state.pop("_plain"), _validate=False).__dict__)
         return getattr(self, name)

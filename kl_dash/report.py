@@ -186,7 +186,8 @@ def even_parts(items: list, size: int) -> list[list]:
 def _heatmaps(cells: pd.DataFrame, build, key: str, alt: str) -> tuple[Chart, ...]:
     """The heatmap ``build`` draws, split by municipality in the chart's own row order."""
     whole = build(cells)
-    names = list(whole.data[0].y)
+    mark = f" {labels.WITHDRAWN_MARK}"  # the criteria heatmap's rows of those who withdrew
+    names = [str(name).removesuffix(mark) for name in whole.data[0].y]
     parts = even_parts(names, HEATMAP_ROWS)
     if len(parts) == 1:
         return (Chart(key, alt, whole),)

@@ -267,6 +267,8 @@ def test_a_finished_figure_goes_to_the_browser_as_its_dicts_without_plotly_objec
     assert timeline.to_dict() == shown  # Plotly's repr and copies leave the kept dicts alone
     assert timeline.layout.height > 0 and "_layout_obj" in vars(timeline)  # asked for: made
     assert timeline.layout.template == pio.templates["plotly_white"]
+    timeline.update_layout(height=999)  # changed through the go.Figure: drawn as changed
+    assert timeline.to_dict()["layout"]["height"] == 999
 
 
 # --- meeting timeline -------------------------------------------------------------------

@@ -401,6 +401,30 @@ def test_a_municipality_profile_offers_its_one_page_pdf(monkeypatch, database, d
         assert "".join(label.split()) in text and "".join(value.split()) in text
 
 
+def test_a_heatmap_split_over_pages_keeps_every_municipality_also_those_who_withdrew():
+    # The criteria heatmap marks a withdrawn municipality's row "(udtrådt)"; cut into parts of
+    # at most report.HEATMAP_ROWS rows, every municipality is in exactly one part, marked.
+    import pandas as pd
+
+    from kl_dash import charts
+
+    names = [f"Kommune {n:02d}" for n in range(1, 31)]
+    cells = pd.DataFrame(
+        {
+            "municipality": names,
+            "criterion_no": [1] * len(names),
+            "status": ["achieved"] * len(names),
+            "enrollment_status": ["withdrawn" if n == "Kommune 05" else "participating"
+                                  for n in names],
+        }
+    )  # fmt: skip
+    parts = report._heatmaps(cells, charts.criteria_heatmap, "criteria", "Succeskriterier.")
+    assert len(parts) == 2
+    rows = [row for part in parts for row in part.figure.data[0].y]
+    assert sorted(rows) == sorted([*(n for n in names if n != "Kommune 05"),
+                                   "Kommune 05 (udtrådt)"])  # fmt: skip
+
+
 def test_charts_are_drawn_for_a_caller_whose_thread_already_runs_an_event_loop():
     async def inside_a_loop():  # as under Playwright's sync API or in a notebook
         return chart_images.render({"empty": go.Figure()}, "svg", 300)

@@ -131,10 +131,6 @@ def queried(
     return result
 
 
-# Threads that run a page's statements side by side (run_together); shared by all sessions.
-_STATEMENTS = ThreadPoolExecutor(max_workers=4, thread_name_prefix="kl-dash-statement")
-
-
 def run_together(snapshot: Snapshot, queries_: tuple, view_filters: Filters) -> tuple:
     """Each query's result (``queried``); those not kept run at the same time, each on a cursor
     of its own.
@@ -142,16 +138,18 @@ def run_together(snapshot: Snapshot, queries_: tuple, view_filters: Filters) -> 
     Most of a statement's time here is DuckDB binding and planning it, which runs outside
     Python's lock, as PostgreSQL's work does: Overblik's two statements of a filter change took
     44 ms side by side against 65 ms one after the other (issue 12). The last query runs in
-    this thread; a kept result is found at once either way.
+    this thread, the others each in a thread of this call's own (a pool shared by the sessions
+    would make one session's statement wait for another's); a kept result is found at once.
     """
     database = open_database(snapshot.path)  # here: Streamlit's cache needs the script thread
     *others, last = queries_
-    running = [
-        _STATEMENTS.submit(queried, snapshot, query, view_filters, (), False, database.cursor)
-        for query in others
-    ]
-    result = queried(snapshot, last, view_filters, (), False, database.cursor)
-    return (*(future.result() for future in running), result)
+    with ThreadPoolExecutor(max(len(others), 1), thread_name_prefix="kl-dash-statement") as pool:
+        running = [
+            pool.submit(queried, snapshot, query, view_filters, (), False, database.cursor)
+            for query in others
+        ]
+        result = queried(snapshot, last, view_filters, (), False, database.cursor)
+        return (*(future.result() for future in running), result)
 
 
 def offer_downloads(table: tables.Table, title: str) -> None:
