@@ -18,7 +18,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import programme_store, store
+from . import programme_rows, programme_store, store
 from .filters import Filters
 from .formatting import danish_sort_key
 from .key_figures import KeyFigures, pooled
@@ -375,6 +375,14 @@ def key_figures_with_previous(
     con: duckdb.DuckDBPyConnection, filters: Filters
 ) -> tuple[KeyFigures, KeyFigures]:
     """The key figures on the status date and one period (about three months) before it."""
+    return _from_rows(key_figures_with_previous, con, filters)
+
+
+def key_figures_by_statement(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> tuple[KeyFigures, KeyFigures]:
+    """key_figures_with_previous as KEY_FIGURES_SQL defines them (the app computes the same
+    from the programme's rows: programme_rows)."""
     before = filters.as_of - PREVIOUS_PERIOD
     rows = _run(con, KEY_FIGURES_SQL, filters, before=before).fetchall()
     figures = {day: figures for day, *figures in rows}
@@ -450,7 +458,7 @@ def meeting_plan(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     held) or 'planned' (labels.MEETING_STATUS); sort_order is the meeting's place in the
     programme's plan (next_meetings orders by it).
     """
-    return _frame(con, MEETING_PLAN_SQL, filters)
+    return _from_rows(meeting_plan, con, filters)
 
 
 NEXT_MEETING_COLUMNS = [
@@ -521,7 +529,7 @@ def enrollment_progress(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.
 
     ``series`` is the step's code (labels.ENROLLMENT_STEPS).
     """
-    return _frame(con, ENROLLMENT_PROGRESS_SQL, filters)
+    return _from_rows(enrollment_progress, con, filters)
 
 
 _SHARES = _Part(
@@ -561,7 +569,7 @@ CRITERIA_SHARES_SQL = _SHARES.sql()
 
 def criteria_shares(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """Share of criteria reached over time (latest assessment per pair on each day)."""
-    return _frame(con, CRITERIA_SHARES_SQL, filters)
+    return _from_rows(criteria_shares, con, filters)
 
 
 _PLACES = _Part(
@@ -588,7 +596,7 @@ MAP_SQL = _PLACES.sql()
 
 def municipality_map(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """All 98 municipalities with the enrollment status of those in view (else empty)."""
-    return _frame(con, MAP_SQL, filters)
+    return _from_rows(municipality_map, con, filters)
 
 
 def _together(parts: tuple[_Part, ...]) -> str:
@@ -631,7 +639,8 @@ class Overview:
 
 
 def overview(con: duckdb.DuckDBPyConnection, filters: Filters) -> Overview:
-    """Overblik's meeting plan, enrollments, criteria shares and map in one statement."""
+    """Overblik's meeting plan, enrollments, criteria shares and map as OVERVIEW_SQL defines
+    them, in one statement (the app computes each from the programme's rows: FROM_ROWS)."""
     rows: dict[str, list[tuple]] = {part.name: [] for part in _OVERVIEW_PARTS}
     for row in _run(con, OVERVIEW_SQL, filters).fetchall():
         rows[row[0]].append(row)
@@ -1084,9 +1093,33 @@ def example_facts(con: duckdb.DuckDBPyConnection, filters: Filters) -> ExampleFa
 
 # Queries whose result depends on the programme alone, not on the status date or any other
 # filter: a view keeps them per programme (ui.frame.queried), not per filters.
+def programme_ground(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> programme_rows.ProgrammeRows:
+    """The programme's rows that the queries of FROM_ROWS are computed from."""
+    return programme_rows.read(con, filters.programme_id)
+
+
 PER_PROGRAMME = frozenset(
-    {programme_info, programme_definition, example_facts, criteria, signed_up}
+    {programme_info, programme_definition, example_facts, criteria, signed_up, programme_ground}
 )
+
+# The queries computed in Python from the programme's rows (programme_rows: a few ms where
+# their statements took 20-45 ms, nearly all of it DuckDB planning), each giving what its
+# statement above (the definition) gives. ui.frame.queried finds the rows kept per programme.
+FROM_ROWS = {
+    key_figures_with_previous: lambda rows, filters: programme_rows.key_figures_with_previous(
+        rows, filters, filters.as_of - PREVIOUS_PERIOD
+    ),
+    meeting_plan: programme_rows.meeting_plan,
+    enrollment_progress: programme_rows.enrollment_progress,
+    criteria_shares: programme_rows.criteria_shares,
+    municipality_map: programme_rows.municipality_map,
+}
+
+
+def _from_rows(query: Any, con: duckdb.DuckDBPyConnection, filters: Filters) -> Any:
+    return FROM_ROWS[query](programme_ground(con, filters), filters)
 
 
 # The queries a statement of several frames answers besides itself, by the attribute of its

@@ -18,9 +18,7 @@ getattr(st, kind)(literal(sentence))
 if summary := presenting.filter_summary(f, view.choices):
     st.caption(f"Filtre: {literal(summary)}")
 
-# The key figures, and the plan, enrollments, criteria shares and map in one statement (its
-# builders find each kept): the two statements run at the same time.
-(_, before), frames = view.together(queries.key_figures_with_previous, queries.overview)
+_, before = view.data(queries.key_figures_with_previous)
 cards = view.built(page_content.key_figure_cards)
 with st.container(horizontal=True, gap="small"):  # cards wrap to the screen's width
     for card in cards:
@@ -37,7 +35,7 @@ st.caption(presenting.changes_since_note(before.as_of))
 reports.offer_status_report(view)
 
 st.subheader("Mødeplan og afholdte møder")
-plan = frames.plan
+plan = view.data(queries.meeting_plan)
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
@@ -66,7 +64,7 @@ st.subheader("Udvikling over tid")
 left, right = st.columns(2)
 with left:
     st.markdown("**Tilmeldinger**")
-    progress = frames.progress
+    progress = view.data(queries.enrollment_progress)
     if progress.empty:
         st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldinger")))
     else:
@@ -81,7 +79,7 @@ with left:
         view.offer(progress_table, "Tilmeldinger over tid")
 with right:
     st.markdown("**Succeskriterier opnået**")
-    shares = frames.shares
+    shares = view.data(queries.criteria_shares)
     if shares.empty:
         st.info(
             literal(presenting.empty_sentence(f, view.choices, "vurderinger af succeskriterier"))
@@ -97,7 +95,7 @@ with right:
         view.offer(shares_table, "Succeskriterier over tid")
 
 st.subheader("Kommunerne på kortet")
-places = frames.places
+places = view.data(queries.municipality_map)
 if places["status"].isna().all():
     st.info(literal(presenting.empty_sentence(f, view.choices, "tilmeldte kommuner")))
 else:

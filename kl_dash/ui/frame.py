@@ -118,6 +118,9 @@ def queried(
     """
 
     def run():
+        if query in queries.FROM_ROWS:  # from the programme's rows, kept
+            rows = queried(snapshot, queries.programme_ground, view_filters, (), late, connect)
+            return queries.FROM_ROWS[query](rows, view_filters, *args)
         con = connect() if connect is not None else cursor(snapshot.path)
         try:
             return query(con, view_filters, *args)

@@ -1,0 +1,390 @@
+"""A programme's rows, read once per data version, and Overblik's views computed from them.
+
+Issue 12: most of the time of Overblik's two statements (the key figures on two days; the
+meeting plan, enrollments, criteria shares and map) was DuckDB binding and planning them,
+20-30 ms a filter change, whatever the data. A programme has at most a few thousand rows
+(98 municipalities, some dozens of meetings, their attendance and assessments), so the
+programme's rows are read once per data version (``read``: a handful of plain statements,
+kept per programme by ui.frame) and each view is computed from them here in about a
+millisecond.
+
+The statements in ``queries`` (``KEY_FIGURES_SQL``, ``OVERVIEW_SQL`` and its parts) stay the
+definition, written once in SQL: every function here gives the same rows, order and dtypes,
+which tests/test_programme_rows.py holds on every view of the example data and of the 100x
+benchmark data, on DuckDB and PostgreSQL. SQL's NULL rules are followed where they matter: a
+comparison with an empty date is false.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from . import store
+from .filters import Filters
+from .key_figures import KeyFigures
+
+
+@dataclass(frozen=True)
+class Enrollment:
+    code: str
+    name: str
+    region: str
+    network_id: str | None
+    interest_on: date
+    agreement_on: date | None
+    withdrawn_on: date | None
+
+
+@dataclass(frozen=True, order=True)
+class Meeting:
+    meeting_id: str
+    title: str
+    meeting_type: str
+    group_id: str | None
+    group_name: str | None
+    group_order: int
+    network_id: str | None
+    network_name: str | None
+    planned_text: str | None
+    planned_from: date | None
+    planned_to: date | None
+    held_on: date | None
+    form: str | None
+    sort_order: int
+
+
+@dataclass(frozen=True)
+class ProgrammeRows:
+    """What the views below read of one programme (and the 98 municipalities, for the map).
+
+    ``assessments``: (code, criterion_no, assessed_on, status) in date order.
+    """
+
+    programme_id: str
+    requires_agreement: bool | None  # None: no such programme
+    municipalities: tuple[tuple[str, str, str, float, float], ...]  # code order
+    enrollments: tuple[Enrollment, ...]
+    meetings: tuple[Meeting, ...]
+    attendees: dict[tuple[str, str], int]  # (meeting_id, code) -> attendees
+    participants: tuple[tuple[str, str, int], ...]  # (code, group_id, participants)
+    assessments: tuple[tuple[str, int, date, str], ...]
+
+
+ENROLLMENTS_SQL = """
+SELECT e.municipality_code, m.name, m.region, e.network_id, e.interest_on, e.agreement_on,
+       e.withdrawn_on
+FROM enrollments AS e
+JOIN municipalities AS m ON m.code = e.municipality_code
+WHERE e.programme_id = $programme
+ORDER BY e.municipality_code
+"""
+MEETINGS_SQL = """
+SELECT mt.meeting_id, mt.title, mt.meeting_type, mt.group_id, g.name,
+       coalesce(g.sort_order, 0), mt.network_id, n.name, mt.planned_text, mt.planned_from,
+       mt.planned_to, mt.held_on, mt.form, mt.sort_order
+FROM meetings AS mt
+LEFT JOIN programme_groups AS g
+  ON g.programme_id = mt.programme_id AND g.group_id = mt.group_id
+LEFT JOIN networks AS n ON n.programme_id = mt.programme_id AND n.network_id = mt.network_id
+WHERE mt.programme_id = $programme
+"""
+ATTENDANCE_SQL = """
+SELECT meeting_id, municipality_code, attendees FROM attendance WHERE programme_id = $programme
+"""
+PARTICIPANTS_SQL = """
+SELECT municipality_code, group_id, participants FROM participants
+WHERE programme_id = $programme
+"""
+ASSESSMENTS_SQL = """
+SELECT municipality_code, criterion_no, assessed_on, status FROM criterion_status
+WHERE programme_id = $programme
+"""
+
+
+def read(con: Any, programme_id: str) -> ProgrammeRows:
+    """The programme's rows, as the statements in ``queries`` read them."""
+
+    def rows(sql: str) -> list[tuple]:
+        return con.execute(sql, {"programme": programme_id}).fetchall()
+
+    found = rows("SELECT requires_agreement FROM programmes WHERE id = $programme")
+    places = "SELECT code, name, region, latitude, longitude FROM municipalities ORDER BY code"
+    return ProgrammeRows(
+        programme_id=programme_id,
+        requires_agreement=bool(found[0][0]) if found else None,
+        municipalities=tuple(con.execute(places).fetchall()),
+        enrollments=tuple(Enrollment(*row) for row in rows(ENROLLMENTS_SQL)),
+        # in one order on either database: ties of the plan's order fall the same way
+        meetings=tuple(sorted(Meeting(*row) for row in rows(MEETINGS_SQL))),
+        attendees={(meeting, code): n for meeting, code, n in rows(ATTENDANCE_SQL)},
+        participants=tuple(rows(PARTICIPANTS_SQL)),
+        # in date order (the latest assessment of a pair on a day is the last one read)
+        assessments=tuple(sorted(rows(ASSESSMENTS_SQL), key=lambda row: (row[2], row[0], row[1]))),
+    )
+
+
+# --- SCOPE's steps, on one day -----------------------------------------------------------------
+
+
+def _on_or_before(day: date | None, limit: date) -> bool:
+    """SQL's ``day <= limit`` in a WHERE or CASE: false when the day is empty."""
+    return day is not None and day <= limit
+
+
+def _status(rows: ProgrammeRows, e: Enrollment, day: date) -> str:
+    if _on_or_before(e.withdrawn_on, day):
+        return "withdrawn"
+    if _on_or_before(e.agreement_on, day) or not rows.requires_agreement:
+        return "participating"
+    return "awaiting_agreement"
+
+
+def _scope(rows: ProgrammeRows, f: Filters, day: date) -> list[tuple[Enrollment, str]]:
+    """SCOPE's ``scope``: the municipalities the filters select that had shown interest by
+    ``day``, each with its status then."""
+    if rows.requires_agreement is None:
+        return []
+    return [
+        (e, _status(rows, e, day))
+        for e in rows.enrollments
+        if e.interest_on <= day
+        and (f.region is None or e.region == f.region)
+        and (f.network_id is None or e.network_id == f.network_id)
+        and (f.municipality_code is None or e.code == f.municipality_code)
+    ]
+
+
+def _in_view(scope: list[tuple[Enrollment, str]], f: Filters) -> list[tuple[Enrollment, str]]:
+    return [(e, status) for e, status in scope if f.status is None or status == f.status]
+
+
+def _meetings_in_view(
+    rows: ProgrammeRows, f: Filters, scope: list[tuple[Enrollment, str]]
+) -> list[Meeting]:
+    """SCOPE's ``meetings_in_view``: the groups' meetings meant for someone in view."""
+    everyone = f.region is None and f.network_id is None and f.municipality_code is None
+    networks = {e.network_id for e, _ in scope}
+    return [
+        m
+        for m in rows.meetings
+        if (f.group_id is None or m.group_id is None or m.group_id == f.group_id)
+        and (
+            m.network_id is None
+            or everyone
+            or m.network_id == f.network_id
+            or m.network_id in networks
+        )
+    ]
+
+
+def _held(meetings: list[Meeting], f: Filters, day: date) -> list[Meeting]:
+    """SCOPE's ``held_in_view``."""
+    return [
+        m
+        for m in meetings
+        if _on_or_before(m.held_on, day) and (f.period_from is None or m.held_on >= f.period_from)
+    ]
+
+
+def _figures(rows: ProgrammeRows, f: Filters, day: date) -> KeyFigures:
+    """KEY_FIGURES_SQL's row for ``day``: ``municipality_figures`` summed over the view."""
+    scope = _scope(rows, f, day)
+    in_view = _in_view(scope, f)
+    meetings = _meetings_in_view(rows, f, scope)
+    held = _held(meetings, f, day)
+    none_sent = {(code, group) for code, group, people in rows.participants if people == 0}
+    people = Counter()
+    for code, group, count in rows.participants:
+        if f.group_id is None or group == f.group_id:
+            people[code] += count
+    latest: dict[tuple[str, int], str] = {}
+    for code, criterion, assessed_on, status in rows.assessments:  # in date order
+        if assessed_on > day:
+            break
+        latest[(code, criterion)] = status
+    reached, assessed = Counter(), Counter()
+    for (code, _), status in latest.items():
+        assessed[code] += 1
+        reached[code] += status == "achieved"
+
+    totals = Counter()
+    for e, status in in_view:
+        if status != "withdrawn":
+            totals["enrolled"] += 1
+            totals["with_agreement"] += _on_or_before(e.agreement_on, day)
+        else:
+            totals["withdrawn"] += 1
+        if status != "participating":
+            continue  # counted: takes part on the day
+        start = e.agreement_on
+        if start is None and not rows.requires_agreement:
+            start = e.interest_on
+        for m in held:
+            if (
+                start is not None
+                and start <= m.held_on
+                and (e.withdrawn_on is None or e.withdrawn_on > m.held_on)
+                and (m.network_id is None or m.network_id == e.network_id)
+                and (e.code, m.group_id) not in none_sent
+            ):
+                totals["meetings_expected"] += 1
+                totals["meetings_attended"] += rows.attendees.get((m.meeting_id, e.code), 0) > 0
+        totals["participants"] += people[e.code]
+        totals["criteria_reached"] += reached[e.code]
+        totals["criteria_assessed"] += assessed[e.code]
+    return KeyFigures(
+        day,
+        enrolled=totals["enrolled"],
+        with_agreement=totals["with_agreement"],
+        withdrawn=totals["withdrawn"],
+        participants=totals["participants"],
+        meetings_held=len(held),
+        meetings_planned=len(meetings),
+        meetings_attended=totals["meetings_attended"],
+        meetings_expected=totals["meetings_expected"],
+        criteria_reached=totals["criteria_reached"],
+        criteria_assessed=totals["criteria_assessed"],
+    )
+
+
+def key_figures_with_previous(
+    rows: ProgrammeRows, f: Filters, before: date
+) -> tuple[KeyFigures, KeyFigures]:
+    """queries.key_figures_with_previous: the key figures on the status date and on ``before``."""
+    return _figures(rows, f, f.as_of), _figures(rows, f, before)
+
+
+# --- Overblik's frames ---------------------------------------------------------------------------
+
+# Each frame's columns as queries' parts name them (name, SQL type), for store.typed_frame.
+PLAN_COLUMNS = [
+    ("meeting_id", "VARCHAR"),
+    ("title", "VARCHAR"),
+    ("meeting_type", "VARCHAR"),
+    ("group_id", "VARCHAR"),
+    ("group_name", "VARCHAR"),
+    ("group_order", "INTEGER"),
+    ("network_id", "VARCHAR"),
+    ("network_name", "VARCHAR"),
+    ("planned_text", "VARCHAR"),
+    ("planned_from", "DATE"),
+    ("planned_to", "DATE"),
+    ("held_on", "DATE"),
+    ("form", "VARCHAR"),
+    ("status", "VARCHAR"),
+    ("sort_order", "INTEGER"),
+]
+PROGRESS_COLUMNS = [("day", "DATE"), ("series", "VARCHAR"), ("value", "INTEGER")]
+SHARES_COLUMNS = [
+    ("day", "DATE"),
+    ("share", "DOUBLE PRECISION"),
+    ("achieved", "INTEGER"),
+    ("assessed", "INTEGER"),
+]
+PLACES_COLUMNS = [
+    ("code", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("region", "VARCHAR"),
+    ("latitude", "DOUBLE PRECISION"),
+    ("longitude", "DOUBLE PRECISION"),
+    ("status", "VARCHAR"),
+]
+
+_LAST = date.max  # SQL's ORDER BY puts an empty value last
+
+
+def meeting_plan(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
+    """queries.meeting_plan."""
+    scope = _scope(rows, f, f.as_of)
+    plan = []
+    for m in _meetings_in_view(rows, f, scope):
+        held_on = m.held_on if _on_or_before(m.held_on, f.as_of) else None
+        if held_on is not None:
+            status = "held"
+        elif m.planned_to is not None and m.planned_to < f.as_of:
+            status = "overdue"
+        else:
+            status = "planned"
+        plan_day = held_on or m.planned_from or m.held_on
+        plan.append(
+            (
+                (plan_day or _LAST, plan_day is None, m.sort_order),
+                (
+                    m.meeting_id,
+                    m.title,
+                    m.meeting_type,
+                    m.group_id,
+                    m.group_name,
+                    m.group_order,
+                    m.network_id,
+                    m.network_name,
+                    m.planned_text,
+                    m.planned_from,
+                    m.planned_to,
+                    held_on,
+                    m.form,
+                    status,
+                    m.sort_order,
+                ),
+            )
+        )
+    plan.sort(key=lambda item: item[0])
+    return store.typed_frame([row for _, row in plan], PLAN_COLUMNS)
+
+
+def enrollment_progress(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
+    """queries.enrollment_progress: each step's running count by day, up to the status date."""
+    per_day: dict[str, Counter] = defaultdict(Counter)
+    for e, _ in _scope(rows, f, f.as_of):
+        per_day["interest"][e.interest_on] += 1
+        if _on_or_before(e.agreement_on, f.as_of):
+            per_day["agreement"][e.agreement_on] += 1
+        if _on_or_before(e.withdrawn_on, f.as_of):
+            per_day["withdrawn"][e.withdrawn_on] += 1
+    out = []
+    for series in sorted(per_day):
+        counts = per_day[series]
+        counts[f.as_of] += 0  # the series reaches the status date
+        running = 0
+        for day in sorted(counts):
+            running += counts[day]
+            out.append((day, series, running))
+    return store.typed_frame(out, PROGRESS_COLUMNS)
+
+
+def criteria_shares(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
+    """queries.criteria_shares: on each day an assessment was made, the share of the
+    participating municipalities' latest assessments that say 'achieved'."""
+    taking_part = {
+        e.code for e, status in _in_view(_scope(rows, f, f.as_of), f) if status == "participating"
+    }
+    latest: dict[tuple[str, int], str] = {}
+    achieved = 0
+    out = []
+    for code, criterion, assessed_on, status in rows.assessments:  # in date order
+        if assessed_on > f.as_of:
+            break
+        if code not in taking_part:
+            continue
+        before = latest.get((code, criterion))
+        achieved += (status == "achieved") - (before == "achieved")
+        latest[(code, criterion)] = status
+        day_row = (assessed_on, achieved / len(latest), achieved, len(latest))
+        if out and out[-1][0] == assessed_on:
+            out[-1] = day_row
+        else:
+            out.append(day_row)
+    return store.typed_frame(out, SHARES_COLUMNS)
+
+
+def municipality_map(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
+    """queries.municipality_map: every municipality, with its status when it is in view."""
+    status_of = {e.code: status for e, status in _in_view(_scope(rows, f, f.as_of), f)}
+    return store.typed_frame(
+        [(*place, status_of.get(place[0])) for place in rows.municipalities], PLACES_COLUMNS
+    )
