@@ -71,6 +71,7 @@ class ProgrammeRows:
     enrollments: tuple[Enrollment, ...]
     meetings: tuple[Meeting, ...]
     attendees: dict[tuple[str, str], int]  # (meeting_id, code) -> attendees
+    criteria: tuple[int, ...]  # the success criteria's numbers, in order
     participants: tuple[tuple[str, str, int], ...]  # (code, group_id, participants)
     assessments: tuple[tuple[str, int, date, str], ...]
 
@@ -100,6 +101,9 @@ PARTICIPANTS_SQL = """
 SELECT municipality_code, group_id, participants FROM participants
 WHERE programme_id = $programme
 """
+CRITERIA_SQL = """
+SELECT criterion_no FROM success_criteria WHERE programme_id = $programme ORDER BY criterion_no
+"""
 ASSESSMENTS_SQL = """
 SELECT municipality_code, criterion_no, assessed_on, status FROM criterion_status
 WHERE programme_id = $programme
@@ -122,6 +126,7 @@ def read(con: Any, programme_id: str) -> ProgrammeRows:
         # in one order on either database: ties of the plan's order fall the same way
         meetings=tuple(sorted(Meeting(*row) for row in rows(MEETINGS_SQL))),
         attendees={(meeting, code): n for meeting, code, n in rows(ATTENDANCE_SQL)},
+        criteria=tuple(no for (no,) in rows(CRITERIA_SQL)),
         participants=tuple(rows(PARTICIPANTS_SQL)),
         # in date order (the latest assessment of a pair on a day is the last one read)
         assessments=tuple(sorted(rows(ASSESSMENTS_SQL), key=lambda row: (row[2], row[0], row[1]))),
@@ -221,17 +226,8 @@ def _figures(rows: ProgrammeRows, f: Filters, day: date) -> KeyFigures:
             totals["withdrawn"] += 1
         if status != "participating":
             continue  # counted: takes part on the day
-        start = e.agreement_on
-        if start is None and not rows.requires_agreement:
-            start = e.interest_on
         for m in held:
-            if (
-                start is not None
-                and start <= m.held_on
-                and (e.withdrawn_on is None or e.withdrawn_on > m.held_on)
-                and (m.network_id is None or m.network_id == e.network_id)
-                and (e.code, m.group_id) not in none_sent
-            ):
+            if _expected_at(rows, e, m, none_sent):
                 totals["meetings_expected"] += 1
                 totals["meetings_attended"] += rows.attendees.get((m.meeting_id, e.code), 0) > 0
         totals["participants"] += people[e.code]
@@ -388,3 +384,81 @@ def municipality_map(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
     return store.typed_frame(
         [(*place, status_of.get(place[0])) for place in rows.municipalities], PLACES_COLUMNS
     )
+
+
+# --- Møder og spor's and Succeskriterier's rows --------------------------------------------
+
+ATTENDANCE_COLUMNS = [
+    ("municipality", "VARCHAR"),
+    ("meeting", "VARCHAR"),
+    ("meeting_order", "INTEGER"),
+    ("attendees", "INTEGER"),
+    ("expected", "DOUBLE PRECISION"),
+]
+
+
+def _expected_at(rows: ProgrammeRows, e: Enrollment, m: Meeting, none_sent: set) -> bool:
+    """SCOPE's ``expected_attendance``: whether ``e`` is expected at the held meeting ``m``."""
+    start = e.agreement_on
+    if start is None and not rows.requires_agreement:
+        start = e.interest_on
+    return (
+        start is not None
+        and start <= m.held_on
+        and (e.withdrawn_on is None or e.withdrawn_on > m.held_on)
+        and (m.network_id is None or m.network_id == e.network_id)
+        and (e.code, m.group_id) not in none_sent
+    )
+
+
+def attendance(rows: ProgrammeRows, f: Filters) -> tuple[pd.DataFrame, frozenset[str]]:
+    """queries.attendance: ATTENDANCE_CELLS_SQL's cells (none while no meeting is held) and
+    the codes of the municipalities in view."""
+    scope = _scope(rows, f, f.as_of)
+    in_view = sorted(_in_view(scope, f), key=lambda item: item[0].name)
+    held = sorted(
+        _held(_meetings_in_view(rows, f, scope), f, f.as_of),
+        key=lambda m: (m.held_on, m.sort_order, m.meeting_id),
+    )
+    codes = frozenset(e.code for e, _ in in_view)
+    if not held:
+        return store.typed_frame([], ATTENDANCE_COLUMNS), codes
+    order, ranks = {}, {}
+    for m in held:  # dense_rank() OVER (ORDER BY held_on, sort_order)
+        ranks.setdefault((m.held_on, m.sort_order), len(ranks) + 1)
+        order[m.meeting_id] = ranks[(m.held_on, m.sort_order)]
+    people = {(code, group): n for code, group, n in rows.participants}
+    none_sent = {pair for pair, n in people.items() if n == 0}
+    totals: dict[str, float] = defaultdict(float)
+    for (code, _), n in people.items():
+        totals[code] += n
+    cells = []
+    for e, _ in in_view:
+        for m in held:
+            if _expected_at(rows, e, m, none_sent):
+                attendees = rows.attendees.get((m.meeting_id, e.code), 0)
+                expected = people.get((e.code, m.group_id), totals.get(e.code))
+                expected = None if expected is None else float(expected)
+            else:
+                attendees = expected = None
+            cells.append(
+                (e.name, f"{m.meeting_id} {m.title}", order[m.meeting_id], attendees, expected)
+            )
+    return store.typed_frame(cells, ATTENDANCE_COLUMNS), codes
+
+
+def criteria_history(rows: ProgrammeRows, f: Filters) -> list[tuple]:
+    """CRITERIA_HISTORY_SQL's rows: each municipality in view and criterion with each of its
+    assessments by the status date, in date order (one empty row when there is none)."""
+    history: dict[tuple[str, int], list[tuple[date, str]]] = defaultdict(list)
+    for code, criterion, assessed_on, status in rows.assessments:  # in date order
+        if assessed_on > f.as_of:
+            break
+        history[(code, criterion)].append((assessed_on, status))
+    out = []
+    in_view = sorted(_in_view(_scope(rows, f, f.as_of), f), key=lambda item: item[0].name)
+    for e, enrollment in in_view:
+        for criterion in rows.criteria:
+            for day, status in history.get((e.code, criterion)) or [(None, None)]:
+                out.append((e.name, criterion, enrollment, day, status))
+    return out

@@ -937,7 +937,12 @@ class Attendance:
 
 
 def attendance(con: duckdb.DuckDBPyConnection, filters: Filters) -> Attendance:
-    """The attendance cells and the municipalities in view, from one SQL."""
+    """The attendance cells and the municipalities in view."""
+    return _from_rows(attendance, con, filters)
+
+
+def attendance_by_statement(con: duckdb.DuckDBPyConnection, filters: Filters) -> Attendance:
+    """attendance as ATTENDANCE_CELLS_SQL defines it, in one statement."""
     rows = _frame(con, ATTENDANCE_CELLS_SQL, filters)
     codes = frozenset(rows["code"].tolist())
     if rows["meeting"].isna().any():  # no meeting held: one row per municipality, no cells
@@ -1006,13 +1011,25 @@ class CriteriaStatus:
 
 
 def criteria_status(con: duckdb.DuckDBPyConnection, filters: Filters) -> CriteriaStatus:
-    """The status per municipality and criterion, and the shares over time, from one SQL.
+    """The status per municipality and criterion, and the shares over time (from
+    CRITERIA_HISTORY_SQL's rows, computed from the programme's rows).
 
     The shares count as ``criteria_shares`` does (tests/test_queries.py checks them against
     it): on each day anyone taking part was assessed, each taking part's latest assessment
     of each criterion by that day.
     """
-    rows = _run(con, CRITERIA_HISTORY_SQL, filters).fetchall()
+    return _from_rows(criteria_status, con, filters)
+
+
+def criteria_status_by_statement(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> CriteriaStatus:
+    """criteria_status from CRITERIA_HISTORY_SQL (the definition of its rows)."""
+    return _criteria_status(_run(con, CRITERIA_HISTORY_SQL, filters).fetchall())
+
+
+def _criteria_status(rows: list[tuple]) -> CriteriaStatus:
+    """criteria_status from CRITERIA_HISTORY_SQL's rows."""
     cells: list[tuple] = []  # (municipality, criterion_no, status, enrollment_status)
     events: list[tuple] = []  # (day, (municipality, criterion_no), status), taking part
     for municipality, no, enrollment, day, status in rows:
@@ -1115,6 +1132,10 @@ FROM_ROWS = {
     enrollment_progress: programme_rows.enrollment_progress,
     criteria_shares: programme_rows.criteria_shares,
     municipality_map: programme_rows.municipality_map,
+    attendance: lambda rows, filters: Attendance(*programme_rows.attendance(rows, filters)),
+    criteria_status: lambda rows, filters: _criteria_status(
+        programme_rows.criteria_history(rows, filters)
+    ),
 }
 
 

@@ -14,7 +14,7 @@ st.title("Møder og spor")
 st.caption(literal(presenting.view_caption(programme, f, view.choices)))
 
 st.subheader("Mødeplan")
-plan, attendance = view.together(queries.meeting_plan, queries.attendance)  # at the same time
+plan, attendance = view.data(queries.meeting_plan), view.data(queries.attendance)
 if plan.empty:
     st.info(literal(presenting.empty_sentence(f, view.choices, "møder")))
 else:
