@@ -35,6 +35,7 @@ class Enrollment:
     name: str
     region: str
     network_id: str | None
+    network_name: str | None
     interest_on: date
     agreement_on: date | None
     withdrawn_on: date | None
@@ -72,15 +73,17 @@ class ProgrammeRows:
     meetings: tuple[Meeting, ...]
     attendees: dict[tuple[str, str], int]  # (meeting_id, code) -> attendees
     criteria: tuple[int, ...]  # the success criteria's numbers, in order
+    groups: dict[str, tuple[str, int, int, int]]  # id -> name, sort_order, min, max people
     participants: tuple[tuple[str, str, int], ...]  # (code, group_id, participants)
     assessments: tuple[tuple[str, int, date, str], ...]
 
 
 ENROLLMENTS_SQL = """
-SELECT e.municipality_code, m.name, m.region, e.network_id, e.interest_on, e.agreement_on,
-       e.withdrawn_on
+SELECT e.municipality_code, m.name, m.region, e.network_id, n.name, e.interest_on,
+       e.agreement_on, e.withdrawn_on
 FROM enrollments AS e
 JOIN municipalities AS m ON m.code = e.municipality_code
+LEFT JOIN networks AS n ON n.programme_id = e.programme_id AND n.network_id = e.network_id
 WHERE e.programme_id = $programme
 ORDER BY e.municipality_code
 """
@@ -103,6 +106,10 @@ WHERE programme_id = $programme
 """
 CRITERIA_SQL = """
 SELECT criterion_no FROM success_criteria WHERE programme_id = $programme ORDER BY criterion_no
+"""
+GROUPS_SQL = """
+SELECT group_id, name, sort_order, min_participants, max_participants FROM programme_groups
+WHERE programme_id = $programme
 """
 ASSESSMENTS_SQL = """
 SELECT municipality_code, criterion_no, assessed_on, status FROM criterion_status
@@ -127,6 +134,7 @@ def read(con: Any, programme_id: str) -> ProgrammeRows:
         meetings=tuple(sorted(Meeting(*row) for row in rows(MEETINGS_SQL))),
         attendees={(meeting, code): n for meeting, code, n in rows(ATTENDANCE_SQL)},
         criteria=tuple(no for (no,) in rows(CRITERIA_SQL)),
+        groups={group: tuple(rest) for group, *rest in rows(GROUPS_SQL)},
         participants=tuple(rows(PARTICIPANTS_SQL)),
         # in date order (the latest assessment of a pair on a day is the last one read)
         assessments=tuple(sorted(rows(ASSESSMENTS_SQL), key=lambda row: (row[2], row[0], row[1]))),
@@ -196,10 +204,30 @@ def _held(meetings: list[Meeting], f: Filters, day: date) -> list[Meeting]:
     ]
 
 
-def _figures(rows: ProgrammeRows, f: Filters, day: date) -> KeyFigures:
-    """KEY_FIGURES_SQL's row for ``day``: ``municipality_figures`` summed over the view."""
+@dataclass(frozen=True)
+class MunicipalityFigures:
+    """SCOPE's ``municipality_figures``: one municipality in view and its own counts."""
+
+    enrollment: Enrollment
+    status: str
+    meetings_attended: int
+    meetings_expected: int
+    criteria_reached: int
+    criteria_assessed: int
+    participants: int
+
+    @property
+    def counted(self) -> bool:
+        """Whether it counts in the partnership's figures: it takes part on the day."""
+        return self.status == "participating"
+
+
+def municipality_figures(
+    rows: ProgrammeRows, f: Filters, day: date
+) -> tuple[list[MunicipalityFigures], list[Meeting], list[Meeting]]:
+    """Each municipality in view on ``day`` with its own counts, and the meetings in view and
+    those held (SCOPE's steps on that day)."""
     scope = _scope(rows, f, day)
-    in_view = _in_view(scope, f)
     meetings = _meetings_in_view(rows, f, scope)
     held = _held(meetings, f, day)
     none_sent = {(code, group) for code, group, people in rows.participants if people == 0}
@@ -216,35 +244,40 @@ def _figures(rows: ProgrammeRows, f: Filters, day: date) -> KeyFigures:
     for (code, _), status in latest.items():
         assessed[code] += 1
         reached[code] += status == "achieved"
-
-    totals = Counter()
-    for e, status in in_view:
-        if status != "withdrawn":
-            totals["enrolled"] += 1
-            totals["with_agreement"] += _on_or_before(e.agreement_on, day)
-        else:
-            totals["withdrawn"] += 1
-        if status != "participating":
-            continue  # counted: takes part on the day
+    figures = []
+    for e, status in _in_view(scope, f):
+        expected = attended = 0
         for m in held:
             if _expected_at(rows, e, m, none_sent):
-                totals["meetings_expected"] += 1
-                totals["meetings_attended"] += rows.attendees.get((m.meeting_id, e.code), 0) > 0
-        totals["participants"] += people[e.code]
-        totals["criteria_reached"] += reached[e.code]
-        totals["criteria_assessed"] += assessed[e.code]
+                expected += 1
+                attended += rows.attendees.get((m.meeting_id, e.code), 0) > 0
+        figures.append(
+            MunicipalityFigures(
+                e, status, attended, expected, reached[e.code], assessed[e.code], people[e.code]
+            )
+        )
+    return figures, meetings, held
+
+
+def _figures(rows: ProgrammeRows, f: Filters, day: date) -> KeyFigures:
+    """KEY_FIGURES_SQL's row for ``day``: ``municipality_figures`` summed over the view."""
+    figures, meetings, held = municipality_figures(rows, f, day)
+    counted = [m for m in figures if m.counted]
     return KeyFigures(
         day,
-        enrolled=totals["enrolled"],
-        with_agreement=totals["with_agreement"],
-        withdrawn=totals["withdrawn"],
-        participants=totals["participants"],
+        enrolled=sum(m.status != "withdrawn" for m in figures),
+        with_agreement=sum(
+            m.status != "withdrawn" and _on_or_before(m.enrollment.agreement_on, day)
+            for m in figures
+        ),
+        withdrawn=sum(m.status == "withdrawn" for m in figures),
+        participants=sum(m.participants for m in counted),
         meetings_held=len(held),
         meetings_planned=len(meetings),
-        meetings_attended=totals["meetings_attended"],
-        meetings_expected=totals["meetings_expected"],
-        criteria_reached=totals["criteria_reached"],
-        criteria_assessed=totals["criteria_assessed"],
+        meetings_attended=sum(m.meetings_attended for m in counted),
+        meetings_expected=sum(m.meetings_expected for m in counted),
+        criteria_reached=sum(m.criteria_reached for m in counted),
+        criteria_assessed=sum(m.criteria_assessed for m in counted),
     )
 
 
@@ -462,3 +495,67 @@ def criteria_history(rows: ProgrammeRows, f: Filters) -> list[tuple]:
             for day, status in history.get((e.code, criterion)) or [(None, None)]:
                 out.append((e.name, criterion, enrollment, day, status))
     return out
+
+
+# --- Kommuner's rows ------------------------------------------------------------------------
+
+MUNICIPALITY_ROW_COLUMNS = [
+    ("code", "VARCHAR"),
+    ("name", "VARCHAR"),
+    ("region", "VARCHAR"),
+    ("network_name", "VARCHAR"),
+    ("status", "VARCHAR"),
+    ("counted", "BOOLEAN"),
+    ("interest_on", "DATE"),
+    ("agreement_on", "DATE"),
+    ("withdrawn_on", "DATE"),
+    ("attendance_rate", "DOUBLE PRECISION"),
+    ("meetings_attended", "INTEGER"),
+    ("meetings_expected", "INTEGER"),
+    ("criteria_reached", "INTEGER"),
+    ("criteria_assessed", "INTEGER"),
+    ("criteria_total", "INTEGER"),
+    ("group_id", "VARCHAR"),
+    ("group_name", "VARCHAR"),
+    ("sort_order", "INTEGER"),
+    ("participants", "INTEGER"),
+    ("min_participants", "INTEGER"),
+    ("max_participants", "INTEGER"),
+    ("network_id", "VARCHAR"),
+]
+
+
+def municipality_rows(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
+    """MUNICIPALITY_TABLE_SQL's rows: each municipality in view and its counts on the status
+    date, once per group it signed people up for (in the group filtered on), or once with
+    empty group columns; by name, then the group's place."""
+    signed: dict[str, list[tuple]] = defaultdict(list)
+    for code, group, people in rows.participants:
+        if group in rows.groups and (f.group_id is None or group == f.group_id):
+            name, sort_order, least, most = rows.groups[group]
+            signed[code].append((group, name, sort_order, people, least, most))
+    out = []
+    figures, _, _ = municipality_figures(rows, f, f.as_of)
+    for m in sorted(figures, key=lambda m: m.enrollment.name):
+        e, expected = m.enrollment, m.meetings_expected
+        row = (
+            e.code,
+            e.name,
+            e.region,
+            e.network_name,
+            m.status,
+            m.counted,
+            e.interest_on,
+            e.agreement_on,
+            e.withdrawn_on,
+            m.meetings_attended / expected if expected else None,
+            m.meetings_attended if expected else None,
+            expected or None,
+            m.criteria_reached,
+            m.criteria_assessed,
+            len(rows.criteria),
+        )
+        groups = sorted(signed.get(e.code, []), key=lambda group: group[2])
+        for group in groups or [(None,) * 6]:
+            out.append((*row, *group, e.network_id))
+    return store.typed_frame(out, MUNICIPALITY_ROW_COLUMNS)

@@ -798,6 +798,13 @@ def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.D
 
     Participants per group are added as one column per group (named after the group).
     """
+    return _from_rows(municipality_table, con, filters)
+
+
+def municipality_table_by_statement(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> pd.DataFrame:
+    """municipality_table from MUNICIPALITY_TABLE_SQL (the definition of its rows)."""
     return _municipalities(_frame(con, MUNICIPALITY_TABLE_SQL, filters))[0]
 
 
@@ -1136,6 +1143,9 @@ FROM_ROWS = {
     criteria_status: lambda rows, filters: _criteria_status(
         programme_rows.criteria_history(rows, filters)
     ),
+    municipality_table: lambda rows, filters: _municipalities(
+        programme_rows.municipality_rows(rows, filters)
+    )[0],
 }
 
 

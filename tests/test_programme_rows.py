@@ -120,6 +120,11 @@ def assert_as_defined(con, views_: list[Filters]) -> None:
             pd.testing.assert_frame_equal(computed, defined, check_exact=True, obj=where)
             if anew:
                 pd.testing.assert_frame_equal(query(con, view), defined, obj=where)
+        pd.testing.assert_frame_equal(
+            queries.FROM_ROWS[queries.municipality_table](rows, view),
+            queries.municipality_table_by_statement(con, view),
+            obj=f"municipality_table {view}",
+        )
         for query, statement in BY_STATEMENT.items():
             computed, defined = queries.FROM_ROWS[query](rows, view), statement(con, view)
             for name, value in vars(defined).items():
