@@ -18,7 +18,7 @@ comparison with an empty date is false.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
@@ -72,7 +72,7 @@ class ProgrammeRows:
     enrollments: tuple[Enrollment, ...]
     meetings: tuple[Meeting, ...]
     attendees: dict[tuple[str, str], int]  # (meeting_id, code) -> attendees
-    criteria: tuple[int, ...]  # the success criteria's numbers, in order
+    criteria: tuple[tuple[int, str, str], ...]  # the success criteria: no, text, source
     groups: dict[str, tuple[str, int, int, int]]  # id -> name, sort_order, min, max people
     participants: tuple[tuple[str, str, int], ...]  # (code, group_id, participants)
     assessments: tuple[tuple[str, int, date, str], ...]
@@ -105,7 +105,8 @@ SELECT municipality_code, group_id, participants FROM participants
 WHERE programme_id = $programme
 """
 CRITERIA_SQL = """
-SELECT criterion_no FROM success_criteria WHERE programme_id = $programme ORDER BY criterion_no
+SELECT criterion_no, text, source FROM success_criteria WHERE programme_id = $programme
+ORDER BY criterion_no
 """
 GROUPS_SQL = """
 SELECT group_id, name, sort_order, min_participants, max_participants FROM programme_groups
@@ -133,7 +134,7 @@ def read(con: Any, programme_id: str) -> ProgrammeRows:
         # in one order on either database: ties of the plan's order fall the same way
         meetings=tuple(sorted(Meeting(*row) for row in rows(MEETINGS_SQL))),
         attendees={(meeting, code): n for meeting, code, n in rows(ATTENDANCE_SQL)},
-        criteria=tuple(no for (no,) in rows(CRITERIA_SQL)),
+        criteria=tuple(rows(CRITERIA_SQL)),
         groups={group: tuple(rest) for group, *rest in rows(GROUPS_SQL)},
         participants=tuple(rows(PARTICIPANTS_SQL)),
         # in date order (the latest assessment of a pair on a day is the last one read)
@@ -491,7 +492,7 @@ def criteria_history(rows: ProgrammeRows, f: Filters) -> list[tuple]:
     out = []
     in_view = sorted(_in_view(_scope(rows, f, f.as_of), f), key=lambda item: item[0].name)
     for e, enrollment in in_view:
-        for criterion in rows.criteria:
+        for criterion, _, _ in rows.criteria:
             for day, status in history.get((e.code, criterion)) or [(None, None)]:
                 out.append((e.name, criterion, enrollment, day, status))
     return out
@@ -529,6 +530,10 @@ def municipality_rows(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
     """MUNICIPALITY_TABLE_SQL's rows: each municipality in view and its counts on the status
     date, once per group it signed people up for (in the group filtered on), or once with
     empty group columns; by name, then the group's place."""
+    return store.typed_frame(_municipality_rows(rows, f), MUNICIPALITY_ROW_COLUMNS)
+
+
+def _municipality_rows(rows: ProgrammeRows, f: Filters) -> list[tuple]:
     signed: dict[str, list[tuple]] = defaultdict(list)
     for code, group, people in rows.participants:
         if group in rows.groups and (f.group_id is None or group == f.group_id):
@@ -558,4 +563,149 @@ def municipality_rows(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
         groups = sorted(signed.get(e.code, []), key=lambda group: group[2])
         for group in groups or [(None,) * 6]:
             out.append((*row, *group, e.network_id))
-    return store.typed_frame(out, MUNICIPALITY_ROW_COLUMNS)
+    return out
+
+
+# --- A municipality's profile ----------------------------------------------------------------
+
+# The SQL types of PROFILE_SQL's columns that make frames (queries.municipality_profile).
+PROFILE_TYPES = dict(MUNICIPALITY_ROW_COLUMNS) | {
+    "day": "DATE",
+    "set_name": "VARCHAR",
+    "share": "DOUBLE PRECISION",
+    "achieved": "INTEGER",
+    "assessed": "INTEGER",
+    "meeting_id": "VARCHAR",
+    "title": "VARCHAR",
+    "meeting_group": "VARCHAR",
+    "meeting_network": "VARCHAR",
+    "held_on": "DATE",
+    "attendees": "INTEGER",
+    "expected": "INTEGER",
+}
+_SETS = (("municipality", 1), ("network", 2), ("everyone", 3))
+
+
+def _shares_by_day(assessments: list[tuple[str, int, date, str]]) -> list[tuple]:
+    """criteria_shares' rows of ``assessments`` (in date order): (day, share, achieved, n)."""
+    latest: dict[tuple[str, int], str] = {}
+    achieved = 0
+    out: list[tuple] = []
+    for code, criterion, day, status in assessments:
+        achieved += (status == "achieved") - (latest.get((code, criterion)) == "achieved")
+        latest[(code, criterion)] = status
+        if out and out[-1][0] == day:
+            out.pop()
+        out.append((day, achieved / len(latest), achieved, len(latest)))
+    return out
+
+
+def profile_parts(rows: ProgrammeRows, f: Filters) -> dict[str, list[dict[str, Any]]]:
+    """PROFILE_SQL's parts for the municipality ``f`` chooses, compared with everyone taking
+    part under the filters' status date, period and group: 'row' (everyone's municipality
+    rows), 'compared', 'listed' and 'attended', each row a dict of that part's columns."""
+    everyone = replace(f, municipality_code=None, region=None, network_id=None, status=None)
+    names = [name for name, _ in MUNICIPALITY_ROW_COLUMNS]
+    scope = _scope(rows, everyone, f.as_of)  # with no status filter: in view too
+    return {
+        "row": [dict(zip(names, row, strict=True)) for row in _municipality_rows(rows, everyone)],
+        "compared": _compared(rows, f, scope),
+        "listed": [
+            {"listed_no": no, "listed_text": text, "listed_source": source}
+            for no, text, source in rows.criteria
+        ],
+        "attended": _attended(rows, everyone, scope, f.municipality_code),
+    }
+
+
+def _compared_row(kind: str, set_name: str, **values: Any) -> dict[str, Any]:
+    """A row of PROFILE_SQL's 'compared' part (its other columns empty)."""
+    order = dict(_SETS)[set_name]
+    empty = dict.fromkeys(
+        ["day", "criterion_no", "criterion_status", "share", "achieved", "assessed"]
+    )
+    return {"kind": kind, "set_order": order, "set_name": set_name} | empty | values
+
+
+def _compared(rows: ProgrammeRows, f: Filters, scope: list) -> list[dict[str, Any]]:
+    """PROFILE_SQL's 'compared' part: the share reached over time of each set ('day' rows),
+    then per criterion the chosen one's latest status and how many of those taking part in
+    its network and of everyone reached it ('criterion' rows)."""
+    chosen = f.municipality_code
+    network_of = {e.code: e.network_id for e in rows.enrollments}
+    taking_part = {e.code for e, status in scope if status == "participating"}
+    assessed = [a for a in rows.assessments if a[2] <= f.as_of and a[0] in taking_part]
+    sets = {
+        "municipality": [a for a in assessed if a[0] == chosen],
+        "network": [
+            a
+            for a in assessed
+            if network_of.get(chosen) is not None and network_of[a[0]] == network_of[chosen]
+        ],
+        "everyone": assessed,
+    }
+    compared = [
+        _compared_row("day", name, day=day, share=share, achieved=reached, assessed=n)
+        for name, _ in _SETS
+        for day, share, reached, n in _shares_by_day(sets[name])
+    ]
+
+    latest: dict[tuple[str, int], str] = {}
+    for code, criterion, day, status in rows.assessments:  # in date order
+        if day > f.as_of:
+            break
+        latest[(code, criterion)] = status
+    compared += [
+        _compared_row("criterion", "municipality", criterion_no=criterion, criterion_status=status)
+        for (code, criterion), status in sorted(latest.items(), key=lambda item: item[0][1])
+        if code == chosen
+    ]
+    # near: in the chosen one's network, by name as shown (none when it is not in view)
+    near_name = next((e.network_name for e, _ in scope if e.code == chosen), None)
+    in_view = {e.code: (status, e.network_name) for e, status in scope}
+    tally: dict[tuple[int, str, int], list[int]] = {}
+    for (code, criterion), status in latest.items():
+        if code in in_view:
+            enrollment, network_name = in_view[code]
+            near = near_name is not None and network_name == near_name
+            for name, order in _SETS[1:] if near else _SETS[2:]:
+                counts = tally.setdefault((order, name, criterion), [0, 0])
+                counts[0] += enrollment == "participating" and status == "achieved"
+                counts[1] += enrollment == "participating"
+    compared += [
+        _compared_row("criterion", name, criterion_no=criterion, achieved=reached, assessed=n)
+        for (_, name, criterion), (reached, n) in sorted(tally.items())
+    ]
+    return compared
+
+
+def _attended(
+    rows: ProgrammeRows, f: Filters, scope: list, chosen: str | None
+) -> list[dict[str, Any]]:
+    """PROFILE_SQL's 'attended' part: the chosen one's attendance at each held meeting meant
+    for it (attendees empty where none is registered), with the people expected there: those
+    it signed up for the meeting's group, or for all its groups."""
+    people = {(code, group): n for code, group, n in rows.participants}
+    none_sent = {pair for pair, n in people.items() if n == 0}
+    own = [n for (code, _), n in people.items() if code == chosen]
+    everything = sum(own) if own else None
+    held = sorted(
+        _held(_meetings_in_view(rows, f, scope), f, f.as_of),
+        key=lambda m: (m.held_on, m.sort_order),
+    )
+    return [
+        {
+            "meeting_id": m.meeting_id,
+            "title": m.title,
+            "meeting_group": m.group_name,
+            "meeting_network": m.network_name,
+            "held_on": m.held_on,
+            "attendees": rows.attendees.get((m.meeting_id, chosen)),
+            "expected": people.get((chosen, m.group_id), everything),
+            "meeting_order": m.sort_order,
+        }
+        for e, _ in scope
+        if e.code == chosen
+        for m in held
+        if _expected_at(rows, e, m, none_sent)
+    ]

@@ -1128,26 +1128,6 @@ PER_PROGRAMME = frozenset(
     {programme_info, programme_definition, example_facts, criteria, signed_up, programme_ground}
 )
 
-# The queries computed in Python from the programme's rows (programme_rows: a few ms where
-# their statements took 20-45 ms, nearly all of it DuckDB planning), each giving what its
-# statement above (the definition) gives. ui.frame.queried finds the rows kept per programme.
-FROM_ROWS = {
-    key_figures_with_previous: lambda rows, filters: programme_rows.key_figures_with_previous(
-        rows, filters, filters.as_of - PREVIOUS_PERIOD
-    ),
-    meeting_plan: programme_rows.meeting_plan,
-    enrollment_progress: programme_rows.enrollment_progress,
-    criteria_shares: programme_rows.criteria_shares,
-    municipality_map: programme_rows.municipality_map,
-    attendance: lambda rows, filters: Attendance(*programme_rows.attendance(rows, filters)),
-    criteria_status: lambda rows, filters: _criteria_status(
-        programme_rows.criteria_history(rows, filters)
-    ),
-    municipality_table: lambda rows, filters: _municipalities(
-        programme_rows.municipality_rows(rows, filters)
-    )[0],
-}
-
 
 def _from_rows(query: Any, con: duckdb.DuckDBPyConnection, filters: Filters) -> Any:
     return FROM_ROWS[query](programme_ground(con, filters), filters)
@@ -1352,9 +1332,15 @@ class MunicipalityProfile:
 
 def municipality_profile(con: duckdb.DuckDBPyConnection, filters: Filters) -> MunicipalityProfile:
     """The chosen municipality's row of the Kommuner table, comparison and attendance."""
-    code = filters.municipality_code
+    return _from_rows(municipality_profile, con, filters)
+
+
+def municipality_profile_by_statement(
+    con: duckdb.DuckDBPyConnection, filters: Filters
+) -> MunicipalityProfile:
+    """municipality_profile as PROFILE_SQL (the definition of its parts) reads it."""
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    read = _run(con, PROFILE_SQL, everyone, chosen=code)
+    read = _run(con, PROFILE_SQL, everyone, chosen=filters.municipality_code)
     described = read.description
     names = [d[0] for d in described]
     parts: dict[str, list[dict[str, Any]]] = {
@@ -1365,13 +1351,21 @@ def municipality_profile(con: duckdb.DuckDBPyConnection, filters: Filters) -> Mu
     }
     for row in read.fetchall():  # df() of so many empty cells costs more than the statement's run
         parts[row[0]].append(dict(zip(names, row, strict=True)))
-    types = {d[0]: d[1] for d in described}
+    return _profile(filters, parts, {d[0]: store.sql_type(d[1]) for d in described})
+
+
+def _profile(
+    filters: Filters, parts: dict[str, list[dict[str, Any]]], types: dict[str, str | None]
+) -> MunicipalityProfile:
+    """municipality_profile from PROFILE_SQL's parts (each row a dict of its columns) and the
+    SQL types of its columns."""
+    code = filters.municipality_code
 
     def frame(rows: list[dict[str, Any]], columns: dict[str, str | None]) -> pd.DataFrame:
         """The rows' ``columns`` as a query of them alone gives them (renamed as mapped)."""
         return store.typed_frame(
             [tuple(row[name] for name in columns) for row in rows],
-            [(shown or name, store.sql_type(types[name])) for name, shown in columns.items()],
+            [(shown or name, types[name]) for name, shown in columns.items()],
         )
 
     shown = {"code": code, "region": filters.region, "network_id": filters.network_id,
@@ -1516,3 +1510,27 @@ def _comparison(
         ).sort_values("sort_order", ignore_index=True),
         over_time=over_time,
     )
+
+
+# The queries computed in Python from the programme's rows (programme_rows: a few ms where
+# their statements took 20-45 ms, nearly all of it DuckDB planning), each giving what its
+# statement above (the definition) gives. ui.frame.queried finds the rows kept per programme.
+FROM_ROWS = {
+    key_figures_with_previous: lambda rows, filters: programme_rows.key_figures_with_previous(
+        rows, filters, filters.as_of - PREVIOUS_PERIOD
+    ),
+    meeting_plan: programme_rows.meeting_plan,
+    enrollment_progress: programme_rows.enrollment_progress,
+    criteria_shares: programme_rows.criteria_shares,
+    municipality_map: programme_rows.municipality_map,
+    attendance: lambda rows, filters: Attendance(*programme_rows.attendance(rows, filters)),
+    criteria_status: lambda rows, filters: _criteria_status(
+        programme_rows.criteria_history(rows, filters)
+    ),
+    municipality_table: lambda rows, filters: _municipalities(
+        programme_rows.municipality_rows(rows, filters)
+    )[0],
+    municipality_profile: lambda rows, filters: _profile(
+        filters, programme_rows.profile_parts(rows, filters), programme_rows.PROFILE_TYPES
+    ),
+}
