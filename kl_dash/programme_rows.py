@@ -76,6 +76,7 @@ class ProgrammeRows:
     groups: dict[str, tuple[str, int, int, int]]  # id -> name, sort_order, min, max people
     participants: tuple[tuple[str, str, int], ...]  # (code, group_id, participants)
     assessments: tuple[tuple[str, int, date, str], ...]
+    notes: dict[tuple[str, int, date], str]  # (code, criterion_no, assessed_on) -> its note
 
 
 ENROLLMENTS_SQL = """
@@ -113,7 +114,7 @@ SELECT group_id, name, sort_order, min_participants, max_participants FROM progr
 WHERE programme_id = $programme
 """
 ASSESSMENTS_SQL = """
-SELECT municipality_code, criterion_no, assessed_on, status FROM criterion_status
+SELECT municipality_code, criterion_no, assessed_on, status, note FROM criterion_status
 WHERE programme_id = $programme
 """
 
@@ -125,6 +126,7 @@ def read(con: Any, programme_id: str) -> ProgrammeRows:
         return con.execute(sql, {"programme": programme_id}).fetchall()
 
     found = rows("SELECT requires_agreement FROM programmes WHERE id = $programme")
+    assessed = sorted(rows(ASSESSMENTS_SQL), key=lambda row: (row[2], row[0], row[1]))
     places = "SELECT code, name, region, latitude, longitude FROM municipalities ORDER BY code"
     return ProgrammeRows(
         programme_id=programme_id,
@@ -138,7 +140,8 @@ def read(con: Any, programme_id: str) -> ProgrammeRows:
         groups={group: tuple(rest) for group, *rest in rows(GROUPS_SQL)},
         participants=tuple(rows(PARTICIPANTS_SQL)),
         # in date order (the latest assessment of a pair on a day is the last one read)
-        assessments=tuple(sorted(rows(ASSESSMENTS_SQL), key=lambda row: (row[2], row[0], row[1]))),
+        assessments=tuple(row[:4] for row in assessed),
+        notes={row[:3]: row[4] for row in assessed if row[4] is not None},
     )
 
 
@@ -709,3 +712,33 @@ def _attended(
         for m in held
         if _expected_at(rows, e, m, none_sent)
     ]
+
+
+PROFILE_CRITERIA_COLUMNS = [
+    ("criterion_no", "INTEGER"),
+    ("text", "VARCHAR"),
+    ("assessed_on", "DATE"),
+    ("status", "VARCHAR"),
+    ("note", "VARCHAR"),
+]
+
+
+def profile_criteria(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
+    """PROFILE_CRITERIA_SQL: the chosen municipality's assessments of each criterion by the
+    status date, in date order (a row without one where there is none)."""
+    chosen = f.municipality_code
+    history: dict[int, list[tuple]] = defaultdict(list)
+    for code, criterion, assessed_on, status in rows.assessments:  # in date order
+        if assessed_on > f.as_of:
+            break
+        if code == chosen:
+            note = rows.notes.get((code, criterion, assessed_on))
+            history[criterion].append((assessed_on, status, note))
+    return store.typed_frame(
+        [
+            (criterion, text, *assessment)
+            for criterion, text, _ in rows.criteria
+            for assessment in history.get(criterion) or [(None, None, None)]
+        ],
+        PROFILE_CRITERIA_COLUMNS,
+    )

@@ -821,6 +821,11 @@ ORDER BY c.criterion_no, cs.assessed_on
 
 def profile_criteria(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """The chosen municipality's assessments of each criterion over time."""
+    return _from_rows(profile_criteria, con, filters)
+
+
+def profile_criteria_by_statement(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """profile_criteria as PROFILE_CRITERIA_SQL defines it."""
     return _frame(con, PROFILE_CRITERIA_SQL, filters)
 
 
@@ -1530,6 +1535,7 @@ FROM_ROWS = {
     municipality_table: lambda rows, filters: _municipalities(
         programme_rows.municipality_rows(rows, filters)
     )[0],
+    profile_criteria: programme_rows.profile_criteria,
     municipality_profile: lambda rows, filters: _profile(
         filters, programme_rows.profile_parts(rows, filters), programme_rows.PROFILE_TYPES
     ),
