@@ -1,16 +1,16 @@
-"""A programme's rows, read once per data version, and Overblik's views computed from them.
+"""A programme's rows, read once per data version, and the pages' views computed from them.
 
-Issue 12: most of the time of Overblik's two statements (the key figures on two days; the
-meeting plan, enrollments, criteria shares and map) was DuckDB binding and planning them,
-20-30 ms a filter change, whatever the data. A programme has at most a few thousand rows
-(98 municipalities, some dozens of meetings, their attendance and assessments), so the
-programme's rows are read once per data version (``read``: a handful of plain statements,
-kept per programme by ui.frame) and each view is computed from them here in about a
-millisecond.
+Issue 12: most of the time of a page's statements (the key figures on two days; Overblik's
+plan, enrollments, criteria shares and map; Møder og spor's attendance; Succeskriterier's
+status; the Kommuner table; a municipality's profile) was DuckDB binding and planning them,
+10-60 ms a filter change, whatever the data. A programme has at most a few thousand rows (98
+municipalities, some dozens of meetings, their attendance and assessments), so its rows are
+read once per data version (``read``: a handful of plain statements, kept per programme by
+ui.frame) and each view is computed from them here in about a millisecond.
 
-The statements in ``queries`` (``KEY_FIGURES_SQL``, ``OVERVIEW_SQL`` and its parts) stay the
-definition, written once in SQL: every function here gives the same rows, order and dtypes,
-which tests/test_programme_rows.py holds on every view of the example data and of the 100x
+The statements in ``queries`` stay the definition, written once in SQL: every function here
+gives the same rows, order and dtypes as its statement (``queries.FROM_ROWS`` names them),
+which tests/test_programme_rows.py holds on every view of the example data and of generated
 benchmark data, on DuckDB and PostgreSQL. SQL's NULL rules are followed where they matter: a
 comparison with an empty date is false.
 """

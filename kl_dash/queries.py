@@ -1,9 +1,16 @@
-"""SQL in, DataFrames out: every figure the pages show, aggregated in DuckDB.
+"""SQL in, DataFrames out: every figure the pages show, defined as a statement.
 
 Each query is a chain of CTEs named for their steps. Values are always bound as named
 parameters ($programme, $as_of, ...), never formatted into the SQL text. Most queries start
 from the shared steps in ``SCOPE``: the municipalities the filters select, with their
 enrollment status as it stood on the status date.
+
+The statements here are the definition of every figure. The queries of ``FROM_ROWS`` (the
+key figures, Overblik's frames, attendance, criteria status, the Kommuner table and a
+profile) are computed in Python from the programme's rows instead (``programme_rows``, read
+once per data version): planning their statements took most of a filter change's time
+(issue 12). Each has its statement beside it (``..._by_statement``, or ``overview``), and
+tests/test_programme_rows.py holds the two equal on every view.
 """
 
 from __future__ import annotations

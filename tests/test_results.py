@@ -119,29 +119,42 @@ def test_a_query_of_several_frames_keeps_each_as_its_own_query_s_result(database
     assert len(snapshot.kept.items) == 5  # the overview and its four frames
 
 
-def test_statements_run_together_give_each_query_s_own_result_and_keep_it(database):
-    from kl_dash import queries
+def test_views_from_the_programme_s_rows_read_them_once_per_programme_and_data_version(database):
+    from kl_dash import db, queries
     from kl_dash.filters import Filters
 
-    june = Filters("it-2017", date(2018, 6, 1), region="Region Syddanmark")
-    apart = results.Snapshot(str(database), (1,), results.Store())
-    alone = [
-        frame.queried(apart, query, june, ())
-        for query in (queries.key_figures_with_previous, queries.overview, queries.attendance)
-    ]
+    opened = []
+
+    def connect():  # the app's cursor, counted
+        opened.append(1)
+        return db.connect(database)
+
+    con = db.connect(database)
+    (code,) = con.execute(  # a profile's queries need a municipality
+        "SELECT min(municipality_code) FROM enrollments WHERE programme_id = 'it-2017'"
+    ).fetchone()
     snapshot = results.Snapshot(str(database), (1,), results.Store())
-    together = frame.run_together(
-        snapshot, (queries.key_figures_with_previous, queries.overview, queries.attendance), june
-    )
-    assert together[0] == alone[0]  # the key figures now and a period before
-    for name in ("plan", "progress", "shares", "places"):
-        pd.testing.assert_frame_equal(getattr(together[1], name), getattr(alone[1], name))
-    pd.testing.assert_frame_equal(together[2].cells, alone[2].cells)
-    kept = dict(snapshot.kept.items)
-    again = frame.run_together(snapshot, (queries.overview, queries.attendance), june)
-    assert all(a is b for a, b in zip(again, together[1:], strict=True))  # found kept
-    assert dict(snapshot.kept.items) == kept  # nothing run again
-    assert frame.queried(snapshot, queries.meeting_plan, june, ()) is together[1].plan
+    june = Filters("it-2017", date(2018, 6, 1), municipality_code=code)
+    july = Filters("it-2017", date(2018, 7, 1), municipality_code=code)
+    first = {
+        query: frame.queried(snapshot, query, june, (), connect=connect)
+        for query in queries.FROM_ROWS
+    }
+    assert len(opened) == 1  # the rows, read once for every view of the partnership
+    for query in queries.FROM_ROWS:
+        assert frame.queried(snapshot, query, june, (), connect=connect) is first[query]
+        frame.queried(snapshot, query, july, (), connect=connect)  # another view: computed
+    assert len(opened) == 1
+    frame.queried(snapshot, queries.meeting_plan, Filters("kvalitet-2017", june.as_of), (),
+                  connect=connect)  # fmt: skip
+    assert len(opened) == 2  # another partnership's rows
+    newer = results.Snapshot(str(database), (2,), snapshot.kept)  # an upload: read anew
+    frame.queried(newer, queries.meeting_plan, june, (), connect=connect)
+    assert len(opened) == 3
+    # and what they give is what each query gives on its own connection
+    assert first[queries.key_figures_with_previous] == queries.key_figures_with_previous(con, june)
+    pd.testing.assert_frame_equal(first[queries.meeting_plan], queries.meeting_plan(con, june))
+    con.close()
 
 
 def test_a_kept_table_is_prepared_for_drawing_once_and_a_new_table_anew():

@@ -12,7 +12,6 @@ asked for (``requested_page``).
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -42,15 +41,12 @@ class View:
     (a table behind a chart's "Vis som tabel" switch and its downloads: a first view does not
     wait for it); ``offer(table, title)`` draws the CSV and XLSX downloads of a table (or of
     ``later``'s);
-    ``write_cursor()`` is a live cursor for a page that stores uploads (the caller closes it);
-    ``together(query, ...)`` is ``data``'s result of each query, those not kept run at the
-    same time (``run_together``).
+    ``write_cursor()`` is a live cursor for a page that stores uploads (the caller closes it).
     """
 
     filters: Filters
     choices: Choices
     data: Callable[..., Any]
-    together: Callable[..., tuple]
     built: Callable[..., Any]
     later: Callable[..., Callable[[], Any]]
     offer: Callable[[tables.Table, str], None]
@@ -112,7 +108,9 @@ def queried(
     """``query(con, filters, *args)`` of kl_dash.queries, run once per data version.
 
     A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it; one
-    of ``queries.ANSWERS`` keeps each frame it holds as that query's result too.
+    of ``queries.FROM_ROWS`` is computed from the programme's rows (``programme_ground``,
+    kept per programme), with no statement of its own; one of ``queries.ANSWERS`` keeps each
+    frame it holds as that query's result too.
     ``late``: asked for after the run (results.Store.get). ``connect``: the cursor to run it
     on (a cursor of the database's own by default).
     """
@@ -132,27 +130,6 @@ def queried(
     for part, name in queries.ANSWERS.get(query, {}).items():  # its frames as their own
         snapshot.get((part, shown, args), partial(getattr, result, name), late)
     return result
-
-
-def run_together(snapshot: Snapshot, queries_: tuple, view_filters: Filters) -> tuple:
-    """Each query's result (``queried``); those not kept run at the same time, each on a cursor
-    of its own.
-
-    Most of a statement's time here is DuckDB binding and planning it, which runs outside
-    Python's lock, as PostgreSQL's work does: Overblik's two statements of a filter change took
-    44 ms side by side against 65 ms one after the other (issue 12). The last query runs in
-    this thread, the others each in a thread of this call's own (a pool shared by the sessions
-    would make one session's statement wait for another's); a kept result is found at once.
-    """
-    database = open_database(snapshot.path)  # here: Streamlit's cache needs the script thread
-    *others, last = queries_
-    with ThreadPoolExecutor(max(len(others), 1), thread_name_prefix="kl-dash-statement") as pool:
-        running = [
-            pool.submit(queried, snapshot, query, view_filters, (), False, database.cursor)
-            for query in others
-        ]
-        result = queried(snapshot, last, view_filters, (), False, database.cursor)
-        return (*(future.result() for future in running), result)
 
 
 def offer_downloads(table: tables.Table, title: str) -> None:
@@ -197,7 +174,6 @@ def publish_view(snapshot: Snapshot, view_filters: Filters, choices: Choices, ac
         filters=view_filters,
         choices=choices,
         data=data,
-        together=lambda *queries_: run_together(snapshot, queries_, view_filters),
         built=built,
         later=lambda fn, *args: partial(built, fn, *args, late=True),
         offer=offer_downloads,
