@@ -12,7 +12,9 @@ The statements in ``queries`` stay the definition, written once in SQL: every fu
 gives the same rows, order and dtypes as its statement (``queries.FROM_ROWS`` names them),
 which tests/test_programme_rows.py holds on every view of the example data and of generated
 benchmark data, on DuckDB and PostgreSQL. SQL's NULL rules are followed where they matter: a
-comparison with an empty date is false.
+comparison with an empty date is false. Names are ordered by code point, as DuckDB orders
+them (and PostgreSQL with the C collation); a PostgreSQL database with a Danish collation
+orders the statements' names otherwise, and the presenters sort them the Danish way either way.
 """
 
 from __future__ import annotations
@@ -120,7 +122,13 @@ WHERE programme_id = $programme
 
 
 def read(con: Any, programme_id: str) -> ProgrammeRows:
-    """The programme's rows, as the statements in ``queries`` read them."""
+    """The programme's rows, as the statements in ``queries`` read them, all of one state of
+    the data (an upload storing meanwhile is wholly in them or wholly not)."""
+    with store.read_snapshot(con):
+        return _read(con, programme_id)
+
+
+def _read(con: Any, programme_id: str) -> ProgrammeRows:
 
     def rows(sql: str) -> list[tuple]:
         return con.execute(sql, {"programme": programme_id}).fetchall()

@@ -277,6 +277,15 @@ class PostgresConnection:
         finally:
             self._release_if_idle()
 
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a transaction is open on this session."""
+        from psycopg.pq import TransactionStatus
+
+        return (
+            self._conn is not None and self._conn.info.transaction_status != TransactionStatus.IDLE
+        )
+
     def cursor(self) -> PostgresConnection:
         """Another session on the same pool (closed by the caller)."""
         return PostgresConnection(self._pool)
@@ -318,6 +327,30 @@ def constraint_errors() -> tuple[type[Exception], ...]:
     except ImportError:
         return (duckdb.ConstraintException,)
     return (duckdb.ConstraintException, psycopg.errors.IntegrityError)
+
+
+@contextmanager
+def read_snapshot(con: Any) -> Iterator[Any]:
+    """Several reads that see one state of the data, whatever is written meanwhile.
+
+    A read-only transaction of their own (DuckDB's snapshot; REPEATABLE READ on PostgreSQL),
+    rolled back at the end; inside a transaction already open on ``con``, that one's.
+    """
+    if dialect(con) == "postgres":
+        began = not con.in_transaction
+        if began:
+            con.execute("BEGIN TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    else:
+        try:
+            con.execute("BEGIN TRANSACTION")
+            began = True
+        except duckdb.TransactionException:  # one is open: its snapshot
+            began = False
+    try:
+        yield con
+    finally:
+        if began:
+            con.execute("ROLLBACK")
 
 
 @contextmanager

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from kl_dash import db, programme_rows, queries
+from kl_dash import db, programme_rows, queries, store
 from kl_dash.filters import Filters
 
 from .test_benchmarks import generate
@@ -269,3 +269,46 @@ def test_a_programme_that_is_not_there_has_nothing_to_show(con):
     assert (now.enrolled, now.meetings_planned, before.enrolled) == (0, 0, 0)
     assert queries.municipality_map(con, view)["status"].isna().all()
     assert queries.meeting_plan(con, view).empty
+
+
+def test_rows_read_while_an_upload_is_stored_are_all_of_one_state_of_the_data(database):
+    """An undo of one municipality's enrollment (its attendance, people and assessments, then
+    the enrollment) committed by another session while the rows are being read: the rows are
+    all of the state before it, never half of each."""
+    con = db.connect(database)
+    reader, writer = con.cursor(), con.cursor()
+    programme = "it-2017"
+    (code,) = con.execute(
+        "SELECT min(municipality_code) FROM attendance WHERE programme_id = ?", [programme]
+    ).fetchone()
+    before = programme_rows.read(con, programme)
+
+    def undo_the_enrollment() -> None:
+        where = "WHERE programme_id = $programme AND municipality_code = $code"
+        values = {"programme": programme, "code": code}
+        with store.write_transaction(writer):
+            for table in ("attendance", "participants", "criterion_status"):
+                writer.execute(f"DELETE FROM {table} {where}", values)
+            writer.execute(f"DELETE FROM enrollment_focus_areas {where}", values)
+        with store.write_transaction(writer):
+            writer.execute(f"DELETE FROM enrollments {where}", values)
+
+    class StoredMidway:
+        """The reader's session; the undo is committed just before it reads the enrollments
+        (it has read the programme and the assessments by then)."""
+
+        def __getattr__(self, name):
+            return getattr(reader, name)
+
+        def execute(self, sql, params=None):
+            if sql == programme_rows.ENROLLMENTS_SQL:
+                undo_the_enrollment()
+            return reader.execute(sql, params)
+
+    during = programme_rows.read(StoredMidway(), programme)
+    after = programme_rows.read(con, programme)
+    assert code in {e.code for e in before.enrollments}
+    assert code not in {e.code for e in after.enrollments}  # the undo was stored
+    assert during == before
+    for session in (reader, writer, con):
+        session.close()
