@@ -161,7 +161,7 @@ def assert_same(computed, defined, where: str) -> None:
 
 
 def test_the_example_data_s_views_from_the_rows_are_what_the_statements_define(con):
-    views_ = views(con, 8)
+    views_ = views(con, 4)
     assert len(views_) > 100
     assert_as_defined(con, views_)
 
@@ -171,7 +171,7 @@ def test_the_views_of_generated_data_from_the_rows_are_what_the_statements_defin
     generate(path, seed=3)
     con = db.connect(path)
     try:
-        assert_as_defined(con, views(con, 2, seed=3, programmes=3))
+        assert_as_defined(con, views(con, 2, seed=3, programmes=2))
     finally:
         con.close()
 
@@ -199,11 +199,13 @@ def test_a_withdrawal_and_a_network_meeting_move_the_figures_as_the_statements_d
         "UPDATE enrollments SET withdrawn_on = ? WHERE programme_id = ? AND municipality_code = ?",
         [held - timedelta(days=20), programme, code],
     )
-    con.execute(
+    con.execute(  # one taking part sends no one to one of its groups: not expected there
         "UPDATE participants SET participants = 0 WHERE programme_id = ? "
-        "AND municipality_code = (SELECT max(municipality_code) FROM participants "
-        "WHERE programme_id = ?)",
-        [programme, programme],
+        "AND (municipality_code, group_id) = (SELECT (municipality_code, min(group_id)) "
+        "FROM participants WHERE programme_id = ? AND municipality_code = ("
+        "SELECT min(municipality_code) FROM participants WHERE programme_id = ? "
+        "AND municipality_code <> ?) GROUP BY municipality_code)",
+        [programme, programme, programme, code],
     )
     network = con.execute(
         "SELECT min(network_id) FROM enrollments WHERE programme_id = ?", [programme]
@@ -255,7 +257,7 @@ def test_a_withdrawal_and_a_network_meeting_move_the_figures_as_the_statements_d
         "AND municipality_code = ? AND criterion_no % 2 = 1",
         [programme, present],
     )
-    views_ = [v for v in views(con, 20, seed=7) if v.programme_id == programme]
+    views_ = [v for v in views(con, 6, seed=7) if v.programme_id == programme]
     views_ += [Filters(programme, held, municipality_code=who) for who in (present, nobody)]
     views_ += [Filters(programme, held, municipality_code=code), Filters(programme, date.max)]
     assert_as_defined(con, views_)
