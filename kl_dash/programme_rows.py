@@ -216,6 +216,16 @@ def _held(meetings: list[Meeting], f: Filters, day: date) -> list[Meeting]:
     ]
 
 
+def _latest(rows: ProgrammeRows, day: date) -> dict[tuple[str, int], str]:
+    """SCOPE's ``latest_assessment``: each (municipality, criterion)'s latest status by ``day``."""
+    latest: dict[tuple[str, int], str] = {}
+    for code, criterion, assessed_on, status in rows.assessments:  # in date order
+        if assessed_on > day:
+            break
+        latest[(code, criterion)] = status
+    return latest
+
+
 @dataclass(frozen=True)
 class MunicipalityFigures:
     """SCOPE's ``municipality_figures``: one municipality in view and its own counts."""
@@ -247,13 +257,8 @@ def municipality_figures(
     for code, group, count in rows.participants:
         if f.group_id is None or group == f.group_id:
             people[code] += count
-    latest: dict[tuple[str, int], str] = {}
-    for code, criterion, assessed_on, status in rows.assessments:  # in date order
-        if assessed_on > day:
-            break
-        latest[(code, criterion)] = status
     reached, assessed = Counter(), Counter()
-    for (code, _), status in latest.items():
+    for (code, _), status in _latest(rows, day).items():
         assessed[code] += 1
         reached[code] += status == "achieved"
     figures = []
@@ -401,26 +406,24 @@ def enrollment_progress(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
 def criteria_shares(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
     """queries.criteria_shares: on each day an assessment was made, the share of the
     participating municipalities' latest assessments that say 'achieved'."""
-    taking_part = {
-        e.code for e, status in _in_view(_scope(rows, f, f.as_of), f) if status == "participating"
-    }
+    scope = _in_view(_scope(rows, f, f.as_of), f)
+    taking_part = {e.code for e, status in scope if status == "participating"}
+    assessed = [a for a in rows.assessments if a[2] <= f.as_of and a[0] in taking_part]
+    return store.typed_frame(_shares_by_day(assessed), SHARES_COLUMNS)
+
+
+def _shares_by_day(assessments: list[tuple[str, int, date, str]]) -> list[tuple]:
+    """criteria_shares' rows of ``assessments`` (in date order): (day, share, achieved, n)."""
     latest: dict[tuple[str, int], str] = {}
     achieved = 0
-    out = []
-    for code, criterion, assessed_on, status in rows.assessments:  # in date order
-        if assessed_on > f.as_of:
-            break
-        if code not in taking_part:
-            continue
-        before = latest.get((code, criterion))
-        achieved += (status == "achieved") - (before == "achieved")
+    out: list[tuple] = []
+    for code, criterion, day, status in assessments:
+        achieved += (status == "achieved") - (latest.get((code, criterion)) == "achieved")
         latest[(code, criterion)] = status
-        day_row = (assessed_on, achieved / len(latest), achieved, len(latest))
-        if out and out[-1][0] == assessed_on:
-            out[-1] = day_row
-        else:
-            out.append(day_row)
-    return store.typed_frame(out, SHARES_COLUMNS)
+        if out and out[-1][0] == day:
+            out.pop()
+        out.append((day, achieved / len(latest), achieved, len(latest)))
+    return out
 
 
 def municipality_map(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
@@ -597,20 +600,6 @@ PROFILE_TYPES = dict(MUNICIPALITY_ROW_COLUMNS) | {
 _SETS = (("municipality", 1), ("network", 2), ("everyone", 3))
 
 
-def _shares_by_day(assessments: list[tuple[str, int, date, str]]) -> list[tuple]:
-    """criteria_shares' rows of ``assessments`` (in date order): (day, share, achieved, n)."""
-    latest: dict[tuple[str, int], str] = {}
-    achieved = 0
-    out: list[tuple] = []
-    for code, criterion, day, status in assessments:
-        achieved += (status == "achieved") - (latest.get((code, criterion)) == "achieved")
-        latest[(code, criterion)] = status
-        if out and out[-1][0] == day:
-            out.pop()
-        out.append((day, achieved / len(latest), achieved, len(latest)))
-    return out
-
-
 def profile_parts(rows: ProgrammeRows, f: Filters) -> dict[str, list[dict[str, Any]]]:
     """PROFILE_SQL's parts for the municipality ``f`` chooses, compared with everyone taking
     part under the filters' status date, period and group: 'row' (everyone's municipality
@@ -661,11 +650,7 @@ def _compared(rows: ProgrammeRows, f: Filters, scope: list) -> list[dict[str, An
         for day, share, reached, n in _shares_by_day(sets[name])
     ]
 
-    latest: dict[tuple[str, int], str] = {}
-    for code, criterion, day, status in rows.assessments:  # in date order
-        if day > f.as_of:
-            break
-        latest[(code, criterion)] = status
+    latest = _latest(rows, f.as_of)
     compared += [
         _compared_row("criterion", "municipality", criterion_no=criterion, criterion_status=status)
         for (code, criterion), status in sorted(latest.items(), key=lambda item: item[0][1])

@@ -1127,8 +1127,6 @@ def example_facts(con: duckdb.DuckDBPyConnection, filters: Filters) -> ExampleFa
     )
 
 
-# Queries whose result depends on the programme alone, not on the status date or any other
-# filter: a view keeps them per programme (ui.frame.queried), not per filters.
 def programme_ground(
     con: duckdb.DuckDBPyConnection, filters: Filters
 ) -> programme_rows.ProgrammeRows:
@@ -1136,6 +1134,8 @@ def programme_ground(
     return programme_rows.read(con, filters.programme_id)
 
 
+# Queries whose result depends on the programme alone, not on the status date or any other
+# filter: a view keeps them per programme (ui.frame.queried), not per filters.
 PER_PROGRAMME = frozenset(
     {programme_info, programme_definition, example_facts, criteria, signed_up, programme_ground}
 )
