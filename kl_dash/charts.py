@@ -21,14 +21,14 @@ import plotly.graph_objects as go
 import plotly.io as pio
 from babel.dates import format_date as _babel_format_date
 
-from . import labels, palette, reference
+from . import labels, palette, plain_figure, reference
 from .formatting import LOCALE, danish_sort_key, format_date, format_number, format_share
 from .plain_figure import FinishedFigure, PlainFigure, trace
 
 TEMPLATE = "plotly_white"
 # The template as plain dicts, made once (Plotly builds and validates it when first asked for)
 # and shared by every figure: a figure's dicts go to the browser as they are.
-_TEMPLATE = pio.templates[TEMPLATE].to_plotly_json()
+_TEMPLATE = plain_figure.shared(pio.templates[TEMPLATE].to_plotly_json())
 FONT_SIZE = 13
 MAX_DATE_TICKS = 6  # month names stay apart on a 1024 px laptop's half page
 ROW_HEIGHT = 22  # px per municipality in the heatmaps

@@ -10,13 +10,15 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import orjson
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from _plotly_utils.utils import convert_to_base64
 
-from kl_dash import chart_text, charts, palette, presenting, reference
+from kl_dash import chart_text, charts, palette, plain_figure, presenting, reference
 from kl_dash.queries import ExampleFacts
 
 AS_OF = date(2019, 6, 1)
@@ -269,6 +271,44 @@ def test_a_finished_figure_goes_to_the_browser_as_its_dicts_without_plotly_objec
     assert timeline.layout.template == pio.templates["plotly_white"]
     timeline.update_layout(height=999)  # changed through the go.Figure: drawn as changed
     assert timeline.to_dict()["layout"]["height"] == 999
+
+
+def test_a_figure_s_arrays_are_made_typed_as_plotly_makes_them(new_figures):
+    # plain_figure.typed_arrays is Plotly's convert_to_base64 without its per-value calls:
+    # the same result on every figure the pages draw, and on arrays of every kind Plotly
+    # turns into typed arrays (numpy's, pandas', in dicts and in lists of dicts), where it
+    # leaves them (directly in a list, under a key it skips) and with numpy's scalars.
+    def dumped(plain):
+        return orjson.dumps(plain, default=list, option=orjson.OPT_SERIALIZE_NUMPY)
+
+    def both(plain):
+        ours, plotlys = copy.deepcopy(plain), copy.deepcopy(plain)
+        plain_figure.typed_arrays(ours)
+        convert_to_base64(plotlys)
+        return dumped(ours), dumped(plotlys)
+
+    for name, fig in new_figures.items():
+        plotlys = copy.deepcopy(vars(fig)["_plain"])  # its template too (shared, typed once)
+        convert_to_base64(plotlys)
+        assert dumped(fig.to_dict()) == dumped(plotlys), name
+    arrays = {
+        "data": [
+            {
+                "x": np.array([1, 2, 300]),
+                "y": pd.Series([0.5, 1.5]),
+                "z": [np.array([1, 2]), {"deep": np.array([70000, 1])}],
+                "customdata": (np.array([1.0]), [pd.Index([3, 4])]),
+                "text": ["a", "b", np.str_("c")],
+                "marker": {"size": np.int64(4), "opacity": np.float64(0.5), "color": None},
+                "range": np.array([1, 2]),
+                "empty": np.array([], dtype="int64"),
+            }
+        ],
+        "layout": {"xaxis": {"range": [np.array([1])], "tickvals": np.array([1.5, 2.5])}},
+    }
+    ours, plotlys = both(arrays)
+    assert ours == plotlys
+    assert b"bdata" in ours  # it did make typed arrays
 
 
 # --- meeting timeline -------------------------------------------------------------------
