@@ -540,11 +540,14 @@ MUNICIPALITY_ROW_COLUMNS = [
 ]
 
 
-def municipality_rows(rows: ProgrammeRows, f: Filters) -> pd.DataFrame:
-    """MUNICIPALITY_TABLE_SQL's rows: each municipality in view and its counts on the status
-    date, once per group it signed people up for (in the group filtered on), or once with
-    empty group columns; by name, then the group's place."""
-    return store.typed_frame(_municipality_rows(rows, f), MUNICIPALITY_ROW_COLUMNS)
+def municipality_records(rows: ProgrammeRows, f: Filters) -> list[dict[str, Any]]:
+    """MUNICIPALITY_TABLE_SQL's rows, each a dict of its columns: each municipality in view
+    and its counts on the status date, once per group it signed people up for (in the group
+    filtered on), or once with empty group columns; by name, then the group's place."""
+    return [dict(zip(_ROW_NAMES, row, strict=True)) for row in _municipality_rows(rows, f)]
+
+
+_ROW_NAMES = [name for name, _ in MUNICIPALITY_ROW_COLUMNS]
 
 
 def _municipality_rows(rows: ProgrammeRows, f: Filters) -> list[tuple]:
@@ -605,10 +608,9 @@ def profile_parts(rows: ProgrammeRows, f: Filters) -> dict[str, list[dict[str, A
     part under the filters' status date, period and group: 'row' (everyone's municipality
     rows), 'compared', 'listed' and 'attended', each row a dict of that part's columns."""
     everyone = replace(f, municipality_code=None, region=None, network_id=None, status=None)
-    names = [name for name, _ in MUNICIPALITY_ROW_COLUMNS]
     scope = _scope(rows, everyone, f.as_of)  # with no status filter: in view too
     return {
-        "row": [dict(zip(names, row, strict=True)) for row in _municipality_rows(rows, everyone)],
+        "row": municipality_records(rows, everyone),
         "compared": _compared(rows, f, scope),
         "listed": [
             {"listed_no": no, "listed_text": text, "listed_source": source}

@@ -701,7 +701,7 @@ SELECT * FROM municipality_rows
 ORDER BY name, sort_order
 """
 # The columns of MUNICIPALITY_TABLE_SQL that make the table (one row per municipality), and
-# those of each person row (``_municipalities``), one per municipality and group it signed up for.
+# those of each person row, one per municipality and group it signed up for; their SQL types.
 _TABLE_COLUMNS = [
     "code", "name", "region", "network_name", "status", "counted", "interest_on", "agreement_on",
     "withdrawn_on", "attendance_rate", "meetings_attended", "meetings_expected",
@@ -710,6 +710,7 @@ _TABLE_COLUMNS = [
 _PEOPLE_COLUMNS = [
     "code", "group_name", "sort_order", "min_participants", "max_participants", "participants"
 ]  # fmt: skip
+_ROW_TYPES = dict(programme_rows.MUNICIPALITY_ROW_COLUMNS)
 
 SIGNED_UP_SQL = """
 SELECT pa.municipality_code AS code, m.name AS municipality, g.group_id, g.name AS group_name,
@@ -767,37 +768,40 @@ def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFra
     return participants_in_view(signed_up(con, filters), codes, filters.group_id)
 
 
-def _municipalities(rows: pd.DataFrame) -> tuple[pd.DataFrame, list[tuple]]:
-    """``municipality_table`` and the people behind its group columns, from the rows of
-    ``municipality_rows`` (as a query of them gives them).
+def _municipality_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """``municipality_table`` from the rows of ``municipality_rows`` (each a dict of its
+    columns, None for NULL, in its order): one row per municipality, by name the Danish way,
+    and a column per group of the people it signed up (in the groups' order).
 
-    The people are ``participants``' rows in its order (by group, then municipality), as
-    tuples of ``_PEOPLE_COLUMNS``. Plain Python where pandas would cost more than the rows.
+    Plain Python where pandas would cost more than the rows; one frame, made at the end.
     """
-    read = {c: rows[c].tolist() for c in ["name", *_PEOPLE_COLUMNS]}
-    first: dict[str, int] = {}  # each municipality's first row
-    for i, code in enumerate(read["code"]):
-        first.setdefault(code, i)
-    people = sorted(  # by group, then by name as read (a stable sort)
-        (
-            tuple(read[c][i] for c in _PEOPLE_COLUMNS)
-            for i, signed_up in enumerate(rows["group_id"].notna().tolist())
-            if signed_up
-        ),
-        key=lambda person: person[2],
+    first: dict[str, dict[str, Any]] = {}  # each municipality's first row
+    for row in rows:
+        first.setdefault(row["code"], row)
+    ordered = sorted(first.values(), key=lambda row: danish_sort_key(row["name"]))
+    table = store.typed_frame(
+        [tuple(row[c] for c in _TABLE_COLUMNS) for row in ordered],
+        [(c, _ROW_TYPES[c]) for c in _TABLE_COLUMNS],
     )
-    order = sorted(first.values(), key=lambda i: danish_sort_key(read["name"][i]))
-    table = rows.iloc[order][_TABLE_COLUMNS].reset_index(drop=True)
+    people = sorted(  # by group, then by name as read (a stable sort)
+        (row for row in rows if row["group_id"] is not None), key=lambda row: row["sort_order"]
+    )
     signed: dict[str, dict[str, int]] = {}  # participants per municipality and group name
-    for code, group_name, *_, participants in people:
-        own = signed.setdefault(code, {})
-        own[group_name] = own.get(group_name, 0) + participants
-    for group_name in dict.fromkeys(person[1] for person in people):
-        values = [signed.get(code, {}).get(group_name) for code in table["code"].tolist()]
+    for row in people:
+        own = signed.setdefault(row["code"], {})
+        own[row["group_name"]] = own.get(row["group_name"], 0) + row["participants"]
+    for group_name in dict.fromkeys(row["group_name"] for row in people):
+        values = [signed.get(row["code"], {}).get(group_name) for row in ordered]
         table[group_name] = pd.Series(  # as a pivot gives it: with a gap, floats
             values, dtype="float64" if None in values else "int32"
         )
-    return table, people
+    return table
+
+
+def _dicts(read: Any) -> list[dict[str, Any]]:
+    """A statement's rows as dicts of its columns (None for NULL)."""
+    names = [d[0] for d in read.description]
+    return [dict(zip(names, row, strict=True)) for row in read.fetchall()]
 
 
 def municipality_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -812,7 +816,7 @@ def municipality_table_by_statement(
     con: duckdb.DuckDBPyConnection, filters: Filters
 ) -> pd.DataFrame:
     """municipality_table from MUNICIPALITY_TABLE_SQL (the definition of its rows)."""
-    return _municipalities(_frame(con, MUNICIPALITY_TABLE_SQL, filters))[0]
+    return _municipality_table(_dicts(_run(con, MUNICIPALITY_TABLE_SQL, filters)))
 
 
 PROFILE_CRITERIA_SQL = """
@@ -864,9 +868,7 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     own are its counts even when it has withdrawn.
     """
     everyone = replace(filters, municipality_code=None, region=None, network_id=None, status=None)
-    read = _run(con, MUNICIPALITY_TABLE_SQL, everyone)
-    names = [d[0] for d in read.description]
-    rows = (dict(zip(names, row, strict=True)) for row in read.fetchall())
+    rows = _dicts(_run(con, MUNICIPALITY_TABLE_SQL, everyone))
     return _summary(_records(rows), filters.municipality_code)
 
 
@@ -1387,7 +1389,7 @@ def _profile(
         for row in parts["row"]
         if all(value is None or row[name] == value for name, value in shown.items())
     ]
-    table = _municipalities(frame(own, _ROW_COLUMNS))[0]
+    table = _municipality_table(own)
     if table.empty:  # the filters leave it out: nothing of it is shown
         return MunicipalityProfile(table, None, frame([], _ATTENDED_COLUMNS))
     attendance = frame(parts["attended"], _ATTENDED_COLUMNS)
@@ -1539,9 +1541,9 @@ FROM_ROWS = {
     criteria_status: lambda rows, filters: _criteria_status(
         programme_rows.criteria_history(rows, filters)
     ),
-    municipality_table: lambda rows, filters: _municipalities(
-        programme_rows.municipality_rows(rows, filters)
-    )[0],
+    municipality_table: lambda rows, filters: _municipality_table(
+        programme_rows.municipality_records(rows, filters)
+    ),
     profile_criteria: programme_rows.profile_criteria,
     municipality_profile: lambda rows, filters: _profile(
         filters, programme_rows.profile_parts(rows, filters), programme_rows.PROFILE_TYPES
