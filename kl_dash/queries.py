@@ -1141,6 +1141,9 @@ def programme_ground(
 PER_PROGRAMME = frozenset(
     {programme_info, programme_definition, example_facts, criteria, signed_up, programme_ground}
 )
+# Queries whose result depends on the programme and the chosen municipality alone: kept per
+# programme and municipality (a profile's status date, group or period changed keeps them).
+PER_MUNICIPALITY = frozenset({profile_focus_areas})
 
 
 def _from_rows(query: Any, con: duckdb.DuckDBPyConnection, filters: Filters) -> Any:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pickle
+from dataclasses import replace
 from datetime import date
 
 import pandas as pd
@@ -94,7 +95,7 @@ def test_a_kept_figure_is_drawn_as_the_chart_builder_made_it(database):
 
 
 def test_a_query_of_the_programme_alone_is_kept_across_filter_changes(database):
-    from kl_dash import queries
+    from kl_dash import db, queries
     from kl_dash.filters import Filters
 
     snapshot = results.Snapshot(str(database), (1,), results.Store())
@@ -104,6 +105,26 @@ def test_a_query_of_the_programme_alone_is_kept_across_filter_changes(database):
     frame.queried(snapshot, queries.key_figures, june, ())
     frame.queried(snapshot, queries.key_figures, july, ())
     assert len(snapshot.kept.items) == 3  # the key figures once per status date
+    # a profile's focus areas: kept per municipality, whatever else changes
+    con = db.connect(database)
+    first, second = (
+        code
+        for (code,) in con.execute(
+            "SELECT municipality_code FROM enrollment_focus_areas "
+            "WHERE programme_id = 'kvalitet-2017' GROUP BY 1 ORDER BY 1 LIMIT 2"
+        ).fetchall()
+    )
+    mine = Filters("kvalitet-2017", date(2018, 6, 1), municipality_code=first)
+    areas = frame.queried(snapshot, queries.profile_focus_areas, mine, ())
+    assert areas and areas == queries.profile_focus_areas(con, mine)
+    for other in (replace(mine, as_of=july.as_of), replace(mine, group_id="x", region="y")):
+        assert frame.queried(snapshot, queries.profile_focus_areas, other, ()) is areas
+    another = replace(mine, municipality_code=second)
+    assert frame.queried(snapshot, queries.profile_focus_areas, another, ()) is not areas
+    assert frame.queried(
+        snapshot, queries.profile_focus_areas, another, ()
+    ) == queries.profile_focus_areas(con, another)
+    con.close()
 
 
 def test_a_query_of_several_frames_keeps_each_as_its_own_query_s_result(database):

@@ -107,7 +107,8 @@ def queried(
 ):
     """``query(con, filters, *args)`` of kl_dash.queries, run once per data version.
 
-    A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it; one
+    A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it (one
+    of ``queries.PER_MUNICIPALITY`` per programme and chosen municipality); one
     of ``queries.FROM_ROWS`` is computed from the programme's rows (``programme_ground``,
     kept per programme), with no statement of its own; one of ``queries.ANSWERS`` keeps each
     frame it holds as that query's result too.
@@ -125,7 +126,12 @@ def queried(
         finally:
             con.close()
 
-    shown = view_filters.programme_id if query in queries.PER_PROGRAMME else view_filters
+    if query in queries.PER_PROGRAMME:
+        shown = view_filters.programme_id
+    elif query in queries.PER_MUNICIPALITY:
+        shown = (view_filters.programme_id, view_filters.municipality_code)
+    else:
+        shown = view_filters
     result = snapshot.get((query, shown, args), run, late)
     for part, name in queries.ANSWERS.get(query, {}).items():  # its frames as their own
         snapshot.get((part, shown, args), partial(getattr, result, name), late)
