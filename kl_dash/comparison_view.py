@@ -42,6 +42,18 @@ def _place(rank: Any, of: int) -> str:
     return f"nr. {format_number(rank)} af {format_number(of)}"
 
 
+def _rows(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Each row of a small frame as a dict of its values (plain Python's, NaN for a gap): a
+    few rows read so cost less than through pandas' row and cell access."""
+    columns = [frame[name].tolist() for name in frame.columns]
+    return [dict(zip(frame.columns, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _by(frame: pd.DataFrame, key: str) -> dict[Any, dict[str, Any]]:
+    """``_rows`` by the value of their ``key`` column."""
+    return {row[key]: row for row in _rows(frame)}
+
+
 def names(c: Comparison, examples: ExampleFacts) -> dict[str, str]:
     """The three sets by name: the municipality, its network (example marked), everyone."""
     found = {"municipality": c.name}
@@ -68,13 +80,14 @@ def scope_sentence(c: Comparison, filters: Filters, group_name: str | None) -> s
 
 def cards(c: Comparison) -> list[Card]:
     """Attendance and criteria reached: the municipality's own, against everyone, and its place."""
-    everyone = c.summary.set_index("group").loc["everyone"]
+    everyone = _by(c.summary, "group")["everyone"]
+    ranks = _by(c.ranks, "measure")
     found = []
     for measure, label, column in (
         ("attendance", "Fremmøde", "attendance_rate"),
         ("criteria", "Kriterier opnået", "criteria_share"),
     ):
-        rank = c.ranks.set_index("measure").loc[measure]
+        rank = ranks[measure]
         own, theirs = rank["value"], everyone[column]
         delta = None
         if own is not None and not pd.isna(own) and theirs is not None and not pd.isna(theirs):
@@ -103,8 +116,8 @@ def cards(c: Comparison) -> list[Card]:
 
 def figures_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
     """Attendance and criteria reached: municipality, network, everyone, and its places."""
-    by_group = c.summary.set_index("group")
-    ranks = c.ranks.set_index("measure")
+    by_group = _by(c.summary, "group")
+    ranks = _by(c.ranks, "measure")
     shown = names(c, examples)
     rows = []
     for measure, label, column in (
@@ -113,12 +126,11 @@ def figures_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
     ):
         row = {"": label}
         for group, name in shown.items():
-            row[name] = _rate(by_group.loc[group, column]) if group in by_group.index else "–"
-        row["Placering blandt alle"] = _place(ranks.loc[measure, "rank"], ranks.loc[measure, "of"])
+            row[name] = _rate(by_group[group][column]) if group in by_group else "–"
+        rank = ranks[measure]
+        row["Placering blandt alle"] = _place(rank["rank"], rank["of"])
         if c.network_name:
-            row["Placering i netværket"] = _place(
-                ranks.loc[measure, "network_rank"], ranks.loc[measure, "network_of"]
-            )
+            row["Placering i netværket"] = _place(rank["network_rank"], rank["network_of"])
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -126,54 +138,51 @@ def figures_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
 def criteria_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
     """Each criterion: the municipality's status beside the share reached in its network and
     of everyone (of those assessed)."""
-    table = pd.DataFrame(
-        {
-            "Nr.": c.criteria["criterion_no"],
-            "Succeskriterium": [
-                example_label(text, no in examples.criteria)
-                for no, text in zip(c.criteria["criterion_no"], c.criteria["text"], strict=True)
-            ],
-            c.name: c.criteria["status"].map(labels.CRITERION_STATUS).fillna("ikke vurderet"),
-        }
-    )
+    rows = _rows(c.criteria)
+    table = {
+        "Nr.": c.criteria["criterion_no"],
+        "Succeskriterium": [
+            example_label(row["text"], row["criterion_no"] in examples.criteria) for row in rows
+        ],
+        c.name: [
+            labels.CRITERION_STATUS.get(row["status"], "ikke vurderet")
+            if isinstance(row["status"], str)
+            else "ikke vurderet"
+            for row in rows
+        ],
+    }
     if c.network_name:
         table[f"Opnået i {network_label(c.network_name, examples)}"] = [
-            _share(r, n)
-            for r, n in zip(
-                c.criteria["network_reached"], c.criteria["network_assessed"], strict=True
-            )
+            _share(row["network_reached"], row["network_assessed"]) for row in rows
         ]
     table["Opnået af alle deltagere"] = [
-        _share(r, n)
-        for r, n in zip(
-            c.criteria["everyone_reached"], c.criteria["everyone_assessed"], strict=True
-        )
+        _share(row["everyone_reached"], row["everyone_assessed"]) for row in rows
     ]
-    return table
+    return pd.DataFrame(table)
 
 
 def participants_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
     """Each group: the people the municipality signed up against the range, and the means."""
-    rows = c.participants
-    own = rows["participants"]
-    outside = (own < rows["min_participants"]) | (own > rows["max_participants"])
-    table = pd.DataFrame(
-        {
-            "Gruppe/spor": rows["group_name"],
-            c.name: own.astype("Int64"),
-            "Ønsket": [
-                f"{low}–{high}"
-                for low, high in zip(
-                    rows["min_participants"], rows["max_participants"], strict=True
-                )
-            ],
-            "Uden for intervallet": outside.map({True: "ja", False: ""}),
-        }
-    )
+    rows = _rows(c.participants)
+    own = [None if pd.isna(row["participants"]) else int(row["participants"]) for row in rows]
+    table = {
+        "Gruppe/spor": c.participants["group_name"],
+        c.name: pd.array(own, dtype="Int64"),
+        "Ønsket": [f"{row['min_participants']}–{row['max_participants']}" for row in rows],
+        "Uden for intervallet": [
+            "ja"
+            if people is not None
+            and (people < row["min_participants"] or people > row["max_participants"])
+            else ""
+            for people, row in zip(own, rows, strict=True)
+        ],
+    }
     if c.network_name:
-        table[f"Gns. i {network_label(c.network_name, examples)}"] = rows["network_mean"].map(_mean)
-    table["Gns. alle deltagere"] = rows["everyone_mean"].map(_mean)
-    return table
+        table[f"Gns. i {network_label(c.network_name, examples)}"] = [
+            _mean(row["network_mean"]) for row in rows
+        ]
+    table["Gns. alle deltagere"] = [_mean(row["everyone_mean"]) for row in rows]
+    return pd.DataFrame(table)
 
 
 def over_time_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
