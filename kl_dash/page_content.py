@@ -48,6 +48,16 @@ def meeting_plan_table(data: Data, f: Filters) -> pd.DataFrame:
     return presenting.meeting_plan_table(data(queries.meeting_plan), data(queries.example_facts))
 
 
+def unscheduled_note(data: Data, f: Filters) -> str | None:
+    """The sentence about meetings the timeline cannot place, if any."""
+    return presenting.unscheduled_note(data(queries.meeting_plan))
+
+
+def overdue_note(data: Data, f: Filters) -> str | None:
+    """The sentence about meetings overdue on the status date, if any."""
+    return presenting.overdue_note(data(queries.meeting_plan))
+
+
 def next_meetings_table(data: Data, f: Filters) -> pd.DataFrame:
     """The next meetings in the plan (no rows when none is coming)."""
     coming = queries.next_meetings(data(queries.meeting_plan))

@@ -46,12 +46,12 @@ else:
         plan_table,
         "timeline",
     )
-    if note := presenting.unscheduled_note(plan):
+    if note := view.built(page_content.unscheduled_note):
         st.caption(note)
     view.offer(plan_table, "Mødeplan")
 
 st.subheader("De næste møder")
-if overdue := presenting.overdue_note(plan):
+if overdue := view.built(page_content.overdue_note):
     st.warning(literal(overdue))
 next_table = view.built(page_content.next_meetings_table)
 if next_table.empty:
