@@ -16,7 +16,7 @@ import pandas as pd
 from . import labels
 from .filters import Filters
 from .formatting import format_date, format_number, format_share
-from .presenting import Card, example_label, network_label
+from .presenting import Card, example_label, network_label, table_column
 from .queries import Comparison, ExampleFacts
 
 
@@ -203,4 +203,4 @@ def over_time_table(c: Comparison, examples: ExampleFacts) -> pd.DataFrame:
         if group in texts:
             table[name] = [texts[group].get(day) for day in days]
     kind = "str" if days else "object"  # as pandas' pivot of no days gives it
-    return pd.DataFrame({name: pd.Series(values, dtype=kind) for name, values in table.items()})
+    return pd.DataFrame({name: table_column(values, kind) for name, values in table.items()})

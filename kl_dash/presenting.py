@@ -60,6 +60,16 @@ def _danish_order(names: pd.Index) -> list[str]:
     return sorted(names, key=danish_sort_key)
 
 
+def table_column(values: list, dtype: Any) -> Any:
+    """A table's column of ``values`` as an array of ``dtype``: a frame made of arrays has no
+    index to align (made of Series, a table of twenty columns costs three times as much)."""
+    if dtype == "object":
+        made = np.empty(len(values), dtype=object)
+        made[:] = values
+        return made
+    return pd.array(values, dtype=dtype)
+
+
 def example_label(text: str, is_example: bool) -> str:
     """'Netværk Syd (eksempel)' for a fact that is example data; else the text as it is."""
     return f"{text} {labels.EXAMPLE_MARK}" if is_example else text
@@ -422,10 +432,10 @@ def profile_criteria_table(rows: pd.DataFrame, examples: ExampleFacts) -> pd.Dat
     days = dict.fromkeys(day for by_day in cells.values() for day in by_day)
     return pd.DataFrame(
         {
-            "Nr.": pd.Series([no for no, _ in cells], dtype=assessed["criterion_no"].dtype),
-            "Succeskriterium": pd.Series([text for _, text in cells], dtype="str"),
+            "Nr.": table_column([no for no, _ in cells], assessed["criterion_no"].dtype),
+            "Succeskriterium": table_column([text for _, text in cells], "str"),
         }
-        | {day: pd.Series([cells[key].get(day, "") for key in cells], dtype="str") for day in days}
+        | {day: table_column([cells[key].get(day, "") for key in cells], "str") for day in days}
     )
 
 

@@ -792,7 +792,7 @@ def _municipality_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
         own[row["group_name"]] = own.get(row["group_name"], 0) + row["participants"]
     for group_name in dict.fromkeys(row["group_name"] for row in people):
         values = [signed.get(row["code"], {}).get(group_name) for row in ordered]
-        table[group_name] = pd.Series(  # as a pivot gives it: with a gap, floats
+        table[group_name] = pd.array(  # as a pivot gives it: with a gap, floats
             values, dtype="float64" if None in values else "int32"
         )
     return table
