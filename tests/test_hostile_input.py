@@ -8,7 +8,6 @@ log included, has exactly the fingerprint it had before.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import tempfile
@@ -28,8 +27,10 @@ from .test_reading import workbook
 # --- what is checked -----------------------------------------------------------------------
 
 
-def fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """A hash of every row of every table (upload log included), per table."""
+def fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, tuple]:
+    """Every table's rows (upload log included) as their count and the sum of their hashes,
+    in one statement: a row changed, added or lost changes its table's (three times an
+    example, so a third of what fetching and hashing every row in Python took)."""
     tables = [
         name
         for (name,) in con.execute(
@@ -37,12 +38,11 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             "WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1"
         ).fetchall()
     ]
-    return {
-        table: hashlib.sha256(
-            repr(con.execute(f'SELECT * FROM "{table}" ORDER BY ALL').fetchall()).encode()
-        ).hexdigest()
+    each = [  # the names are the database's own tables, never input
+        f"SELECT '{table}', count(*), sum(hash(r)::HUGEINT) FROM \"{table}\" AS r"
         for table in tables
-    }
+    ]
+    return {table: (n, h) for table, n, h in con.execute(" UNION ALL ".join(each)).fetchall()}
 
 
 NOT_DANISH = re.compile(
