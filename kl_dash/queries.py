@@ -779,10 +779,6 @@ def _municipality_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for row in rows:
         first.setdefault(row["code"], row)
     ordered = sorted(first.values(), key=lambda row: danish_sort_key(row["name"]))
-    table = store.typed_frame(
-        [tuple(row[c] for c in _TABLE_COLUMNS) for row in ordered],
-        [(c, _ROW_TYPES[c]) for c in _TABLE_COLUMNS],
-    )
     people = sorted(  # by group, then by name as read (a stable sort)
         (row for row in rows if row["group_id"] is not None), key=lambda row: row["sort_order"]
     )
@@ -790,12 +786,19 @@ def _municipality_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
     for row in people:
         own = signed.setdefault(row["code"], {})
         own[row["group_name"]] = own.get(row["group_name"], 0) + row["participants"]
+    columns = [(c, _ROW_TYPES[c]) for c in _TABLE_COLUMNS]
+    per_group = []
     for group_name in dict.fromkeys(row["group_name"] for row in people):
         values = [signed.get(row["code"], {}).get(group_name) for row in ordered]
-        table[group_name] = pd.array(  # as a pivot gives it: with a gap, floats
-            values, dtype="float64" if None in values else "int32"
-        )
-    return table
+        per_group.append(values)  # as a pivot gives it: with a gap, floats
+        columns.append((group_name, "DOUBLE PRECISION" if None in values else "INTEGER"))
+    return store.typed_frame(
+        [
+            (*(row[c] for c in _TABLE_COLUMNS), *(values[i] for values in per_group))
+            for i, row in enumerate(ordered)
+        ],
+        columns,
+    )
 
 
 def _dicts(read: Any) -> list[dict[str, Any]]:
@@ -1397,7 +1400,9 @@ def _profile(
         return MunicipalityProfile(table, None, frame([], _ATTENDED_COLUMNS))
     attendance = frame(parts["attended"], _ATTENDED_COLUMNS)
     days = [row for row in parts["compared"] if row["kind"] == "day"]
-    over_time = frame(days, _OVER_TIME_COLUMNS).astype({"group": "str"})
+    over_time = frame(days, _OVER_TIME_COLUMNS)
+    if over_time.empty:  # no names to type the column by: typed as the statement's are
+        over_time = over_time.astype({"group": "str"})
     comparison = _comparison(filters, parts, over_time)
     return MunicipalityProfile(table, comparison, attendance)
 
@@ -1514,7 +1519,7 @@ def _comparison(
             ],
         ),
         participants=pd.DataFrame(
-            per_group,
+            sorted(per_group, key=lambda group: group["sort_order"]),
             columns=[
                 "group_name",
                 "sort_order",
@@ -1524,7 +1529,7 @@ def _comparison(
                 "network_mean",
                 "everyone_mean",
             ],
-        ).sort_values("sort_order", ignore_index=True),
+        ),
         over_time=over_time,
     )
 
