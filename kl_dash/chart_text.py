@@ -13,7 +13,7 @@ from datetime import date
 import pandas as pd
 from babel.dates import format_date as _babel_format_date
 
-from . import labels, palette
+from . import charts, labels, palette
 from .formatting import LOCALE, format_date, format_number, format_share
 
 
@@ -43,7 +43,7 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> str:
     meeting, and how many the timeline leaves out (no period and not held).
     """
     held, waiting, days, groups, left_out = 0, [], [], set(), 0
-    for row in plan.itertuples(index=False):
+    for row in charts.plan_rows(plan):
         start, end, on = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
         on = on if on is not None and on <= as_of else None
         if start is None and end is None and on is None:

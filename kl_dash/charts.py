@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -254,6 +255,26 @@ def _integer_step(top: float) -> int:
 # --- meeting plan -----------------------------------------------------------------------
 
 
+class PlanRow(NamedTuple):
+    """A meeting of the plan, as the timeline and its text read it."""
+
+    title: str
+    group_name: Any
+    meeting_type: str
+    form: Any
+    planned_text: Any
+    planned_from: Any
+    planned_to: Any
+    held_on: Any
+
+
+def plan_rows(plan: pd.DataFrame) -> list[PlanRow]:
+    """The plan's meetings as plain rows: each column read once as a list (itertuples goes
+    through pandas' indexing column by column and walks Arrow-backed text value by value)."""
+    columns = (plan[c].tolist() for c in PlanRow._fields)
+    return [PlanRow(*values) for values in zip(*columns, strict=True)]
+
+
 def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     """The meeting plan per group: planned periods as bars, meetings held or not as markers.
 
@@ -262,13 +283,14 @@ def meeting_timeline(plan: pd.DataFrame, as_of: date) -> go.Figure:
     Each marker carries the meeting's number in the plan (column number, else its place in
     ``plan``), as the meeting plan's table numbers it, so that no name needs a hover.
     """
-    names = [_text(name) or labels.ALL_GROUPS for name in plan["group_name"]]
+    names = [_text(name) or labels.ALL_GROUPS for name in plan["group_name"].tolist()]
     groups = list(dict.fromkeys(names))
-    numbers = plan["number"] if "number" in plan else range(1, len(plan) + 1)
+    numbers = plan["number"].tolist() if "number" in plan else range(1, len(plan) + 1)
+    examples = plan["held_example"].tolist() if "held_example" in plan else [False] * len(plan)
     meetings = []
-    for group, row, number in zip(names, plan.itertuples(index=False), numbers, strict=True):
+    for group, row, number, example in zip(names, plan_rows(plan), numbers, examples, strict=True):
         start, end, held = _day(row.planned_from), _day(row.planned_to), _day(row.held_on)
-        mark = f" {labels.EXAMPLE_MARK}" if getattr(row, "held_example", False) else ""
+        mark = f" {labels.EXAMPLE_MARK}" if example else ""
         start, end = start or end, end or start
         if held is not None and held > as_of:
             held = None
