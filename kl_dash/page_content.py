@@ -139,8 +139,7 @@ def attendance_matrix(data: Data, f: Filters) -> pd.DataFrame:
 
 def participants(data: Data, f: Filters) -> pd.DataFrame:
     """People signed up per municipality in view and group (queries.participants' rows)."""
-    codes = data(queries.attendance).codes
-    return queries.participants_in_view(data(queries.signed_up), codes, f.group_id)
+    return data(queries.participants)
 
 
 def participants_range(data: Data, f: Filters) -> go.Figure:

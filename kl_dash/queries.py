@@ -1557,3 +1557,13 @@ FROM_ROWS = {
         filters, programme_rows.profile_parts(rows, filters), programme_rows.PROFILE_TYPES
     ),
 }
+
+
+# The queries made from other queries' kept results (ui.frame.queried hands them ``data``,
+# which finds each kept result): made once per view however many builders ask for them, with
+# no statement of their own. Each gives what the query itself gives.
+FROM_RESULTS = {
+    participants: lambda data, filters: participants_in_view(
+        data(signed_up), data(attendance).codes, filters.group_id
+    ),
+}

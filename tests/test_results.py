@@ -178,6 +178,25 @@ def test_views_from_the_programme_s_rows_read_them_once_per_programme_and_data_v
     con.close()
 
 
+def test_a_query_made_from_kept_results_is_made_once_per_view_as_the_query_makes_it(database):
+    from kl_dash import db, queries
+    from kl_dash.filters import Filters
+
+    con = db.connect(database)
+    snapshot = results.Snapshot(str(database), (1,), results.Store())
+    (group,) = con.execute(
+        "SELECT min(group_id) FROM programme_groups WHERE programme_id = 'it-2017'"
+    ).fetchone()
+    for view in (
+        Filters("it-2017", date(2018, 6, 1)),
+        Filters("it-2017", date(2019, 6, 1), region="Syddanmark", group_id=group),
+    ):
+        made = frame.queried(snapshot, queries.participants, view, ())
+        assert len(made) and frame.queried(snapshot, queries.participants, view, ()) is made
+        pd.testing.assert_frame_equal(made, queries.participants(con, view))
+    con.close()
+
+
 def test_a_kept_table_is_prepared_for_drawing_once_and_a_new_table_anew():
     import pandas as pd
     from streamlit import dataframe_util

@@ -110,7 +110,8 @@ def queried(
     A query of ``queries.PER_PROGRAMME`` is kept per programme: a filter change keeps it (one
     of ``queries.PER_MUNICIPALITY`` per programme and chosen municipality); one
     of ``queries.FROM_ROWS`` is computed from the programme's rows (``programme_ground``,
-    kept per programme), with no statement of its own; one of ``queries.ANSWERS`` keeps each
+    kept per programme), with no statement of its own, and one of ``queries.FROM_RESULTS``
+    from other queries' kept results; one of ``queries.ANSWERS`` keeps each
     frame it holds as that query's result too.
     ``late``: asked for after the run (results.Store.get). ``connect``: the cursor to run it
     on (a cursor of the database's own by default).
@@ -120,6 +121,12 @@ def queried(
         if query in queries.FROM_ROWS:  # from the programme's rows, kept
             rows = queried(snapshot, queries.programme_ground, view_filters, (), late, connect)
             return queries.FROM_ROWS[query](rows, view_filters, *args)
+        if query in queries.FROM_RESULTS:  # from other queries' kept results
+
+            def kept(other: Callable[..., Any]) -> Any:
+                return queried(snapshot, other, view_filters, (), late, connect)
+
+            return queries.FROM_RESULTS[query](kept, view_filters, *args)
         con = connect() if connect is not None else cursor(snapshot.path)
         try:
             return query(con, view_filters, *args)
