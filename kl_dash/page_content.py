@@ -158,9 +158,23 @@ def participants_table(data: Data, f: Filters) -> pd.DataFrame:
 
 
 def participants_outside(data: Data, f: Filters) -> pd.DataFrame:
-    """The table's rows outside the range wanted (no rows when every one is inside it)."""
-    table = presenting.participants_table(participants(data, f))
-    return table[table["Uden for intervallet"] == "ja"].drop(columns="Uden for intervallet")
+    """The table's rows outside the range wanted (no rows when every one is inside it): the
+    table of those rows alone, not the whole table made again and filtered."""
+    rows = participants(data, f)
+    outside = [
+        i
+        for i, (people, low, high) in enumerate(
+            zip(
+                rows["participants"].tolist(),
+                rows["min_participants"].tolist(),
+                rows["max_participants"].tolist(),
+                strict=True,
+            )
+        )
+        if people < low or people > high
+    ]
+    table = presenting.participants_table(rows.iloc[outside])
+    return table.drop(columns="Uden for intervallet")
 
 
 # --- Succeskriterier --------------------------------------------------------------------------
