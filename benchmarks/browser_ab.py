@@ -4,13 +4,15 @@ Run from the repository (this tree is "new"; BASE is another work tree, e.g. mad
 ``git worktree add --detach /tmp/base main``):
 
     python benchmarks/browser_ab.py BASE [--db PATH] [--rounds 4] [--parts change,link,cold]
+        [--page "Kommuner, profil"]
 
 Each tree's app.py is served with that tree first on PYTHONPATH, on its own copy of the
 database (without --db: the example database, ``kl-dash init``), beside the one-line app of
 benchmarks/pages.py; every sample of the three is taken in turn, the order reversed every other
 round, so the machine's load hits all alike. The figures are pages.py's browser figures for
-Overblik (its IDLE_JS, its select box changes, its shared link, its cold start), each as the
-median seconds and the ratio to the floor's median in the same run:
+one page, Overblik unless ``--page`` names another of pages.py's PAGES (its IDLE_JS, its
+filter changes, its shared link, its cold start), each as the median seconds and the ratio
+to the floor's median in the same run:
 
 - change: a region change until drawn and idle; every region once (misses), then hits;
 - link: the page with a region opened in a new browser context (rounds samples);
@@ -59,8 +61,11 @@ def in_turn(r: int) -> list[str]:
     return list(WHO) if r % 2 == 0 else list(WHO)[::-1]
 
 
-async def measure(trees: dict[str, Path], source: Path, folder: Path, rounds: int, parts: set):
-    """Every figure asked for, printed as it is done."""
+async def measure(
+    trees: dict[str, Path], source: Path, folder: Path, rounds: int, parts: set, page: str
+):
+    """Every figure asked for, of the page titled ``page`` (pages.py's PAGES), printed as it
+    is done."""
     subject = bench.choose_subject(source)
     log = folder / "servers.log"
     served = folder / "served"
@@ -78,7 +83,7 @@ async def measure(trees: dict[str, Path], source: Path, folder: Path, rounds: in
         env = {"PYTHONPATH": str(trees[who])}
         return Server(db, log, env=env, script=trees[who] / "app.py")
 
-    case = bench.PAGES[0]
+    case = next(case for case in bench.PAGES if case.title == page)
     change = bench.change_for(case, subject)
     async with async_playwright() as p:
         browser = await p.chromium.launch(
@@ -163,6 +168,12 @@ def main() -> None:
     parser.add_argument("--db", type=Path, help="a database to measure (copies are read)")
     parser.add_argument("--rounds", type=int, default=4, help="samples of each figure")
     parser.add_argument("--parts", default="change,link,cold", help="which figures")
+    parser.add_argument(
+        "--page",
+        default=bench.PAGES[0].title,
+        choices=[case.title for case in bench.PAGES],
+        help="the page measured (a profile's filter change is its group)",
+    )
     args = parser.parse_args()
     trees = {"base": args.base.resolve(), "new": ROOT}
     with tempfile.TemporaryDirectory(prefix="kl_dash_ab_") as tmp:
@@ -175,7 +186,8 @@ def main() -> None:
         load = "/".join(f"{x:.1f}" for x in os.getloadavg())
         bench.say(f"base {trees['base']} against new {ROOT}: {bench.code_version()}")
         bench.say(f"load average at the start {load}")
-        asyncio.run(measure(trees, source, folder, args.rounds, set(args.parts.split(","))))
+        parts = set(args.parts.split(","))
+        asyncio.run(measure(trees, source, folder, args.rounds, parts, args.page))
         bench.say(f"load average at the end {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
