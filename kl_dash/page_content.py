@@ -171,7 +171,7 @@ def participants_outside(data: Data, f: Filters) -> pd.DataFrame:
                 strict=True,
             )
         )
-        if people < low or people > high
+        if presenting.outside_range(people, low, high)
     ]
     table = presenting.participants_table(rows.iloc[outside])
     return table.drop(columns="Uden for intervallet")

@@ -516,6 +516,11 @@ def attendance_matrix(cells: pd.DataFrame, names: dict[str, MeetingName]) -> pd.
     return pd.DataFrame(table)
 
 
+def outside_range(people: int, low: int, high: int) -> bool:
+    """Whether a municipality's people in a group lie outside the range the group asks for."""
+    return people < low or people > high
+
+
 def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
     """People per municipality and group against the range the group asks for."""
     columns = ("municipality", "group_name", "participants", "min_participants", "max_participants")
@@ -533,7 +538,7 @@ def participants_table(rows: pd.DataFrame) -> pd.DataFrame:
             "Deltagere": pd.array(counts, dtype=rows["participants"].dtype),
             "Ønsket": [f"{low}–{high}" for low, high in zip(lows, highs, strict=True)],
             "Uden for intervallet": [
-                "ja" if count < low or count > high else ""
+                "ja" if outside_range(count, low, high) else ""
                 for count, low, high in zip(counts, lows, highs, strict=True)
             ],
         }

@@ -764,8 +764,12 @@ def participants_in_view(
 
 def participants(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     """People signed up per municipality and group, with the range the group asks for."""
-    codes = attendance(con, filters).codes
-    return participants_in_view(signed_up(con, filters), codes, filters.group_id)
+    return _participants_from(lambda query: query(con, filters), filters)
+
+
+def _participants_from(data: Any, filters: Filters) -> pd.DataFrame:
+    """``participants`` from the results it is made of (``data(query)`` gives each)."""
+    return participants_in_view(data(signed_up), data(attendance).codes, filters.group_id)
 
 
 def _municipality_table(rows: list[dict[str, Any]]) -> pd.DataFrame:
@@ -1562,8 +1566,4 @@ FROM_ROWS = {
 # The queries made from other queries' kept results (ui.frame.queried hands them ``data``,
 # which finds each kept result): made once per view however many builders ask for them, with
 # no statement of their own. Each gives what the query itself gives.
-FROM_RESULTS = {
-    participants: lambda data, filters: participants_in_view(
-        data(signed_up), data(attendance).codes, filters.group_id
-    ),
-}
+FROM_RESULTS = {participants: _participants_from}
